@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace CrmActors.Runtime.Jobs;
+
+/// <summary>What a running job sees: its record, its checkpoint, and a token cancelled when its lease is lost.</summary>
+public sealed class JobContext(JobRecord job, JobStore store, string owner, CancellationToken cancellationToken)
+{
+    public JobRecord Job => job;
+
+    public CancellationToken CancellationToken => cancellationToken;
+
+    public T Payload<T>() => JsonSerializer.Deserialize<T>(job.Payload, JobStore.Json)!;
+
+    public T? Checkpoint<T>() => job.Checkpoint is null ? default : JsonSerializer.Deserialize<T>(job.Checkpoint, JobStore.Json);
+
+    /// <summary>Saves progress durably; a node that resumes this job starts from here.</summary>
+    public async Task SaveCheckpointAsync<T>(T checkpoint, double progress)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!await store.SaveCheckpointAsync(job.Id, owner, JsonSerializer.Serialize(checkpoint, JobStore.Json), progress))
+        {
+            throw new OperationCanceledException($"Job {job.Id} is no longer leased to this node.");
+        }
+    }
+
+    public Task ReportProgressAsync(double progress) => store.ReportProgressAsync(job.Id, owner, progress);
+}
