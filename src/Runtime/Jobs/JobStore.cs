@@ -51,20 +51,15 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var now = Now();
-        // Npgsql takes arrays natively while SQLite needs one parameter per value: spell the list out.
         var parameters = new DynamicParameters(new { owner, now, leaseUntil = now + (long)lease.TotalMilliseconds });
-        var names = kinds.Select((kind, i) =>
-        {
-            parameters.Add($"kind{i}", kind);
-            return $"@kind{i}";
-        }).ToList();
+        var kindList = SqlList.Add(parameters, "kind", kinds);
         var job = await connection.QuerySingleOrDefaultAsync<JobRow>(
             $"""
             UPDATE jobs SET status = 'running', owner = @owner, lease_until = @leaseUntil, heartbeat_at = @now,
                 attempts = attempts + 1, started_at = COALESCE(started_at, @now)
             WHERE id IN (
                 SELECT id FROM jobs
-                WHERE kind IN ({string.Join(", ", names)}) AND (status = 'queued' OR (status = 'running' AND lease_until < @now))
+                WHERE kind IN ({kindList}) AND (status = 'queued' OR (status = 'running' AND lease_until < @now))
                 ORDER BY created_at LIMIT 1 {database.SkipLocked})
             RETURNING {Columns}
             """,

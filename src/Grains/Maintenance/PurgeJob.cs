@@ -1,0 +1,27 @@
+using CrmActors.Grains.Audit;
+using CrmActors.Grains.RecycleBin;
+using CrmActors.Runtime.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace CrmActors.Grains.Maintenance;
+
+/// <summary>Deletes audit entries and recycle-bin batches past their 60 days. Idempotent: rerunning purges nothing more.</summary>
+public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, TimeProvider clock, ILogger<PurgeJob> logger) : IJobHandler
+{
+    public const string JobKind = "maintenance.purge";
+
+    public sealed record Payload(DateTimeOffset Occurrence);
+
+    public string Kind => JobKind;
+
+    public async Task<string?> RunAsync(JobContext context)
+    {
+        var now = clock.GetUtcNow();
+        var entries = await audit.PurgeAsync(now);
+        var records = await recycleBin.PurgeExpiredAsync(now);
+        logger.LogInformation("Purged {Entries} audit entries and {Records} recycled records", entries, records);
+        return $"{{\"auditEntries\":{entries},\"records\":{records}}}";
+    }
+
+    public Task OnFailedAsync(JobRecord job, string error) => Task.CompletedTask;
+}

@@ -1,0 +1,132 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using CrmActors.Grains.Common;
+using CrmActors.Runtime.Reminders;
+
+namespace CrmActors.Grains.Organizations;
+
+/// <summary>Validation of organization settings, users and schema changes; each refusal names the field.</summary>
+public static partial class OrganizationRules
+{
+    public static void ValidateName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+        {
+            throw ProblemException.Validation("name", "name is required and must be at most 200 characters.");
+        }
+    }
+
+    public static void ValidatePlan(string? plan)
+    {
+        if (!Plans.IsKnown(plan))
+        {
+            throw ProblemException.Validation("plan", $"plan must be one of {string.Join(", ", Plans.All)}.");
+        }
+    }
+
+    public static void ValidateTimeZone(string? zone)
+    {
+        if (!ReminderSchedule.IsKnownTimeZone(zone))
+        {
+            throw ProblemException.Validation("timeZone", $"timeZone '{zone}' is not an IANA time zone such as 'Asia/Tokyo'.");
+        }
+    }
+
+    public static void ValidateDomain(string? domain)
+    {
+        if (domain is null || !Domain().IsMatch(domain))
+        {
+            throw ProblemException.Validation("domain", "domain must be an e-mail domain such as 'example.com'.");
+        }
+    }
+
+    public static void ValidateEmail(string field, string? email)
+    {
+        if (!IsEmail(email))
+        {
+            throw ProblemException.Validation(field, $"{field} must be an e-mail address such as 'name@example.com'.");
+        }
+    }
+
+    public static bool IsEmail(string? value) => value is { Length: <= 254 } && Email().IsMatch(value.Trim());
+
+    public static ImmutableList<string> NormalizeIntegrations(IReadOnlyList<string> integrations)
+    {
+        foreach (var name in integrations)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > 50)
+            {
+                throw ProblemException.Validation("integrations", "Each integration is a product name of at most 50 characters, such as 'salesforce'.");
+            }
+        }
+
+        return [.. integrations.Select(i => i.Trim().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)];
+    }
+
+    public static Profile ValidateProfile(Profile profile, OrganizationState org)
+    {
+        foreach (var (module, actions) in profile.Modules ?? ImmutableSortedDictionary<string, ImmutableList<string>>.Empty)
+        {
+            if (org.Module(module) is null)
+            {
+                throw ProblemException.Validation("permissions.modules", $"There is no module {module}.");
+            }
+
+            if (actions.FirstOrDefault(a => !Profile.ModuleActions.Contains(a)) is { } bad)
+            {
+                throw ProblemException.Validation("permissions.modules", $"'{bad}' is not a permission; use {string.Join(", ", Profile.ModuleActions)}.");
+            }
+        }
+
+        if (profile.Features.FirstOrDefault(f => !Profile.KnownFeatures.Contains(f)) is { } unknown)
+        {
+            throw ProblemException.Validation("permissions.features", $"'{unknown}' is not a feature; use {string.Join(", ", Profile.KnownFeatures)}.");
+        }
+
+        return profile;
+    }
+
+    public static FieldDefinition ValidateField(NewField field, ModuleDefinition module, OrganizationState org)
+    {
+        if (!ModuleDefinition.IsValidName(field.Name) || string.Equals(field.Name, "id", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ProblemException.Validation("name", $"'{field.Name}' is not a field name: start with a letter, use letters, digits and '_' (not 'id').");
+        }
+
+        if (module.Field(field.Name) is not null)
+        {
+            throw ProblemException.Conflict(ProblemCodes.Conflict, $"Module {module.Name} already has a field {field.Name}.");
+        }
+
+        if (!FieldTypes.All.Contains(field.Type))
+        {
+            throw ProblemException.Validation("type", $"type must be one of {string.Join(", ", FieldTypes.All)}.");
+        }
+
+        ImmutableList<string>? values = null;
+        if (field.Type == FieldTypes.Picklist)
+        {
+            if (field.Values is not { Count: > 0 } || field.Values.Any(string.IsNullOrWhiteSpace) || field.Values.Distinct().Count() != field.Values.Count)
+            {
+                throw ProblemException.Validation("values", $"Picklist {field.Name} needs a list of distinct, non-empty values.");
+            }
+
+            values = [.. field.Values];
+        }
+
+        string? lookup = null;
+        if (field.Type == FieldTypes.Lookup)
+        {
+            lookup = field.LookupModule == module.Name ? module.Name : org.Module(field.LookupModule ?? "")?.Name
+                ?? throw ProblemException.Validation("lookupModule", $"Lookup {field.Name} needs lookupModule naming an existing module.");
+        }
+
+        return new FieldDefinition(field.Name, field.Type, field.Required, values, lookup, Parent: false, Custom: true);
+    }
+
+    [GeneratedRegex(@"^[^@\s""<>()\[\],;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
+    private static partial Regex Email();
+
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
+    private static partial Regex Domain();
+}

@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+
+namespace CrmActors.Grains.Organizations;
+
+public sealed record UserAccount(
+    string Id,
+    string Email,
+    string Name,
+    string Role,
+    bool Active,
+    Profile Profile,
+    DateTimeOffset CreatedAt)
+{
+    public bool IsAdmin => Role == Roles.Admin;
+
+    public bool Can(string module, string action) => IsAdmin || Profile.Allows(module, action);
+
+    public bool HasFeature(string feature) => IsAdmin || Profile.Features.Contains(feature);
+}
+
+/// <summary>
+/// Per-module permissions (view, create, edit, delete) and feature permissions. With no module list,
+/// every module is fully allowed; with one, only the listed modules and actions are.
+/// </summary>
+public sealed record Profile(ImmutableSortedDictionary<string, ImmutableList<string>>? Modules, ImmutableList<string> Features)
+{
+    public static readonly IReadOnlyList<string> ModuleActions = [ModuleAction.View, ModuleAction.Create, ModuleAction.Edit, ModuleAction.Delete];
+
+    public static readonly IReadOnlyList<string> KnownFeatures = ["contact_sync", "import", "export"];
+
+    public static Profile Default { get; } = new(null, []);
+
+    public bool Allows(string module, string action) =>
+        Modules is null || (Modules.TryGetValue(module, out var actions) && actions.Contains(action));
+}
+
+public static class ModuleAction
+{
+    public const string View = "view";
+    public const string Create = "create";
+    public const string Edit = "edit";
+    public const string Delete = "delete";
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CrmActors.Grains.Audit;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Runtime.Storage;
+
+namespace CrmActors.Grains.Records;
+
+/// <summary>
+/// Inserts a stream of rows in batches inside one transaction: good rows are kept, bad rows are
+/// reported with their 1-based row number. A broken stream (malformed JSON/CSV, bad encoding, a
+/// client that goes away) rolls back the whole request, so nothing is half-written.
+/// </summary>
+public sealed class BulkInsertService(IDatabase database, RecordStore store, TimeProvider clock)
+{
+    public const int BatchSize = 2000;
+    public const int MaxReportedFailures = 1000;
+
+    public sealed record Failure(int Row, string Field, string Error);
+
+    public sealed record Result(int Created, int FailedCount, IReadOnlyList<Failure> Failed);
+
+    public async Task<Result> InsertAsync(Actor actor, string moduleName, IAsyncEnumerable<JsonElement> rows, int maxRows, CancellationToken cancellationToken)
+    {
+        var module = actor.Authorize(moduleName, ModuleAction.Create);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var failures = new List<Failure>();
+        var failedCount = 0;
+        var created = 0;
+        var rowNumber = 0;
+        var batch = new List<(int Row, JsonObject Data)>(BatchSize);
+
+        void Fail(int row, ProblemException problem)
+        {
+            failedCount++;
+            if (failures.Count < MaxReportedFailures)
+            {
+                failures.Add(new Failure(row, problem.Extensions.GetValueOrDefault("field") as string ?? "", problem.Message));
+            }
+        }
+
+        async Task FlushAsync()
+        {
+            var lookups = batch.SelectMany(b => RecordJson.Lookups(module, b.Data)).Select(l => l.Id).ToList();
+            var live = lookups.Count == 0 ? [] : await RecordStore.FindLiveAsync(connection, transaction, actor.OrgId, lookups);
+            var now = UnixTime.Ms(clock.GetUtcNow());
+            var good = new List<RecordRow>(batch.Count);
+            foreach (var (row, data) in batch)
+            {
+                var broken = RecordJson.Lookups(module, data).FirstOrDefault(l =>
+                    !live.TryGetValue(l.Id, out var target) || (l.Field.LookupModule != FieldDefinition.AnyModule && target != l.Field.LookupModule));
+                if (broken.Field is not null)
+                {
+                    Fail(row, RecordValidator.Invalid(broken.Field, $"the ID of an existing {broken.Field.LookupModule} record; {broken.Id} is not one"));
+                    continue;
+                }
+
+                good.Add(RecordJson.ToRow(module, actor.OrgId, Ids.New(), data, actor.User.Id, now, actor.User.Id, now, actor.User.Id));
+            }
+
+            await store.InsertManyAsync(connection, transaction, good);
+            created += good.Count;
+            batch.Clear();
+        }
+
+        await foreach (var element in rows.WithCancellation(cancellationToken))
+        {
+            if (++rowNumber > maxRows)
+            {
+                throw new ProblemException(413, ProblemCodes.PayloadTooLarge, $"A bulk insert takes at most {maxRows} rows; split the file.");
+            }
+
+            try
+            {
+                batch.Add((rowNumber, RecordJson.Apply(module, element, [])));
+            }
+            catch (ProblemException problem) when (problem.Status == 400)
+            {
+                Fail(rowNumber, problem);
+            }
+
+            if (batch.Count == BatchSize)
+            {
+                await FlushAsync();
+            }
+        }
+
+        await FlushAsync();
+        if (created > 0)
+        {
+            await AuditLog.WriteAsync(connection, transaction, actor.OrgId, clock.GetUtcNow(), actor.User.Id, AuditActions.BulkCreate, AuditTargets.Record,
+                module.Name, null, null, [new FieldChange("records", null, created)]);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new Result(created, failedCount, failures);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CrmActors.Grains.Audit;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Grains.RecycleBin;
+using CrmActors.Runtime.Storage;
+
+namespace CrmActors.Grains.Records;
+
+/// <summary>Record CRUD: permission, validation, the write and its audit entry, in one transaction.</summary>
+public sealed class RecordService(IDatabase database, RecordStore store, RecycleBinService recycleBin, TimeProvider clock)
+{
+    public sealed record Page(IReadOnlyList<JsonObject> Items, int PageNumber, int PerPage, long Total);
+
+    public async Task<JsonObject> CreateAsync(Actor actor, string moduleName, JsonElement input)
+    {
+        var module = actor.Authorize(moduleName, ModuleAction.Create);
+        var data = RecordJson.Apply(module, input, []);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data);
+        var now = UnixTime.Ms(clock.GetUtcNow());
+        var row = RecordJson.ToRow(module, actor.OrgId, Ids.New(), data, actor.User.Id, now, actor.User.Id, now, actor.User.Id);
+        await RecordStore.InsertAsync(connection, transaction, row);
+        await AuditLog.WriteAsync(connection, transaction, actor.OrgId, clock.GetUtcNow(), actor.User.Id, AuditActions.Create, AuditTargets.Record,
+            module.Name, row.Id, null, data.Select(kv => new FieldChange(kv.Key, null, Plain(kv.Value))));
+        await transaction.CommitAsync();
+        return RecordJson.ToResponse(row);
+    }
+
+    public async Task<JsonObject> GetAsync(Actor actor, string moduleName, string id)
+    {
+        var module = actor.Authorize(moduleName, ModuleAction.View);
+        await using var connection = await database.OpenAsync();
+        return RecordJson.ToResponse(await RequireAsync(connection, null, actor, module, id));
+    }
+
+    public async Task<JsonObject> UpdateAsync(Actor actor, string moduleName, string id, JsonElement input)
+    {
+        var module = actor.Authorize(moduleName, ModuleAction.Edit);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var before = await RequireAsync(connection, transaction, actor, module, id);
+        var old = JsonNode.Parse(before.Data)!.AsObject();
+        var data = RecordJson.Apply(module, input, old.DeepClone().AsObject());
+        await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data);
+        var now = clock.GetUtcNow();
+        var after = RecordJson.ToRow(module, actor.OrgId, id, data, before.OwnerId, before.CreatedAt, before.CreatedBy, UnixTime.Ms(now), actor.User.Id);
+        var changes = old.Select(kv => kv.Key).Union(data.Select(kv => kv.Key))
+            .Where(name => !JsonNode.DeepEquals(old[name], data[name]))
+            .Select(name => new FieldChange(name, Plain(old[name]), Plain(data[name])))
+            .ToList();
+        if (changes.Count > 0)
+        {
+            await RecordStore.UpdateAsync(connection, transaction, after);
+            await AuditLog.WriteAsync(connection, transaction, actor.OrgId, now, actor.User.Id, AuditActions.Update, AuditTargets.Record, module.Name, id, null, changes);
+        }
+
+        await transaction.CommitAsync();
+        return RecordJson.ToResponse(changes.Count > 0 ? after : before);
+    }
+
+    /// <summary>Moves the record and its dependents to the recycle bin.</summary>
+    public async Task DeleteAsync(Actor actor, string moduleName, string id)
+    {
+        var module = actor.Authorize(moduleName, ModuleAction.Delete);
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        var row = await RequireAsync(connection, transaction, actor, module, id);
+        await recycleBin.MoveAsync(connection, transaction, actor, module, row, clock.GetUtcNow());
+        await transaction.CommitAsync();
+    }
+
+    public async Task<Page> ListAsync(Actor actor, string moduleName, int page, int perPage, IReadOnlyList<(string Field, string Value)> filters)
+    {
+        var module = actor.Authorize(moduleName, ModuleAction.View);
+        if (page < 1 || perPage is < 1 or > 200)
+        {
+            throw ProblemException.Validation(page < 1 ? "page" : "perPage", "page starts at 1 and perPage is between 1 and 200.");
+        }
+
+        foreach (var (field, _) in filters)
+        {
+            if (module.Field(field) is null)
+            {
+                throw ProblemException.Validation(field, $"{module.Name} has no field {field} to filter on.");
+            }
+        }
+
+        var (items, total) = await store.ListAsync(actor.OrgId, module.Name, page, perPage, filters);
+        return new Page(items.Select(RecordJson.ToResponse).ToList(), page, perPage, total);
+    }
+
+    internal static async Task<RecordRow> RequireAsync(DbConnection connection, DbTransaction? transaction, Actor actor, ModuleDefinition module, string id)
+    {
+        var row = Ids.IsWellFormed(id) ? await RecordStore.GetAsync(connection, transaction, actor.OrgId, id) : null;
+        return row is not null && row.Module == module.Name ? row : throw ProblemException.NotFound($"{module.Name} record {id}");
+    }
+
+    /// <summary>Refuses a lookup to a record that is missing, deleted, in another org or in the wrong module.</summary>
+    public static async Task CheckLookupsAsync(DbConnection connection, DbTransaction transaction, string orgId, ModuleDefinition module, JsonObject data)
+    {
+        var lookups = RecordJson.Lookups(module, data).ToList();
+        if (lookups.Count == 0)
+        {
+            return;
+        }
+
+        var live = await RecordStore.FindLiveAsync(connection, transaction, orgId, lookups.Select(l => l.Id));
+        foreach (var (field, id) in lookups)
+        {
+            if (!live.TryGetValue(id, out var target) || (field.LookupModule != FieldDefinition.AnyModule && target != field.LookupModule))
+            {
+                throw RecordValidator.Invalid(field, $"the ID of an existing {(field.LookupModule == FieldDefinition.AnyModule ? "" : field.LookupModule + " ")}record; {id} is not one");
+            }
+        }
+    }
+
+    internal static object? Plain(JsonNode? node) => node?.GetValueKind() switch
+    {
+        null => null,
+        JsonValueKind.String => node.GetValue<string>(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => decimal.Parse(node.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture),
+        _ => node.ToJsonString(),
+    };
+}

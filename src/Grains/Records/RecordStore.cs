@@ -1,0 +1,137 @@
+using System.Data.Common;
+using CrmActors.Runtime.Storage;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CrmActors.Grains.Records;
+
+/// <summary>SQL over the <c>records</c> table. Every query is scoped by org ID.</summary>
+public sealed class RecordStore(IDatabase database)
+{
+    private const string Columns =
+        "id AS Id, org_id AS OrgId, module AS Module, owner_id AS OwnerId, created_at AS CreatedAt, created_by AS CreatedBy, " +
+        "modified_at AS ModifiedAt, modified_by AS ModifiedBy, email AS Email, parent_id AS ParentId, data AS Data";
+
+    private const string Insert =
+        "INSERT INTO records (id, org_id, module, owner_id, created_at, created_by, modified_at, modified_by, email, parent_id, data) " +
+        "VALUES (@Id, @OrgId, @Module, @OwnerId, @CreatedAt, @CreatedBy, @ModifiedAt, @ModifiedBy, @Email, @ParentId, @Data)";
+
+    public IDatabase Database => database;
+
+    public static Task InsertAsync(DbConnection connection, DbTransaction transaction, RecordRow row) =>
+        connection.ExecuteAsync(Insert, row, transaction);
+
+    /// <summary>Inserts many rows: binary COPY on PostgreSQL, one prepared statement on SQLite.</summary>
+    public async Task InsertManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RecordRow> rows)
+    {
+        if (connection is NpgsqlConnection postgres)
+        {
+            await using var import = await postgres.BeginBinaryImportAsync(
+                "COPY records (id, org_id, module, owner_id, created_at, created_by, modified_at, modified_by, email, parent_id, data) FROM STDIN (FORMAT BINARY)");
+            foreach (var row in rows)
+            {
+                await import.StartRowAsync();
+                await import.WriteAsync(row.Id, NpgsqlDbType.Text);
+                await import.WriteAsync(row.OrgId, NpgsqlDbType.Text);
+                await import.WriteAsync(row.Module, NpgsqlDbType.Text);
+                await import.WriteAsync(row.OwnerId, NpgsqlDbType.Text);
+                await import.WriteAsync(row.CreatedAt, NpgsqlDbType.Bigint);
+                await import.WriteAsync(row.CreatedBy, NpgsqlDbType.Text);
+                await import.WriteAsync(row.ModifiedAt, NpgsqlDbType.Bigint);
+                await import.WriteAsync(row.ModifiedBy, NpgsqlDbType.Text);
+                await WriteNullableAsync(import, row.Email);
+                await WriteNullableAsync(import, row.ParentId);
+                await import.WriteAsync(row.Data, NpgsqlDbType.Text);
+            }
+
+            await import.CompleteAsync();
+            return;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Insert;
+        var parameters = new[] { "Id", "OrgId", "Module", "OwnerId", "CreatedAt", "CreatedBy", "ModifiedAt", "ModifiedBy", "Email", "ParentId", "Data" }
+            .Select(name =>
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                command.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+        command.Prepare();
+        foreach (var row in rows)
+        {
+            object?[] values = [row.Id, row.OrgId, row.Module, row.OwnerId, row.CreatedAt, row.CreatedBy, row.ModifiedAt, row.ModifiedBy, row.Email, row.ParentId, row.Data];
+            for (var i = 0; i < values.Length; i++)
+            {
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter import, string? value) =>
+        value is null ? import.WriteNullAsync() : import.WriteAsync(value, NpgsqlDbType.Text);
+
+    public static Task<RecordRow?> GetAsync(DbConnection connection, DbTransaction? transaction, string orgId, string id) =>
+        connection.QuerySingleOrDefaultAsync<RecordRow>(
+            $"SELECT {Columns} FROM records WHERE org_id = @orgId AND id = @id AND deleted_at IS NULL", new { orgId, id }, transaction);
+
+    public static Task UpdateAsync(DbConnection connection, DbTransaction transaction, RecordRow row) =>
+        connection.ExecuteAsync(
+            "UPDATE records SET data = @Data, email = @Email, parent_id = @ParentId, owner_id = @OwnerId, modified_at = @ModifiedAt, modified_by = @ModifiedBy " +
+            "WHERE org_id = @OrgId AND id = @Id", row, transaction);
+
+    public async Task<(IReadOnlyList<RecordRow> Items, long Total)> ListAsync(
+        string orgId, string module, int page, int perPage, IReadOnlyList<(string Field, string Value)> filters)
+    {
+        await using var connection = await database.OpenAsync();
+        var parameters = new DynamicParameters(new { orgId, module, limit = perPage, offset = (page - 1) * perPage });
+        var where = "org_id = @orgId AND module = @module AND deleted_at IS NULL";
+        for (var i = 0; i < filters.Count; i++)
+        {
+            parameters.Add($"f{i}", filters[i].Field);
+            parameters.Add($"v{i}", filters[i].Value);
+            where += $" AND {database.JsonText("data", $"@f{i}")} = @v{i}";
+        }
+
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM records WHERE {where}", parameters);
+        var items = await connection.QueryAsync<RecordRow>($"SELECT {Columns} FROM records WHERE {where} ORDER BY id LIMIT @limit OFFSET @offset", parameters);
+        return (items.ToList(), total);
+    }
+
+    /// <summary>Which of <paramref name="ids"/> are live records of the org, with their module.</summary>
+    public static async Task<Dictionary<string, string>> FindLiveAsync(DbConnection connection, DbTransaction? transaction, string orgId, IEnumerable<string> ids)
+    {
+        var found = new Dictionary<string, string>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+        {
+            var parameters = new DynamicParameters(new { orgId });
+            var rows = await connection.QueryAsync<(string, string)>(
+                $"SELECT id, module FROM records WHERE org_id = @orgId AND deleted_at IS NULL AND id IN ({SqlList.Add(parameters, "i", chunk)})", parameters, transaction);
+            foreach (var (id, module) in rows)
+            {
+                found[id] = module;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Live records whose parent is one of <paramref name="parentIds"/>.</summary>
+    public static async Task<IReadOnlyList<(string Id, string Module)>> ChildrenAsync(DbConnection connection, DbTransaction transaction, string orgId, IReadOnlyCollection<string> parentIds)
+    {
+        var children = new List<(string, string)>();
+        foreach (var chunk in parentIds.Chunk(500))
+        {
+            var parameters = new DynamicParameters(new { orgId });
+            children.AddRange(await connection.QueryAsync<(string, string)>(
+                $"SELECT id, module FROM records WHERE org_id = @orgId AND deleted_at IS NULL AND parent_id IN ({SqlList.Add(parameters, "p", chunk)})", parameters, transaction));
+        }
+
+        return children;
+    }
+}
