@@ -12,7 +12,7 @@ namespace CrmActors.Grains.Records;
 /// <summary>Record CRUD: permission, validation, the write and its audit entry, in one transaction.</summary>
 public sealed class RecordService(IDatabase database, RecordStore store, RecycleBinService recycleBin, TimeProvider clock)
 {
-    public sealed record Page(IReadOnlyList<JsonObject> Items, int PageNumber, int PerPage, long Total);
+    public sealed record RecordPage(IReadOnlyList<JsonObject> Items, int Page, int PerPage, long Total);
 
     public async Task<JsonObject> CreateAsync(Actor actor, string moduleName, JsonElement input)
     {
@@ -73,7 +73,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         await transaction.CommitAsync();
     }
 
-    public async Task<Page> ListAsync(Actor actor, string moduleName, int page, int perPage, IReadOnlyList<(string Field, string Value)> filters)
+    public async Task<RecordPage> ListAsync(Actor actor, string moduleName, int page, int perPage, IReadOnlyList<(string Field, string Value)> filters)
     {
         var module = actor.Authorize(moduleName, ModuleAction.View);
         if (page < 1 || perPage is < 1 or > 200)
@@ -90,7 +90,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         }
 
         var (items, total) = await store.ListAsync(actor.OrgId, module.Name, page, perPage, filters);
-        return new Page(items.Select(RecordJson.ToResponse).ToList(), page, perPage, total);
+        return new RecordPage(items.Select(RecordJson.ToResponse).ToList(), page, perPage, total);
     }
 
     internal static async Task<RecordRow> RequireAsync(DbConnection connection, DbTransaction? transaction, Actor actor, ModuleDefinition module, string id)

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using CrmActors.Api.Infrastructure;
+using CrmActors.Grains;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CrmActors.Api;
+
+public static class ApiHostingExtensions
+{
+    /// <summary>Grains, authentication, problem details, OpenAPI, health checks and limits for the HTTP API.</summary>
+    public static IHostApplicationBuilder AddCrmApi(this IHostApplicationBuilder builder)
+    {
+        builder.AddCrmGrains();
+        builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits");
+        builder.Services.AddOptions<OperatorOptions>().BindConfiguration("Operator");
+        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemMapping>();
+        builder.Services.AddAuthentication(CrmAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, CrmAuthentication>(CrmAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck<HealthApi.DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag]);
+        return builder;
+    }
+
+    public static WebApplication UseCrmApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        BodyLimit.UseBodyLimits(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapOrganizationsApi();
+        app.MapUsersApi();
+        app.MapModulesApi();
+        app.MapRecordsApi();
+        app.MapAttachmentsApi();
+        app.MapRecycleBinApi();
+        app.MapAuditLogApi();
+        return app;
+    }
+}

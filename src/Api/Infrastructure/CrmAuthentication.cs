@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Records;
+using CrmActors.Runtime.Grains;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CrmActors.Api.Infrastructure;
+
+/// <summary>
+/// Bearer tokens: the token's hash names a user; the user must still be active in the organization's
+/// committed state, so deactivation takes effect on the next request.
+/// </summary>
+public sealed class CrmAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenStore tokens, IGrainFactory grains)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    public const string AdminPolicy = "admin";
+    private const string ActorItem = "crm.actor";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var owner = await tokens.FindAsync(header["Bearer ".Length..].Trim());
+        if (owner is null)
+        {
+            return AuthenticateResult.Fail("The token is unknown or revoked.");
+        }
+
+        var org = await grains.GetGrain<IOrganizationGrain>(owner.OrgId).GetAsync();
+        if (org.User(owner.UserId) is not { Active: true } user)
+        {
+            return AuthenticateResult.Fail("The user is deactivated.");
+        }
+
+        Context.Items[ActorItem] = new Actor(org, user);
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim("org", owner.OrgId), new Claim(ClaimTypes.Role, user.Role)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        WriteAsync(401, ProblemCodes.Unauthorized, "Send 'Authorization: Bearer <token>' with an active user's token.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        WriteAsync(403, ProblemCodes.Forbidden, "Only an administrator of this organization may do this.");
+
+    private Task WriteAsync(int status, string code, string detail)
+    {
+        Response.StatusCode = status;
+        return Response.WriteAsJsonAsync(ProblemMapping.Create(status, code, detail), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+    }
+
+    /// <summary>The signed-in actor, checked against the route's org: another org's ID is answered with 404.</summary>
+    public static Actor ActorFor(HttpContext context, string orgId) =>
+        context.Items[ActorItem] is Actor actor && actor.OrgId == orgId
+            ? actor
+            : throw ProblemException.NotFound($"Organization {orgId}");
+}

@@ -1,0 +1,26 @@
+using CrmActors.Api.Infrastructure;
+using CrmActors.Grains.RecycleBin;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace CrmActors.Api;
+
+public static class RecycleBinApi
+{
+    public sealed record RestoreResponse(string RecordId, int RestoredRecords);
+
+    public sealed record EmptyResponse(int PurgedRecords);
+
+    public static IEndpointRouteBuilder MapRecycleBinApi(this IEndpointRouteBuilder app)
+    {
+        var members = app.MapGroup("/api/orgs/{orgId}/recycle-bin").WithTags("Recycle bin").ForMembers();
+        members.MapGet("", async (HttpContext http, RecycleBinService bin) => TypedResults.Ok(await bin.ListAsync(http.Actor())));
+        members.MapPost("{recordId}/restore", async (string recordId, HttpContext http, RecycleBinService bin) =>
+            TypedResults.Ok(new RestoreResponse(recordId, await bin.RestoreAsync(http.Actor(), recordId))));
+        var admins = app.MapGroup("/api/orgs/{orgId}/recycle-bin").WithTags("Recycle bin").ForAdmins();
+        admins.MapDelete("", async (HttpContext http, RecycleBinService bin) => TypedResults.Ok(new EmptyResponse(await bin.EmptyAsync(http.Actor()))));
+        return app;
+    }
+}

@@ -1,0 +1,11 @@
+namespace CrmActors.Grains.Common;
+
+public static class CsvCells
+{
+    /// <summary>
+    /// Neutralizes a cell a spreadsheet would run as a formula (leading = + - @ tab or CR) by
+    /// prefixing a single quote, the OWASP recommendation for CSV injection.
+    /// </summary>
+    public static string? Neutralize(string? cell) =>
+        cell is { Length: > 0 } && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace CrmActors.Grains.Records;
+
+/// <summary>
+/// Streams a CSV (UTF-8, optional BOM, RFC 4180) whose header names the module's fields, as one JSON
+/// object per row. The header is checked before the first row; invalid UTF-8 fails the read.
+/// </summary>
+public static class CsvRecordReader
+{
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream body, ModuleDefinition module, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var reader = new StreamReader(body, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            DetectColumnCountChanges = false,
+            BadDataFound = context => throw new ProblemException(400, ProblemCodes.MalformedBody,
+                $"The CSV is malformed at row {context.Context.Parser?.Row}: a quote is out of place in '{Shorten(context.Field)}'."),
+            MissingFieldFound = null,
+        });
+        if (!await csv.ReadAsync())
+        {
+            yield break;
+        }
+
+        csv.ReadHeader();
+        var header = csv.HeaderRecord ?? [];
+        foreach (var column in header)
+        {
+            if (module.Field(column) is null)
+            {
+                throw ProblemException.Validation(column, $"The CSV header names {(column.Length == 0 ? "an empty column" : column)}, which is not a field of {module.Name}.");
+            }
+        }
+
+        if (header.Distinct().Count() != header.Length)
+        {
+            throw ProblemException.Validation("header", "The CSV header names a field twice.");
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        while (await csv.ReadAsync())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            buffer.ResetWrittenCount();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                for (var i = 0; i < header.Length; i++)
+                {
+                    if (csv.TryGetField<string>(i, out var value) && !string.IsNullOrEmpty(value))
+                    {
+                        writer.WriteString(header[i], value);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            using var document = JsonDocument.Parse(buffer.WrittenMemory);
+            yield return document.RootElement.Clone();
+        }
+    }
+
+    private static string Shorten(string field) => field.Length > 40 ? field[..40] + "…" : field;
+}
