@@ -1,0 +1,103 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CrmActors.Tests.Support;
+
+/// <summary>
+/// The real Silo host over one storage provider, with a clock the tests can move. Each test makes
+/// its own organizations, so tests share one host per class.
+/// </summary>
+public abstract class CrmApplication(string provider) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string OperatorKey = "test-operator-key";
+
+    private readonly TempDirectory _directory = new();
+    private TestPostgres? _postgres;
+
+    public TestClock Clock { get; } = new();
+
+    public string DataDirectory => _directory.Path;
+
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    public async Task InitializeAsync()
+    {
+        if (provider == "postgres")
+        {
+            _postgres = await TestPostgres.CreateDatabaseAsync();
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Operator:Key", OperatorKey);
+        builder.UseSetting("Storage:Provider", provider);
+        builder.UseSetting("Storage:DataDirectory", _directory.Path);
+        builder.UseSetting("Runtime:ReminderPollInterval", "00:00:00.200");
+        builder.UseSetting("Runtime:JobPollInterval", "00:00:00.200");
+        builder.UseSetting("Limits:MaxUploadBytes", (1024 * 1024).ToString());
+        if (_postgres is not null)
+        {
+            builder.UseSetting("ConnectionStrings:Crm", _postgres.ConnectionString);
+        }
+
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public HttpClient ClientFor(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>Creates an organization through the operator API and returns its admin's session.</summary>
+    public async Task<OrgSession> CreateOrgAsync(string plan = "standard", string timeZone = "Asia/Tokyo", bool sandbox = false, string domain = "example.test")
+    {
+        using var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorKey);
+        var response = await client.PostAsJsonAsync("/api/orgs", new
+        {
+            name = "Org " + Guid.NewGuid().ToString("N")[..6], plan, sandbox, timeZone, domain,
+            admin = new { email = $"admin@{domain}", name = "Admin" },
+        });
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new OrgSession(this, created.GetProperty("id").GetString()!, created.GetProperty("adminUserId").GetString()!, created.GetProperty("adminToken").GetString()!);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        _directory.Dispose();
+    }
+}
+
+public sealed class SqliteCrmApplication() : CrmApplication("sqlite");
+
+public sealed class PostgresCrmApplication() : CrmApplication("postgres");
