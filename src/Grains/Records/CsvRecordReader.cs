@@ -57,7 +57,7 @@ public static class CsvRecordReader
                 writer.WriteStartObject();
                 for (var i = 0; i < header.Length; i++)
                 {
-                    if (csv.TryGetField<string>(i, out var value) && !string.IsNullOrEmpty(value))
+                    if (csv.GetField(i) is { Length: > 0 } value)
                     {
                         writer.WriteString(header[i], value);
                     }

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CrmActors.Tests.Support;
+
+namespace CrmActors.Tests.Api;
+
+/// <summary>Records, validation, bulk insert and uploads over HTTP, on each storage provider.</summary>
+public abstract class RecordsApiTests(CrmApplication app)
+{
+    [Theory]
+    [InlineData("Leads", """{"Last_Name":"Sato","Email":"not-an-email"}""", "Email")]
+    [InlineData("Deals", """{"Deal_Name":"Big","Stage":"Dreaming"}""", "Stage")]
+    [InlineData("Contacts", """{"Last_Name":"Sato","Account_Name":"0123456789abcdef0123456789abcdef"}""", "Account_Name")]
+    [InlineData("Leads", """{"First_Name":"Only"}""", "Last_Name")]
+    [InlineData("Leads", """{"Last_Name":"Sato","Favourite_Colour":"red"}""", "Favourite_Colour")]
+    public async Task AnInvalidValueIsRefusedNamingTheField(string module, string body, string field)
+    {
+        var org = await app.CreateOrgAsync();
+        var response = await org.Admin.PostAsync(org.Url($"modules/{module}/records"), new StringContent(body, Encoding.UTF8, "application/json"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Contains(field, problem.GetProperty("detail").GetString());
+        Assert.Equal(0, (await org.GetJsonAsync($"modules/{module}/records")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task ALookupToAnotherOrgsRecordIsRefused()
+    {
+        var a = await app.CreateOrgAsync();
+        var b = await app.CreateOrgAsync();
+        var accountOfB = await b.CreateRecordAsync("Accounts", new { Account_Name = "B Corp" });
+
+        var response = await a.Admin.PostAsync(a.Url("modules/Contacts/records"), OrgSession.Fields(new { Last_Name = "X", Account_Name = accountOfB }));
+        Assert.Equal("Account_Name", (await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task CustomModulesValidateEveryFieldType()
+    {
+        var org = await app.CreateOrgAsync();
+        var created = await org.Admin.PostAsJsonAsync(org.Url("modules"), new
+        {
+            name = "Projects",
+            fields = new object[]
+            {
+                new { name = "Title", type = "text", required = true },
+                new { name = "Budget", type = "decimal" },
+                new { name = "Seats", type = "number" },
+                new { name = "Active", type = "boolean" },
+                new { name = "Starts", type = "date" },
+                new { name = "Kickoff", type = "datetime" },
+                new { name = "Phase", type = "picklist", values = new[] { "Plan", "Build" } },
+                new { name = "Client", type = "lookup", lookupModule = "Accounts" },
+            },
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var id = await org.CreateRecordAsync("Projects", new { Title = "P", Budget = "12.50", Seats = 3, Active = "true", Starts = "2026-04-01", Kickoff = "2026-04-01T09:00:00+09:00", Phase = "Plan" });
+        var record = await org.GetJsonAsync($"modules/Projects/records/{id}");
+        Assert.Equal(12.50m, record.GetProperty("Budget").GetDecimal());
+        Assert.True(record.GetProperty("Active").GetBoolean());
+        Assert.Equal("2026-04-01T00:00:00Z", record.GetProperty("Kickoff").GetString());
+
+        foreach (var (field, value) in new (string, object)[] { ("Seats", "three"), ("Starts", "01/04/2026"), ("Active", "maybe"), ("Kickoff", "tomorrow") })
+        {
+            var bad = await org.Admin.PostAsync(org.Url("modules/Projects/records"), OrgSession.Fields(new Dictionary<string, object> { ["Title"] = "P", [field] = value }));
+            Assert.Equal(field, (await bad.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task ACsvBulkInsertKeepsTheGoodRowsAndReportsTheBadOnesByRow()
+    {
+        var org = await app.CreateOrgAsync();
+        var csv = "\uFEFFLast_Name,Email,Phone\nSato,sato@example.jp,03-1234-5678\n,nolast@example.jp,\n\"Tanaka, Jr.\",tanaka@example.jp,\nSuzuki,broken,\n山田,yamada@example.jp,\n";
+
+        var response = await org.Admin.PostAsync(org.Url("modules/Leads/records/bulk"), new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, result.GetProperty("created").GetInt32());
+        var failed = result.GetProperty("failed").EnumerateArray().Select(f => (f.GetProperty("row").GetInt32(), f.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(2, "Last_Name"), (4, "Email")], failed);
+        var names = (await org.GetJsonAsync("modules/Leads/records?perPage=10")).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("Last_Name").GetString());
+        Assert.Equal(["Sato", "Tanaka, Jr.", "山田"], names);
+    }
+
+    [Fact]
+    public async Task AJsonBulkInsertWorksTheSameWay()
+    {
+        var org = await app.CreateOrgAsync();
+        var response = await org.Admin.PostAsync(org.Url("modules/Accounts/records/bulk"),
+            new StringContent("""[{"Account_Name":"A"},{"Website":"no name"},{"Account_Name":"C"}]""", Encoding.UTF8, "application/json"));
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(2, result.GetProperty("created").GetInt32());
+        Assert.Equal(2, result.GetProperty("failed")[0].GetProperty("row").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("Last_Name,Shoe_Size\nSato,42\n")]
+    [InlineData("Last_Name\n\"Sa\"to\n")]
+    public async Task ABrokenCsvCreatesNothing(string csv)
+    {
+        var org = await app.CreateOrgAsync();
+        var response = await org.Admin.PostAsync(org.Url("modules/Leads/records/bulk"), new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, (await org.GetJsonAsync("modules/Leads/records")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task ACsvThatIsNotUtf8CreatesNothing()
+    {
+        var org = await app.CreateOrgAsync();
+        var rows = new StringBuilder("Last_Name\n");
+        for (var i = 0; i < 3000; i++)
+        {
+            rows.Append("Row").Append(i).Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(rows.ToString()).Concat(new byte[] { 0x83, 0x54, 0x83, 0x67, 0x0A }).ToArray(); // Shift-JIS at the end
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("text/csv");
+        var response = await org.Admin.PostAsync(org.Url("modules/Leads/records/bulk"), content);
+
+        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-body");
+        Assert.Equal(0, (await org.GetJsonAsync("modules/Leads/records")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task AnUploadOverTheSizeLimitIsRefusedAndStoresNothing()
+    {
+        var org = await app.CreateOrgAsync();
+        var lead = await org.CreateRecordAsync("Leads", new { Last_Name = "Big" });
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[(1024 * 1024) + 1]), "file", "big.bin" } };
+
+        var response = await org.Admin.PostAsync(org.Url($"modules/Leads/records/{lead}/attachments"), form);
+
+        await response.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        Assert.Empty((await org.GetJsonAsync($"modules/Leads/records/{lead}/attachments")).EnumerateArray());
+        var stored = Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs"), "*", SearchOption.AllDirectories)
+            .Where(f => f.Contains(org.OrgId, StringComparison.Ordinal) || f.Contains(".tmp", StringComparison.Ordinal));
+        Assert.Empty(stored);
+    }
+
+    [Fact]
+    public async Task AnAttachmentIsStoredAndDownloadedWithRanges()
+    {
+        var org = await app.CreateOrgAsync();
+        var lead = await org.CreateRecordAsync("Leads", new { Last_Name = "Doc" });
+        var bytes = Encoding.UTF8.GetBytes("hello attachment");
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(bytes), "file", "../../hello.txt" } };
+
+        var created = await (await org.Admin.PostAsync(org.Url($"modules/Leads/records/{lead}/attachments"), form)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("hello.txt", created.GetProperty("fileName").GetString());
+        Assert.Equal(bytes.Length, created.GetProperty("size").GetInt32());
+
+        var request = new HttpRequestMessage(HttpMethod.Get, org.Url($"modules/Leads/records/{lead}/attachments/{created.GetProperty("id").GetString()}"));
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(6, 15);
+        var partial = await org.Admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal("attachment", await partial.Content.ReadAsStringAsync());
+    }
+}
+
+public sealed class SqliteRecordsApiTests(SqliteCrmApplication app) : RecordsApiTests(app), IClassFixture<SqliteCrmApplication>;
+
+public sealed class PostgresRecordsApiTests(PostgresCrmApplication app) : RecordsApiTests(app), IClassFixture<PostgresCrmApplication>;
