@@ -77,7 +77,7 @@ public sealed class CrmSchema : ISchemaContributor
                 record_id TEXT NOT NULL,
                 module TEXT NOT NULL,
                 display_name TEXT NULL,
-                record_count INTEGER NOT NULL,
+                record_count BIGINT NOT NULL,
                 deleted_at BIGINT NOT NULL,
                 deleted_by TEXT NOT NULL)
             """;

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CrmActors.Tests.Support;
+
+namespace CrmActors.Tests.Api;
+
+/// <summary>The recycle bin and the audit log over HTTP, on each storage provider.</summary>
+public abstract class RecycleBinAndAuditTests(CrmApplication app)
+{
+    [Fact]
+    public async Task RestoringFromTheRecycleBinBringsBackTheRecordItsDependentsAndFilesWithTheSameIds()
+    {
+        var org = await app.CreateOrgAsync();
+        var ticket = await org.CreateRecordAsync("Tickets", new { Subject = "Printer on fire" });
+        var thread = await org.CreateRecordAsync("TicketThreads", new { Ticket_Id = ticket, Content = "Any update?" });
+        var comment = await org.CreateRecordAsync("TicketComments", new { Ticket_Id = ticket, Comment = "Extinguisher sent" });
+        var note = await org.CreateRecordAsync("Notes", new { Parent_Id = ticket, Note_Content = "VIP" });
+        var attachment = await UploadAsync(org, "Tickets", ticket, "photo.txt", "smoke");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync(org.Url($"modules/Tickets/records/{ticket}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await org.Admin.GetAsync(org.Url($"modules/TicketThreads/records/{thread}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await org.Admin.GetAsync(org.Url($"modules/Notes/records/{note}"))).StatusCode);
+        var bin = (await org.GetJsonAsync("recycle-bin")).EnumerateArray().Single();
+        Assert.Equal(ticket, bin.GetProperty("recordId").GetString());
+        Assert.Equal(4, bin.GetProperty("recordCount").GetInt32());
+
+        Assert.Equal(HttpStatusCode.OK, (await org.Admin.PostAsync(org.Url($"recycle-bin/{ticket}/restore"), null)).StatusCode);
+
+        Assert.Equal("Printer on fire", (await org.GetJsonAsync($"modules/Tickets/records/{ticket}")).GetProperty("Subject").GetString());
+        Assert.Equal(ticket, (await org.GetJsonAsync($"modules/TicketThreads/records/{thread}")).GetProperty("Ticket_Id").GetString());
+        Assert.Equal(ticket, (await org.GetJsonAsync($"modules/TicketComments/records/{comment}")).GetProperty("Ticket_Id").GetString());
+        Assert.Equal(ticket, (await org.GetJsonAsync($"modules/Notes/records/{note}")).GetProperty("Parent_Id").GetString());
+        Assert.Equal("smoke", await org.Admin.GetStringAsync(org.Url($"modules/Tickets/records/{ticket}/attachments/{attachment}")));
+        Assert.Empty((await org.GetJsonAsync("recycle-bin")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task EmptyingTheBinRemovesRecordsAndFilesForGood()
+    {
+        var org = await app.CreateOrgAsync();
+        var lead = await org.CreateRecordAsync("Leads", new { Last_Name = "Gone" });
+        await UploadAsync(org, "Leads", lead, "cv.txt", "resume");
+        await org.Admin.DeleteAsync(org.Url($"modules/Leads/records/{lead}"));
+
+        var emptied = await (await org.Admin.DeleteAsync(org.Url("recycle-bin"))).Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(1, emptied.GetProperty("purgedRecords").GetInt32());
+        await (await org.Admin.PostAsync(org.Url($"recycle-bin/{lead}/restore"), null)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "blobs", "orgs", org.OrgId, "files"))
+            && Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs", "orgs", org.OrgId, "files")).Any());
+    }
+
+    [Fact]
+    public async Task TheAuditLogShowsOldAndNewValuesOfAnUpdateAndExportsCsv()
+    {
+        var org = await app.CreateOrgAsync();
+        var lead = await org.CreateRecordAsync("Leads", new { Last_Name = "Sato", Company = "Old KK" });
+        var patch = await org.Admin.PatchAsync(org.Url($"modules/Leads/records/{lead}"), OrgSession.Fields(new { Company = "=New KK", Phone = "03-1111-2222" }));
+        Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+
+        var entries = await org.GetJsonAsync("audit-log?module=Leads&action=update");
+        var update = entries.EnumerateArray().Single();
+        Assert.Equal(org.AdminUserId, update.GetProperty("userId").GetString());
+        Assert.Equal(lead, update.GetProperty("recordId").GetString());
+        var changes = update.GetProperty("changes").EnumerateArray().ToDictionary(c => c.GetProperty("field").GetString()!, c => (c.GetProperty("old").ToString(), c.GetProperty("new").ToString()));
+        Assert.Equal(("Old KK", "=New KK"), changes["Company"]);
+        Assert.Equal(("", "03-1111-2222"), changes["Phone"]);
+
+        var request = new HttpRequestMessage(HttpMethod.Get, org.Url("audit-log?module=Leads"));
+        request.Headers.Accept.ParseAdd("text/csv");
+        var csv = await (await org.Admin.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.StartsWith("at,userId,action", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
+        Assert.Contains("update", csv, StringComparison.Ordinal);
+        Assert.Equal(3, csv.Trim().Split('\n').Length);
+    }
+
+    [Fact]
+    public async Task SettingsChangesAreAudited()
+    {
+        var org = await app.CreateOrgAsync();
+        await org.Admin.PatchAsJsonAsync(org.Url(""), new { plan = "enterprise" });
+        await org.Admin.PostAsJsonAsync(org.Url("modules/Leads/fields"), new { name = "Score", type = "number" });
+
+        var settings = (await org.GetJsonAsync("audit-log?action=update")).EnumerateArray().Single(e => e.GetProperty("setting").GetString() == "organization");
+        var plan = settings.GetProperty("changes").EnumerateArray().Single();
+        Assert.Equal(("plan", "standard", "enterprise"), (plan.GetProperty("field").GetString(), plan.GetProperty("old").GetString(), plan.GetProperty("new").GetString()));
+        Assert.Contains((await org.GetJsonAsync("audit-log?action=create")).EnumerateArray(), e => e.GetProperty("setting").GetString() == "modules/Leads/fields/Score");
+    }
+
+    internal static async Task<string> UploadAsync(OrgSession org, string module, string record, string name, string content)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(content)), "file", name } };
+        var response = await org.Admin.PostAsync(org.Url($"modules/{module}/records/{record}/attachments"), form);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    }
+}
+
+public sealed class SqliteRecycleBinAndAuditTests(SqliteCrmApplication app) : RecycleBinAndAuditTests(app), IClassFixture<SqliteCrmApplication>;
+
+public sealed class PostgresRecycleBinAndAuditTests(PostgresCrmApplication app) : RecycleBinAndAuditTests(app), IClassFixture<PostgresCrmApplication>;
