@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace CrmActors.Runtime.Storage;
@@ -9,7 +11,13 @@ namespace CrmActors.Runtime.Storage;
 /// </summary>
 public sealed class SqliteDatabase : IDatabase
 {
+    private static readonly TimeSpan WriterWait = TimeSpan.FromSeconds(60);
+
     private readonly string _connectionString;
+
+    // SQLite has one writer; queueing writers here is far cheaper than SQLite's busy-wait retries.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly ConditionalWeakTable<SqliteConnection, object> _writers = [];
 
     public SqliteDatabase(string connectionString)
     {
@@ -42,9 +50,35 @@ public sealed class SqliteDatabase : IDatabase
         return connection;
     }
 
-    public ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default) =>
-        // A non-deferred transaction starts with BEGIN IMMEDIATE: the write lock is taken up front.
-        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    /// <summary>
+    /// Waits for this process's writer slot (held until the connection closes), then begins a
+    /// non-deferred transaction (BEGIN IMMEDIATE), so the write lock is taken up front.
+    /// </summary>
+    public async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default)
+    {
+        var sqlite = (SqliteConnection)connection;
+        if (!_writers.TryGetValue(sqlite, out _))
+        {
+            if (!await _writer.WaitAsync(WriterWait, cancellationToken))
+            {
+                throw new TimeoutException("Another write held the SQLite database for 60 s.");
+            }
+
+            _writers.Add(sqlite, this);
+            sqlite.StateChange += ReleaseWriter;
+        }
+
+        return sqlite.BeginTransaction(deferred: false);
+    }
+
+    private void ReleaseWriter(object? sender, StateChangeEventArgs change)
+    {
+        if (change.CurrentState == ConnectionState.Closed && sender is SqliteConnection connection && _writers.Remove(connection))
+        {
+            connection.StateChange -= ReleaseWriter;
+            _writer.Release();
+        }
+    }
 
     public string JsonText(string column, string memberParameter) => $"json_extract({column}, '$.' || {memberParameter})";
 }

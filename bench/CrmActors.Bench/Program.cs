@@ -1,0 +1,15 @@
+using CrmActors.Bench;
+
+// Usage: CrmActors.Bench <grains|bulk> [options]; PostgreSQL comes from CRM_TEST_POSTGRES (scripts/bench.sh sets it).
+return args.FirstOrDefault() switch
+{
+    "grains" => await GrainBenchmark.RunAsync(args[1..]),
+    "bulk" => await BulkInsertBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: CrmActors.Bench grains | bulk [rows]");
+    return 2;
+}
