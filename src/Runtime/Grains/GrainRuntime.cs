@@ -58,7 +58,7 @@ public sealed class GrainRuntime(
         }
         finally
         {
-            metrics.Record(grain.Type, Stopwatch.GetElapsedTime(started), failed);
+            metrics.Record(grain, Stopwatch.GetElapsedTime(started), failed);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using CrmActors.Runtime.Grains;
 using CrmActors.Runtime.Hosting;
 using CrmActors.Runtime.Storage;
 using Dapper;
@@ -7,11 +9,18 @@ using Microsoft.Extensions.Options;
 
 namespace CrmActors.Runtime.Silos;
 
-/// <summary>The <c>silos</c> table: each node registers at start, heartbeats, and marks itself stopped.</summary>
+/// <summary>
+/// The <c>silos</c> table: each node registers at start, heartbeats, and marks itself stopped. The
+/// heartbeat carries the node's grain metrics, so the dashboard costs the nodes no extra work.
+/// </summary>
 public sealed class SiloRegistry(
-    IDatabase database, SiloIdentity silo, TimeProvider clock, IOptions<RuntimeOptions> options, ILogger<SiloRegistry> logger) : BackgroundService
+    IDatabase database, SiloIdentity silo, GrainMetrics metrics, TimeProvider clock, IOptions<RuntimeOptions> options, ILogger<SiloRegistry> logger)
+    : BackgroundService
 {
-    public sealed record SiloEntry(string Id, string Name, string Address, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, DateTimeOffset? StoppedAt);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public sealed record SiloEntry(
+        string Id, string Name, string Address, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, DateTimeOffset? StoppedAt, IReadOnlyList<GrainTypeSnapshot> Grains);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,7 +39,9 @@ public sealed class SiloRegistry(
             {
                 await Task.Delay(options.Value.SiloHeartbeatInterval, stoppingToken);
                 await using var connection = await database.OpenAsync(stoppingToken);
-                await connection.ExecuteAsync("UPDATE silos SET heartbeat_at = @now WHERE id = @Id", new { silo.Id, now = Now() });
+                await connection.ExecuteAsync(
+                    "UPDATE silos SET heartbeat_at = @now, metrics = @metrics WHERE id = @Id",
+                    new { silo.Id, now = Now(), metrics = JsonSerializer.Serialize(metrics.Snapshot(), Json) });
             }
             catch (OperationCanceledException)
             {
@@ -57,16 +68,17 @@ public sealed class SiloRegistry(
         }
     }
 
-    /// <summary>Nodes seen within the last <paramref name="window"/>, newest first.</summary>
+    /// <summary>Nodes that heartbeated within <paramref name="window"/>, oldest first.</summary>
     public async Task<IReadOnlyList<SiloEntry>> ListAsync(TimeSpan window)
     {
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string, string, string, long, long, long?)>(
-            "SELECT id, name, address, started_at, heartbeat_at, stopped_at FROM silos WHERE heartbeat_at >= @since ORDER BY started_at DESC",
+        var rows = await connection.QueryAsync<(string, string, string, long, long, long?, string?)>(
+            "SELECT id, name, address, started_at, heartbeat_at, stopped_at, metrics FROM silos WHERE heartbeat_at >= @since ORDER BY started_at",
             new { since = Now() - (long)window.TotalMilliseconds });
         return rows.Select(r => new SiloEntry(
             r.Item1, r.Item2, r.Item3, DateTimeOffset.FromUnixTimeMilliseconds(r.Item4), DateTimeOffset.FromUnixTimeMilliseconds(r.Item5),
-            r.Item6 is { } stopped ? DateTimeOffset.FromUnixTimeMilliseconds(stopped) : null)).ToList();
+            r.Item6 is { } stopped ? DateTimeOffset.FromUnixTimeMilliseconds(stopped) : null,
+            r.Item7 is null ? [] : JsonSerializer.Deserialize<List<GrainTypeSnapshot>>(r.Item7, Json) ?? [])).ToList();
     }
 
     private long Now() => clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -54,7 +54,8 @@ public sealed class RuntimeSchema : ISchemaContributor
                 address TEXT NOT NULL,
                 started_at BIGINT NOT NULL,
                 heartbeat_at BIGINT NOT NULL,
-                stopped_at BIGINT NULL)
+                stopped_at BIGINT NULL,
+                metrics TEXT NULL)
             """;
     }
 }
