@@ -1,8 +1,23 @@
-using Microsoft.Extensions.Hosting;
 using CrmActors.Runtime.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 // Runs until killed; settings come from the environment and the command line.
 using var host = TestSilo.Build(new Dictionary<string, string?>(), args: args);
 await host.StartAsync();
+if (host.Services.GetRequiredService<IConfiguration>().GetValue<bool>("TestHost:ExitWhenInputCloses"))
+{
+    // The test that started this process holds its stdin: should that test process die, this one stops too.
+    _ = Task.Run(async () =>
+    {
+        while (await Console.In.ReadLineAsync() is not null)
+        {
+        }
+
+        host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+    });
+}
+
 Console.WriteLine("READY");
 await host.WaitForShutdownAsync();
