@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CrmActors.Runtime.TestHost;
@@ -9,6 +11,19 @@ public static class TestHostProgram
     {
         using var host = TestSilo.Build(new Dictionary<string, string?>(), args: args);
         await host.StartAsync();
+        if (host.Services.GetRequiredService<IConfiguration>().GetValue<bool>("TestHost:ExitWhenInputCloses"))
+        {
+            // The test that started this process holds its stdin: should that test process die, this one stops too.
+            _ = Task.Run(async () =>
+            {
+                while (await Console.In.ReadLineAsync() is not null)
+                {
+                }
+
+                host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            });
+        }
+
         Console.WriteLine("READY");
         await host.WaitForShutdownAsync();
     }

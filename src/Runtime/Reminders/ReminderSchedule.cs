@@ -11,6 +11,8 @@ namespace CrmActors.Runtime.Reminders;
 /// </summary>
 public sealed record ReminderSchedule
 {
+    private static readonly LocalDate UnanchoredWeeksStart = new(1970, 1, 1);
+
     public ScheduleKind Kind { get; init; }
 
     public DateTimeOffset? At { get; init; }
@@ -36,7 +38,10 @@ public sealed record ReminderSchedule
     public static ReminderSchedule Every(TimeSpan period, DateTimeOffset anchor) =>
         period > TimeSpan.Zero ? new() { Kind = ScheduleKind.Every, Period = period, At = anchor } : throw new ArgumentOutOfRangeException(nameof(period));
 
-    /// <summary>Every <paramref name="intervalWeeks"/> weeks on <paramref name="day"/>, counting weeks from <paramref name="anchorDate"/>.</summary>
+    /// <summary>
+    /// Every <paramref name="intervalWeeks"/> weeks on <paramref name="day"/>, counting weeks from <paramref name="anchorDate"/>
+    /// (from 1970-01-01 when there is none, so give an anchor whenever the interval is more than one week).
+    /// </summary>
     public static ReminderSchedule Weekly(string timeZone, DayOfWeek day, TimeOnly time, int intervalWeeks = 1, DateOnly? anchorDate = null) =>
         intervalWeeks is >= 1 and <= 52
             ? new() { Kind = ScheduleKind.Weekly, TimeZone = timeZone, DayOfWeek = day, TimeOfDay = time, IntervalWeeks = intervalWeeks, AnchorDate = anchorDate }
@@ -94,7 +99,9 @@ public sealed record ReminderSchedule
         {
             case ScheduleKind.Weekly:
                 var weekday = ToIso(DayOfWeek!.Value);
-                var anchor = AnchorDate is { } a ? new LocalDate(a.Year, a.Month, a.Day) : from;
+                // Without an anchor the weeks still count from one fixed date: counting from the date being
+                // evaluated would move the phase with every late run or re-evaluation.
+                var anchor = AnchorDate is { } a ? new LocalDate(a.Year, a.Month, a.Day) : UnanchoredWeeksStart;
                 for (var date = from.With(DateAdjusters.NextOrSame(weekday)); ; date = date.PlusWeeks(1))
                 {
                     var weeks = NodaTime.Period.Between(anchor.With(DateAdjusters.NextOrSame(weekday)), date, PeriodUnits.Days).Days / 7;

@@ -82,5 +82,18 @@ public sealed class ReminderService(
             logger.LogError(exception, "Reminder {Reminder} of {Grain} failed; it will be retried", reminder.Name, grain);
             await table.ReleaseAsync(reminder, clock.GetUtcNow() + options.Value.ReminderRetryDelay);
         }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // This node is stopping and the turn rolled back: give the claim back now, or the reminder
+            // would wait out the whole ReminderLease before another node could deliver it.
+            try
+            {
+                await table.ReleaseAsync(reminder, clock.GetUtcNow());
+            }
+            catch (Exception exception)
+            {
+                logger.LogWarning(exception, "Could not hand back reminder {Reminder} of {Grain} while stopping", reminder.Name, grain);
+            }
+        }
     }
 }

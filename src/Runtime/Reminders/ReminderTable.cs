@@ -83,7 +83,9 @@ public sealed class ReminderTable(IDatabase database)
     internal async Task CompleteFiringAsync(GrainTurn turn, ReminderEntry fired)
     {
         var key = new { turn.Grain.Type, turn.Grain.Key, fired.Name, due = fired.NextDue.ToUnixTimeMilliseconds() };
-        var after = turn.Now > fired.NextDue ? turn.Now : fired.NextDue;
+        // next_due holds whole milliseconds: the occurrence just delivered may lie up to 1 ms after it.
+        var delivered = fired.NextDue.AddMilliseconds(1).AddTicks(-1);
+        var after = turn.Now > delivered ? turn.Now : delivered;
         var next = fired.Schedule.NextAfter(after);
         if (next is null)
         {
