@@ -117,6 +117,14 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
         return failed == 1;
     }
 
+    /// <summary>Gives a running job back to the queue (this node is stopping); it resumes from its checkpoint elsewhere.</summary>
+    internal async Task ReleaseAsync(string id, string owner)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running'", new { id, owner });
+    }
+
     public async Task<JobRecord?> GetAsync(string id)
     {
         await using var connection = await database.OpenAsync();

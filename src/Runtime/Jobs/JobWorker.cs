@@ -92,7 +92,12 @@ public sealed class JobWorker : BackgroundService
         }
         catch (OperationCanceledException) when (leaseLost.IsCancellationRequested)
         {
-            // Stopping or lease lost: the lease lapses and another node resumes from the checkpoint.
+            // Stopping: hand the job back at once. Lease lost: another node already owns it.
+            if (stoppingToken.IsCancellationRequested)
+            {
+                await _store.ReleaseAsync(job.Id, _silo.Id);
+            }
+
             _logger.LogInformation("Job {JobId} left to another node", job.Id);
         }
         catch (Exception exception)
