@@ -33,6 +33,8 @@ public static class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseRouting();
         BodyLimit.UseBodyLimits(app);
         app.UseAuthentication();
@@ -46,6 +48,7 @@ public static class ApiHostingExtensions
         app.MapAttachmentsApi();
         app.MapRecycleBinApi();
         app.MapAuditLogApi();
+        app.MapDashboardApi();
         return app;
     }
 }

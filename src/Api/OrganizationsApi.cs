@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
@@ -8,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 
 namespace CrmActors.Api;
 
@@ -36,11 +33,9 @@ public static class OrganizationsApi
         return app;
     }
 
-    private static async Task<Created<CreatedOrg>> CreateAsync(CreateOrgRequest request, HttpContext http, IGrainFactory grains, IOptions<OperatorOptions> operatorOptions)
+    private static async Task<Created<CreatedOrg>> CreateAsync(CreateOrgRequest request, HttpContext http, IGrainFactory grains)
     {
-        var key = http.Request.Headers["X-Operator-Key"].ToString();
-        var expected = operatorOptions.Value.Key ?? "";
-        if (key.Length == 0 || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(expected)))
+        if (!OperatorOptions.IsOperator(http))
         {
             throw new ProblemException(401, ProblemCodes.Unauthorized, "Creating an organization needs the operator key in the X-Operator-Key header.");
         }
@@ -70,8 +65,3 @@ public static class OrganizationsApi
         org.Id!, org.Name, org.Plan, org.Trial, org.Developer, org.Sandbox, org.TimeZone, org.Domain, org.Integrations, org.PrimaryContactUserId, org.CreatedAt);
 }
 
-/// <summary>The platform operator's key (<c>Operator:Key</c>).</summary>
-public sealed class OperatorOptions
-{
-    public string? Key { get; set; }
-}

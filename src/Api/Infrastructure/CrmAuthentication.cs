@@ -61,6 +61,9 @@ public sealed class CrmAuthentication(
         return Response.WriteAsJsonAsync(ProblemMapping.Create(status, code, detail), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
     }
 
+    /// <summary>The signed-in user and organization, if a valid bearer token came with the request.</summary>
+    public static Actor? CurrentActor(HttpContext context) => context.Items[ActorItem] as Actor;
+
     /// <summary>The signed-in actor, checked against the route's org: another org's ID is answered with 404.</summary>
     public static Actor ActorFor(HttpContext context, string orgId) =>
         context.Items[ActorItem] is Actor actor && actor.OrgId == orgId

@@ -52,11 +52,12 @@ public static class RuntimeHostingExtensions
         builder.Services.AddSingleton<IGrainFactory, GrainFactory>();
         builder.Services.AddSingleton<ReminderTable>();
         builder.Services.AddSingleton<JobStore>();
-        builder.Services.AddSingleton(_ => new SiloIdentity(
-            Guid.NewGuid().ToString("N"),
-            configuration["Silo:Name"] ?? $"{Dns.GetHostName()}:{Guid.NewGuid().ToString("N")[..6]}",
-            configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? "",
-            DateTimeOffset.UtcNow));
+        builder.Services.AddSingleton(_ =>
+        {
+            var address = configuration["urls"] ?? configuration["ASPNETCORE_URLS"] ?? "";
+            var port = Uri.TryCreate(address.Split(';')[0].Replace("*", "localhost").Replace("+", "localhost"), UriKind.Absolute, out var url) ? url.Port.ToString() : Environment.ProcessId.ToString();
+            return new SiloIdentity(Guid.NewGuid().ToString("N"), configuration["Silo:Name"] ?? $"{Dns.GetHostName()}:{port}", address, DateTimeOffset.UtcNow);
+        });
         builder.Services.AddSingleton<SiloRegistry>();
 
         // Hosted services start in this order: the schema exists before anything polls it.

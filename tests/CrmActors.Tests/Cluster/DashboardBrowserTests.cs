@@ -1,0 +1,56 @@
+using CrmActors.Tests.Support;
+using Microsoft.Playwright;
+
+namespace CrmActors.Tests.Cluster;
+
+/// <summary>The dashboard in a real headless Chromium against the three-node cluster.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DashboardBrowserTests(SiloCluster cluster)
+{
+    [Fact]
+    public async Task AnOperatorSignsInAndSeesTheThreeNodesWithoutConsoleErrors()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Browsers.Chromium());
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        page.PageError += (_, error) => errors.Add(error);
+
+        await page.GotoAsync(new Uri(cluster.Nodes[1].Address, "/dashboard").ToString());
+        await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
+        await page.FillAsync("#secret", SiloCluster.OperatorKey);
+        await page.ClickAsync("#sign-in button[type=submit]");
+
+        var healthy = page.Locator("#nodes tbody td.healthy");
+        await Assertions.Expect(healthy).ToHaveCountAsync(3, new() { Timeout = 20_000 });
+        foreach (var node in cluster.Nodes)
+        {
+            await Assertions.Expect(page.Locator("#nodes tbody")).ToContainTextAsync(node.Name);
+        }
+
+        await Assertions.Expect(page.Locator("#reminders tbody")).ToContainTextAsync("MaintenanceGrain");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task AWrongKeyIsRefusedAndTheBoardStaysHidden()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Browsers.Chromium());
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(cluster.Nodes[0].Address, "/dashboard/").ToString());
+        await page.FillAsync("#secret", "wrong");
+        await page.ClickAsync("#sign-in button[type=submit]");
+
+        await Assertions.Expect(page.Locator("#sign-in-error")).ToContainTextAsync("operator key");
+        await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
+    }
+}
