@@ -73,12 +73,17 @@ public sealed class GrainRuntime(
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         var turn = new GrainTurn(grain, database, connection, transaction, clock.GetUtcNow());
         var now = turn.Now.ToUnixTimeMilliseconds();
-        var stored = await stateStore.LockAsync(connection, transaction, grain, now);
+        var cached = _committed.TryGetValue(grain, out var entry) ? entry : ((long Version, object? State)?)null;
+        var stored = await stateStore.LockAsync(connection, transaction, grain, cached?.Version, now);
 
         var instance = Activate(implementation, turn);
+        object? before = null;
         if (instance.StateType is { } stateType)
         {
-            instance.StateObject = stored.Payload is null ? null : JsonSerializer.Deserialize(stored.Payload, stateType, StateJson);
+            // State types are immutable records: the cached object of an unchanged version can be reused as is.
+            before = stored.Unchanged ? cached!.Value.State
+                : stored.Payload is null ? null : JsonSerializer.Deserialize(stored.Payload, stateType, StateJson);
+            instance.StateObject = before;
         }
 
         var result = await call(instance);
@@ -88,10 +93,10 @@ public sealed class GrainRuntime(
         }
 
         var version = stored.Version;
-        if (instance.StateType is { } type)
+        if (instance.StateType is { } type && !ReferenceEquals(instance.StateObject, before))
         {
             var payload = JsonSerializer.Serialize(instance.StateObject, type, StateJson);
-            if (payload != stored.Payload)
+            if (stored.Unchanged || payload != stored.Payload)
             {
                 version = await GrainStateStore.WriteAsync(connection, transaction, grain, stored.Version, payload, now);
             }

@@ -9,20 +9,36 @@ public sealed class GrainStateStore(IDatabase database)
 {
     public sealed record StoredState(long Version, string? Payload);
 
-    /// <summary>Reads the row and holds its lock until the transaction ends (creating the row if needed).</summary>
-    public async Task<StoredState> LockAsync(DbConnection connection, DbTransaction transaction, GrainId grain, long now)
+    /// <summary>
+    /// Reads the row and holds its lock until the transaction ends (creating the row if needed). The
+    /// payload is left out (<see cref="LockedState.Unchanged"/>) when the row is still at
+    /// <paramref name="cachedVersion"/>, the version whose state the caller already holds.
+    /// </summary>
+    public async Task<LockedState> LockAsync(DbConnection connection, DbTransaction transaction, GrainId grain, long? cachedVersion, long now)
     {
-        var sql = $"SELECT version AS Version, payload AS Payload FROM grain_state WHERE grain_type = @Type AND grain_key = @Key {database.ForUpdate}";
-        var row = await connection.QuerySingleOrDefaultAsync<StoredState>(sql, new { grain.Type, grain.Key }, transaction);
-        if (row is not null)
+        var sql = "SELECT version AS Version, CAST(CASE WHEN version = @cachedVersion THEN NULL ELSE payload END AS TEXT) AS Payload " +
+            $"FROM grain_state WHERE grain_type = @Type AND grain_key = @Key {database.ForUpdate}";
+        var parameters = new { grain.Type, grain.Key, cachedVersion = cachedVersion ?? -1 };
+        var row = await connection.QuerySingleOrDefaultAsync<LockRow>(sql, parameters, transaction);
+        if (row is null)
         {
-            return row;
+            await connection.ExecuteAsync(
+                "INSERT INTO grain_state (grain_type, grain_key, version, payload, modified_on) VALUES (@Type, @Key, 0, NULL, @now) ON CONFLICT DO NOTHING",
+                new { grain.Type, grain.Key, now }, transaction);
+            row = await connection.QuerySingleAsync<LockRow>(sql, parameters, transaction);
         }
 
-        await connection.ExecuteAsync(
-            "INSERT INTO grain_state (grain_type, grain_key, version, payload, modified_on) VALUES (@Type, @Key, 0, NULL, @now) ON CONFLICT DO NOTHING",
-            new { grain.Type, grain.Key, now }, transaction);
-        return await connection.QuerySingleAsync<StoredState>(sql, new { grain.Type, grain.Key }, transaction);
+        return new LockedState(row.Version, row.Payload, row.Version == cachedVersion);
+    }
+
+    public sealed record LockedState(long Version, string? Payload, bool Unchanged);
+
+    // Settable properties, not a constructor: SQLite reports a NULL expression column's type as a BLOB.
+    private sealed class LockRow
+    {
+        public long Version { get; init; }
+
+        public string? Payload { get; init; }
     }
 
     public static Task<long?> ReadVersionAsync(DbConnection connection, GrainId grain) =>
