@@ -46,6 +46,7 @@ public static class ApiHostingExtensions
         app.MapAttachmentsApi();
         app.MapRecycleBinApi();
         app.MapAuditLogApi();
+        app.MapSettingsApi();
         return app;
     }
 }
