@@ -47,6 +47,7 @@ public static class ApiHostingExtensions
         app.MapRecycleBinApi();
         app.MapAuditLogApi();
         app.MapSettingsApi();
+        app.MapConfigCopyApi();
         return app;
     }
 }

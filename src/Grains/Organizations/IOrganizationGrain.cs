@@ -49,4 +49,11 @@ public interface IOrganizationGrain : IGrainWithStringKey
 
     Task<ProfileDefinition> SaveProfileAsync(ProfileDefinition profile, SaveMode mode, string actorId);
 
+    /// <summary>
+    /// Applies a configuration copy in this one turn, all or nothing: every component is validated
+    /// against the organization as the copy has changed it so far, and the result must keep every
+    /// configuration object of the organization valid. Any refusal rolls the whole turn back (no state,
+    /// no audit entry). Applying the same transfer again returns the first application.
+    /// </summary>
+    Task<AppliedCopy> ApplyConfigurationAsync(string transferId, string sourceOrgId, ConfigurationPackage package, string actorId);
 }
