@@ -54,8 +54,7 @@ public static class ConfigurationPreview
                 items.Add(new PreviewItem("field", $"{current.Name}.{field.Name}", landing.Change, landing.Detail));
                 if (landing.Field is { } definition)
                 {
-                    var fields = current.Field(field.Name) is { } old ? current.Fields.Replace(old, definition) : current.Fields.Add(definition);
-                    projected = projected with { Modules = projected.Modules.Replace(current, current with { Fields = fields }) };
+                    projected = projected.WithField(current, definition);
                 }
             }
         }

@@ -48,8 +48,7 @@ public sealed partial class OrganizationGrain
                 }
 
                 var before = module.Field(field.Name);
-                var fields = before is null ? module.Fields.Add(definition) : module.Fields.Replace(before, definition);
-                State = State with { Modules = State.Modules.Replace(module, module with { Fields = fields }) };
+                State = State.WithField(module, definition);
                 await AuditAsync(actorId, before is null ? AuditActions.Create : AuditActions.Update, $"modules/{module.Name}/fields/{field.Name}",
                     [new("definition", before, definition), marker]);
                 changes++;

@@ -17,11 +17,10 @@ public sealed partial class OrganizationGrain
             return definition;
         }
 
-        var changed = definition with { Fields = definition.Fields.Replace(before, after) };
-        State = State with { Modules = State.Modules.Replace(definition, changed) };
+        State = State.WithField(definition, after);
         SettingKinds.CheckIntegrity(State);
         await AuditAsync(actorId, AuditActions.Update, $"modules/{definition.Name}/fields/{before.Name}", [new("definition", before, after)]);
-        return changed;
+        return State.Module(definition.Name)!;
     }
 
     public Task<LayoutDefinition> SaveLayoutAsync(LayoutDefinition layout, SaveMode mode, string actorId) =>

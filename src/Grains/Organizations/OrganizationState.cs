@@ -52,5 +52,12 @@ public sealed record OrganizationState
 
     public ModuleDefinition? Module(string name) => Modules.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The organization with <paramref name="field"/> added to <paramref name="module"/>, or replacing its field of that name.</summary>
+    public OrganizationState WithField(ModuleDefinition module, FieldDefinition field)
+    {
+        var fields = module.Field(field.Name) is { } old ? module.Fields.Replace(old, field) : module.Fields.Add(field);
+        return this with { Modules = Modules.Replace(module, module with { Fields = fields }) };
+    }
+
     public RoleDefinition? Role(string name) => Roles.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
 }
