@@ -48,6 +48,8 @@ public static class ApiHostingExtensions
         app.MapAttachmentsApi();
         app.MapRecycleBinApi();
         app.MapAuditLogApi();
+        app.MapSettingsApi();
+        app.MapConfigCopyApi();
         app.MapDashboardApi();
         return app;
     }

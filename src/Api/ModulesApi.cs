@@ -14,6 +14,8 @@ public static class ModulesApi
 
     public sealed record ModuleRequest(string Name, List<FieldRequest>? Fields);
 
+    public sealed record FieldPatchRequest(List<string>? Values, bool? Required);
+
     public static IEndpointRouteBuilder MapModulesApi(this IEndpointRouteBuilder app)
     {
         var members = app.MapGroup("/api/orgs/{orgId}/modules").WithTags("Modules").ForMembers();
@@ -21,6 +23,8 @@ public static class ModulesApi
         var admins = app.MapGroup("/api/orgs/{orgId}/modules").WithTags("Modules").ForAdmins();
         admins.MapPost("", CreateModuleAsync);
         admins.MapPost("{module}/fields", CreateFieldAsync);
+        admins.MapPatch("{module}/fields/{field}", async (string orgId, string module, string field, FieldPatchRequest request, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(orgId).ChangeFieldAsync(module, field, new FieldPatch(request.Values, request.Required), http.Actor().User.Id)));
         return app;
     }
 

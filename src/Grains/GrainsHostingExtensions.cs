@@ -1,6 +1,7 @@
 using CrmActors.Grains.Attachments;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
+using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
@@ -28,6 +29,9 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<AttachmentService>();
         builder.Services.AddSingleton<RecycleBinService>();
         builder.Services.AddSingleton<IJobHandler, PurgeJob>();
+        builder.Services.AddOptions<ConfigCopyOptions>().BindConfiguration("ConfigCopy");
+        builder.Services.AddSingleton<ConfigCopyService>();
+        builder.Services.AddSingleton<IJobHandler, ConfigCopyApplyJob>();
         return builder;
     }
 }

@@ -6,7 +6,7 @@ using CrmActors.Runtime.Reminders;
 
 namespace CrmActors.Grains.Organizations;
 
-public sealed class OrganizationGrain : Grain<OrganizationState>, IOrganizationGrain
+public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrganizationGrain
 {
     public async Task<UserAccount> CreateAsync(CreateOrganization request, string adminUserId, string adminTokenHash)
     {

@@ -10,3 +10,12 @@ public sealed record NewUser(string Email, string Name, string Role, Profile? Pr
 public sealed record NewField(string Name, string Type, bool Required = false, IReadOnlyList<string>? Values = null, string? LookupModule = null);
 
 public sealed record NewModule(string Name, IReadOnlyList<NewField> Fields);
+
+public sealed record FieldPatch(IReadOnlyList<string>? Values, bool? Required);
+
+/// <summary>Whether a save creates a configuration object (refused if the name is taken) or replaces one (refused if missing).</summary>
+public enum SaveMode
+{
+    Create,
+    Replace,
+}

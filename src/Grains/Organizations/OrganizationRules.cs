@@ -103,16 +103,7 @@ public static partial class OrganizationRules
             throw ProblemException.Validation("type", $"type must be one of {string.Join(", ", FieldTypes.All)}.");
         }
 
-        ImmutableList<string>? values = null;
-        if (field.Type == FieldTypes.Picklist)
-        {
-            if (field.Values is not { Count: > 0 } || field.Values.Any(string.IsNullOrWhiteSpace) || field.Values.Distinct().Count() != field.Values.Count)
-            {
-                throw ProblemException.Validation("values", $"Picklist {field.Name} needs a list of distinct, non-empty values.");
-            }
-
-            values = [.. field.Values];
-        }
+        var values = field.Type == FieldTypes.Picklist ? ValidatePicklistValues(field.Name, field.Values) : null;
 
         string? lookup = null;
         if (field.Type == FieldTypes.Lookup)
@@ -123,6 +114,38 @@ public static partial class OrganizationRules
 
         return new FieldDefinition(field.Name, field.Type, field.Required, values, lookup, Parent: false, Custom: true);
     }
+
+    /// <summary>A field with new picklist values and/or required flag; a standard field's required flag is fixed.</summary>
+    public static FieldDefinition ChangeField(FieldDefinition field, IReadOnlyList<string>? values, bool? required)
+    {
+        var changed = field;
+        if (values is not null)
+        {
+            if (field.Type != FieldTypes.Picklist)
+            {
+                throw ProblemException.Validation("values", $"{field.Name} is a {field.Type} field; only picklists have values.");
+            }
+
+            changed = changed with { Values = ValidatePicklistValues(field.Name, values) };
+        }
+
+        if (required is { } flag && flag != field.Required)
+        {
+            if (!field.Custom)
+            {
+                throw ProblemException.Validation("required", $"{field.Name} is a standard field; whether it is required cannot change.");
+            }
+
+            changed = changed with { Required = flag };
+        }
+
+        return changed;
+    }
+
+    private static ImmutableList<string> ValidatePicklistValues(string field, IReadOnlyList<string>? values) =>
+        values is { Count: > 0 } && !values.Any(string.IsNullOrWhiteSpace) && values.Distinct().Count() == values.Count
+            ? [.. values]
+            : throw ProblemException.Validation("values", $"Picklist {field} needs a list of distinct, non-empty values.");
 
     [GeneratedRegex(@"^[^@\s""<>()\[\],;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")]
     private static partial Regex Email();

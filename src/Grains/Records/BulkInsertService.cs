@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Settings;
 using CrmActors.Runtime.Storage;
 
 namespace CrmActors.Grains.Records;
@@ -74,7 +75,9 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
 
             try
             {
-                batch.Add((rowNumber, RecordJson.Apply(module, element, [])));
+                var data = RecordJson.Apply(module, element, []);
+                RecordAutomation.OnCreate(actor.Org, module, data);
+                batch.Add((rowNumber, data));
             }
             catch (ProblemException problem) when (problem.Status == 400)
             {

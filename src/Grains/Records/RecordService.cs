@@ -5,11 +5,12 @@ using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.RecycleBin;
+using CrmActors.Grains.Settings;
 using CrmActors.Runtime.Storage;
 
 namespace CrmActors.Grains.Records;
 
-/// <summary>Record CRUD: permission, validation, the write and its audit entry, in one transaction.</summary>
+/// <summary>Record CRUD: permission, validation, workflow rules and blueprints, the write and its audit entry, in one transaction.</summary>
 public sealed class RecordService(IDatabase database, RecordStore store, RecycleBinService recycleBin, TimeProvider clock)
 {
     public sealed record RecordPage(IReadOnlyList<JsonObject> Items, int Page, int PerPage, long Total);
@@ -18,6 +19,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
     {
         var module = actor.Authorize(moduleName, ModuleAction.Create);
         var data = RecordJson.Apply(module, input, []);
+        RecordAutomation.OnCreate(actor.Org, module, data);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data);
@@ -45,6 +47,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         var before = await RequireAsync(connection, transaction, actor, module, id);
         var old = JsonNode.Parse(before.Data)!.AsObject();
         var data = RecordJson.Apply(module, input, old.DeepClone().AsObject());
+        RecordAutomation.OnEdit(actor.Org, module, old, data);
         await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data);
         var now = clock.GetUtcNow();
         var after = RecordJson.ToRow(module, actor.OrgId, id, data, before.OwnerId, before.CreatedAt, before.CreatedBy, UnixTime.Ms(now), actor.User.Id);

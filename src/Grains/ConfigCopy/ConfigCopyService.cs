@@ -1,0 +1,96 @@
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Records;
+using CrmActors.Runtime.Grains;
+
+namespace CrmActors.Grains.ConfigCopy;
+
+/// <summary>
+/// The configuration-copy steps that involve several grains: generating a key (target), sending with
+/// it (source), and reading transfers. Each grain call is its own transaction. They are ordered so that
+/// an interruption never leaves two usable keys, and a key is spent before its transfer exists (an
+/// interruption in between spends the key without a transfer; the target then generates a new key).
+/// </summary>
+public sealed class ConfigCopyService(IGrainFactory grains)
+{
+    public sealed record IssuedKey(string Key, DateTimeOffset ExpiresAt);
+
+    /// <summary>A new key for the actor's organization; the previous key stops working.</summary>
+    public async Task<IssuedKey> IssueKeyAsync(Actor actor)
+    {
+        ConfigCopyRules.RequireAvailable(actor.Org);
+        var key = Ids.NewSecret();
+        var hash = Ids.Sha256(key);
+        var issued = await grains.GetGrain<ICopyKeyGrain>(hash).IssueAsync(actor.OrgId, actor.User.Id);
+
+        // Until the inbox points at the new key it is unusable (redeeming checks the pointer), and the
+        // old key stops at the moment the pointer moves even if revoking it below is interrupted.
+        var previous = await grains.GetGrain<IConfigCopyInboxGrain>(actor.OrgId).ReplaceKeyAsync(hash, issued.ExpiresAt, actor.User.Id);
+        if (previous is not null)
+        {
+            await grains.GetGrain<ICopyKeyGrain>(previous).RevokeAsync();
+        }
+
+        return new IssuedKey(key, issued.ExpiresAt);
+    }
+
+    public async Task<CopyKeyState?> CurrentKeyAsync(Actor actor) =>
+        (await grains.GetGrain<IConfigCopyInboxGrain>(actor.OrgId).GetAsync()).CurrentKeyHash is { } hash
+            ? await grains.GetGrain<ICopyKeyGrain>(hash).GetAsync()
+            : null;
+
+    /// <summary>Sends the actor's organization's whole customization to the organization the key identifies; returns the transfer ID.</summary>
+    public async Task<string> SendAsync(Actor actor, string? key)
+    {
+        ConfigCopyRules.RequireAvailable(actor.Org);
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw ProblemException.Validation("key", "key is required: the copy key the target organization's administrator generated.");
+        }
+
+        var copyKey = grains.GetGrain<ICopyKeyGrain>(Ids.Sha256(key.Trim()));
+        if (!(await copyKey.GetAsync()).Exists)
+        {
+            // Checked read-only first, so guessing keys does not create grains.
+            throw ConfigCopyRules.UnknownKey();
+        }
+
+        var transferId = Ids.New();
+        var redeemed = await copyKey.RedeemAsync(actor.OrgId, transferId);
+        var target = redeemed.TargetOrgId!;
+        await grains.GetGrain<IConfigTransferGrain>(transferId)
+            .ReceiveAsync(new IncomingTransfer(actor.OrgId, actor.Org.Name, actor.User.Id, target, ConfigurationPackage.Of(actor.Org)));
+        await grains.GetGrain<IConfigCopyInboxGrain>(target).AddTransferAsync(transferId);
+        return transferId;
+    }
+
+    public async Task<ConfigTransferState> ApproveAsync(Actor actor, string transferId)
+    {
+        await GetIncomingAsync(actor, transferId);
+        return await grains.GetGrain<IConfigTransferGrain>(transferId).ApproveAsync(actor.OrgId, actor.User.Id);
+    }
+
+    public async Task<ConfigTransferState> RejectAsync(Actor actor, string transferId)
+    {
+        await GetIncomingAsync(actor, transferId);
+        return await grains.GetGrain<IConfigTransferGrain>(transferId).RejectAsync(actor.OrgId, actor.User.Id);
+    }
+
+    /// <summary>The transfers the actor's organization received, newest first.</summary>
+    public async Task<IReadOnlyList<ConfigTransferState>> ListIncomingAsync(Actor actor)
+    {
+        var inbox = await grains.GetGrain<IConfigCopyInboxGrain>(actor.OrgId).GetAsync();
+        return await Task.WhenAll(inbox.TransferIds.Reverse().Select(id => grains.GetGrain<IConfigTransferGrain>(id).GetAsync()));
+    }
+
+    public Task<ConfigTransferState> GetIncomingAsync(Actor actor, string transferId) =>
+        GetAsync(transferId, t => t.TargetOrgId == actor.OrgId, "Incoming transfer");
+
+    public Task<ConfigTransferState> GetSentAsync(Actor actor, string transferId) =>
+        GetAsync(transferId, t => t.SourceOrgId == actor.OrgId, "Sent transfer");
+
+    private async Task<ConfigTransferState> GetAsync(string transferId, Func<ConfigTransferState, bool> visible, string what)
+    {
+        var transfer = Ids.IsWellFormed(transferId) ? await grains.GetGrain<IConfigTransferGrain>(transferId).GetAsync() : null;
+        return transfer is { Exists: true } && visible(transfer) ? transfer : throw ProblemException.NotFound($"{what} {transferId}");
+    }
+}

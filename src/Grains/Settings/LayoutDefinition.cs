@@ -1,0 +1,8 @@
+using System.Collections.Immutable;
+
+namespace CrmActors.Grains.Settings;
+
+/// <summary>How a module's record page is arranged: named sections, each with its fields in order.</summary>
+public sealed record LayoutDefinition(string Module, string Name, ImmutableList<LayoutSection> Sections);
+
+public sealed record LayoutSection(string Name, ImmutableList<string> Fields);
