@@ -53,14 +53,14 @@ public static class RecordsApi
         var actor = http.Actor();
         var definition = actor.Authorize(module, ModuleAction.Create);
         var contentType = http.Request.ContentType ?? "";
-        IAsyncEnumerable<JsonElement> rows;
+        IAsyncEnumerable<BulkRow> rows;
         if (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
         {
             rows = CsvRecordReader.ReadAsync(http.Request.Body, definition, http.RequestAborted);
         }
         else if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            rows = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted);
+            rows = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted).Select(BulkRow.FromJson);
         }
         else
         {

@@ -34,7 +34,8 @@ public static class Ids
         }
 
         Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes[8..]);
+        // Record IDs are not secrets (every access is authorized), so a fast generator fills the random bits.
+        Random.Shared.NextBytes(bytes[8..]);
         for (var i = 0; i < 6; i++)
         {
             bytes[i] = (byte)(ms >> (8 * (5 - i)));

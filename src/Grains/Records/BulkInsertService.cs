@@ -22,7 +22,7 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
 
     public sealed record Result(int Created, int FailedCount, IReadOnlyList<Failure> Failed);
 
-    public async Task<Result> InsertAsync(Actor actor, string moduleName, IAsyncEnumerable<JsonElement> rows, int maxRows, CancellationToken cancellationToken)
+    public async Task<Result> InsertAsync(Actor actor, string moduleName, IAsyncEnumerable<BulkRow> rows, int maxRows, CancellationToken cancellationToken)
     {
         var module = actor.Authorize(moduleName, ModuleAction.Create);
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -75,7 +75,7 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
 
             try
             {
-                var data = RecordJson.Apply(module, element, []);
+                var data = element.Apply(module);
                 RecordAutomation.OnCreate(actor.Org, module, data);
                 batch.Add((rowNumber, data));
             }

@@ -10,14 +10,14 @@ using CsvHelper.Configuration;
 namespace CrmActors.Grains.Records;
 
 /// <summary>
-/// Streams a CSV (UTF-8, optional BOM, RFC 4180) whose header names the module's fields, as one JSON
-/// object per row. The header is checked before the first row; invalid UTF-8 fails the read.
+/// Streams a CSV (UTF-8, optional BOM, RFC 4180) whose header names the module's fields, one row
+/// of text cells at a time. The header is checked before the first row; invalid UTF-8 fails the read.
 /// </summary>
 public static class CsvRecordReader
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream body, ModuleDefinition module, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<BulkRow> ReadAsync(Stream body, ModuleDefinition module, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var reader = new StreamReader(body, StrictUtf8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -47,27 +47,16 @@ public static class CsvRecordReader
             throw ProblemException.Validation("header", "The CSV header names a field twice.");
         }
 
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
         while (await csv.ReadAsync())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            buffer.ResetWrittenCount();
-            using (var writer = new Utf8JsonWriter(buffer))
+            var cells = new string?[header.Length];
+            for (var i = 0; i < header.Length; i++)
             {
-                writer.WriteStartObject();
-                for (var i = 0; i < header.Length; i++)
-                {
-                    if (csv.GetField(i) is { Length: > 0 } value)
-                    {
-                        writer.WriteString(header[i], value);
-                    }
-                }
-
-                writer.WriteEndObject();
+                cells[i] = csv.GetField(i);
             }
 
-            using var document = JsonDocument.Parse(buffer.WrittenMemory);
-            yield return document.RootElement.Clone();
+            yield return BulkRow.FromCells(header, cells);
         }
     }
 

@@ -23,24 +23,47 @@ public static class RecordJson
 
         foreach (var property in input.EnumerateObject())
         {
-            if (property.Name == "id" || SystemFields.Contains(property.Name))
-            {
-                throw ProblemException.Validation(property.Name, $"{property.Name} is set by the system and cannot be written.");
-            }
-
-            var field = module.Field(property.Name)
-                ?? throw ProblemException.Validation(property.Name, $"{module.Name} has no field {property.Name}.");
-            if (FieldTypes.IsUpload(field.Type))
-            {
-                throw ProblemException.Validation(field.Name, $"{field.Name} is set by uploading a file to …/records/{{id}}/files/{field.Name}.");
-            }
-
+            var field = WritableField(module, property.Name);
             data[field.Name] = RecordValidator.Normalize(module, field, property.Value);
         }
 
-        foreach (var field in module.Fields.Where(f => f.Required))
+        return Complete(module, data);
+    }
+
+    /// <summary>A new record's values from text cells under the given column names (a CSV row); empty cells are absent.</summary>
+    public static JsonObject ApplyCells(ModuleDefinition module, IReadOnlyList<string> columns, IReadOnlyList<string?> cells)
+    {
+        var data = new JsonObject();
+        for (var i = 0; i < columns.Count && i < cells.Count; i++)
         {
-            if (data[field.Name] is null)
+            if (cells[i] is { Length: > 0 } text)
+            {
+                var field = WritableField(module, columns[i]);
+                data[field.Name] = RecordValidator.NormalizeText(module, field, text);
+            }
+        }
+
+        return Complete(module, data);
+    }
+
+    private static FieldDefinition WritableField(ModuleDefinition module, string name)
+    {
+        if (name == "id" || SystemFields.Contains(name))
+        {
+            throw ProblemException.Validation(name, $"{name} is set by the system and cannot be written.");
+        }
+
+        var field = module.Field(name) ?? throw ProblemException.Validation(name, $"{module.Name} has no field {name}.");
+        return FieldTypes.IsUpload(field.Type)
+            ? throw ProblemException.Validation(field.Name, $"{field.Name} is set by uploading a file to …/records/{{id}}/files/{field.Name}.")
+            : field;
+    }
+
+    private static JsonObject Complete(ModuleDefinition module, JsonObject data)
+    {
+        foreach (var field in module.Fields)
+        {
+            if (field.Required && data[field.Name] is null)
             {
                 throw ProblemException.Validation(field.Name, $"{field.Name} is required.");
             }

@@ -23,73 +23,72 @@ public static class RecordValidator
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: 0 })
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return NormalizeText(module, field, value.GetString()!);
+        }
+
+        var scalar = value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? value.GetRawText() : null;
+        return field.Type switch
+        {
+            FieldTypes.Text => Text(field, scalar, TextMax),
+            FieldTypes.TextArea => Text(field, scalar, TextAreaMax),
+            FieldTypes.Number when value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) => JsonValue.Create(number),
+            FieldTypes.Decimal when value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var amount) => JsonValue.Create(amount),
+            FieldTypes.Boolean when value.ValueKind is JsonValueKind.True or JsonValueKind.False => JsonValue.Create(value.GetBoolean()),
+            _ => throw Invalid(field, Expected(field)),
+        };
+    }
+
+    /// <summary>The stored value of a text input (a CSV cell or a JSON string), or null when it is empty.</summary>
+    public static JsonNode? NormalizeText(ModuleDefinition module, FieldDefinition field, string text)
+    {
+        if (text.Length == 0)
         {
             return null;
         }
 
-        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : null;
         return field.Type switch
         {
-            FieldTypes.Text => Text(field, value, TextMax),
-            FieldTypes.TextArea => Text(field, value, TextAreaMax),
-            FieldTypes.Email => OrganizationRules.IsEmail(text) ? JsonValue.Create(text!.Trim()) : throw Invalid(field, "an e-mail address such as 'name@example.com'"),
+            FieldTypes.Text => Text(field, text, TextMax),
+            FieldTypes.TextArea => Text(field, text, TextAreaMax),
+            FieldTypes.Email => OrganizationRules.IsEmail(text) ? JsonValue.Create(text.Trim()) : throw Invalid(field, Expected(field)),
             FieldTypes.Phone => text is { Length: <= 30 } && text.All(c => char.IsAsciiDigit(c) || " +-().".Contains(c)) && text.Any(char.IsAsciiDigit)
-                ? JsonValue.Create(text.Trim()) : throw Invalid(field, "a phone number of digits, spaces and + - ( ) ."),
-            FieldTypes.Number => Integer(field, value, text),
-            FieldTypes.Decimal => Decimal(field, value, text),
-            FieldTypes.Boolean => value.ValueKind switch
-            {
-                JsonValueKind.True => JsonValue.Create(true),
-                JsonValueKind.False => JsonValue.Create(false),
-                _ when bool.TryParse(text, out var flag) => JsonValue.Create(flag),
-                _ => throw Invalid(field, "true or false"),
-            },
+                ? JsonValue.Create(text.Trim()) : throw Invalid(field, Expected(field)),
+            FieldTypes.Number => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+                ? JsonValue.Create(number) : throw Invalid(field, Expected(field)),
+            FieldTypes.Decimal => decimal.TryParse(text, NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var amount)
+                ? JsonValue.Create(amount) : throw Invalid(field, Expected(field)),
+            FieldTypes.Boolean => bool.TryParse(text, out var flag) ? JsonValue.Create(flag) : throw Invalid(field, Expected(field)),
             FieldTypes.Date => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                ? JsonValue.Create(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) : throw Invalid(field, "a date such as 2026-04-30"),
-            FieldTypes.DateTime => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && text!.Contains('T')
+                ? JsonValue.Create(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)) : throw Invalid(field, Expected(field)),
+            FieldTypes.DateTime => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && text.Contains('T')
                 ? JsonValue.Create(time.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))
-                : throw Invalid(field, "an ISO 8601 time such as 2026-04-30T09:00:00Z"),
-            FieldTypes.Picklist => text is not null && field.Values!.Contains(text)
-                ? JsonValue.Create(text) : throw Invalid(field, $"one of: {string.Join(", ", field.Values!)}"),
-            FieldTypes.Lookup or FieldTypes.FileUpload or FieldTypes.ImageUpload => Ids.IsWellFormed(text)
-                ? JsonValue.Create(text) : throw Invalid(field, field.Type == FieldTypes.Lookup ? $"the ID of a {field.LookupModule} record" : "the ID of an uploaded file"),
+                : throw Invalid(field, Expected(field)),
+            FieldTypes.Picklist => field.Values!.Contains(text) ? JsonValue.Create(text) : throw Invalid(field, Expected(field)),
+            FieldTypes.Lookup or FieldTypes.FileUpload or FieldTypes.ImageUpload => Ids.IsWellFormed(text) ? JsonValue.Create(text) : throw Invalid(field, Expected(field)),
             _ => throw new InvalidOperationException($"Field type {field.Type} of {module.Name}.{field.Name} has no validation."),
         };
     }
 
-    private static JsonNode Text(FieldDefinition field, JsonElement value, int max)
+    private static string Expected(FieldDefinition field) => field.Type switch
     {
-        var text = value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!,
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => throw Invalid(field, "text"),
-        };
-        return text.Length <= max ? JsonValue.Create(text) : throw Invalid(field, $"text of at most {max} characters");
-    }
+        FieldTypes.Text => $"text of at most {TextMax} characters",
+        FieldTypes.TextArea => $"text of at most {TextAreaMax} characters",
+        FieldTypes.Email => "an e-mail address such as 'name@example.com'",
+        FieldTypes.Phone => "a phone number of digits, spaces and + - ( ) .",
+        FieldTypes.Number => "a whole number",
+        FieldTypes.Decimal => "a number such as 1234.56",
+        FieldTypes.Boolean => "true or false",
+        FieldTypes.Date => "a date such as 2026-04-30",
+        FieldTypes.DateTime => "an ISO 8601 time such as 2026-04-30T09:00:00Z",
+        FieldTypes.Picklist => $"one of: {string.Join(", ", field.Values!)}",
+        FieldTypes.Lookup => $"the ID of a {field.LookupModule} record",
+        _ => "the ID of an uploaded file",
+    };
 
-    private static JsonNode Integer(FieldDefinition field, JsonElement value, string? text)
-    {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
-        {
-            return JsonValue.Create(number);
-        }
-
-        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out number)
-            ? JsonValue.Create(number) : throw Invalid(field, "a whole number");
-    }
-
-    private static JsonNode Decimal(FieldDefinition field, JsonElement value, string? text)
-    {
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var number))
-        {
-            return JsonValue.Create(number);
-        }
-
-        return decimal.TryParse(text, NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out number)
-            ? JsonValue.Create(number) : throw Invalid(field, "a number such as 1234.56");
-    }
+    private static JsonNode Text(FieldDefinition field, string? text, int max) =>
+        text is not null && text.Length <= max ? JsonValue.Create(text) : throw Invalid(field, Expected(field));
 
     public static ProblemException Invalid(FieldDefinition field, string expected) =>
         ProblemException.Validation(field.Name, $"{field.Name} must be {expected}.");
