@@ -165,6 +165,28 @@ public abstract class RecordsApiTests(CrmApplication app)
         Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
         Assert.Equal("attachment", await partial.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task AnImageUploadFieldTakesAnImageAndRefusesAnythingElse()
+    {
+        var org = await app.CreateOrgAsync();
+        Assert.Equal(HttpStatusCode.Created, (await org.Admin.PostAsJsonAsync(org.Url("modules/Contacts/fields"), new { name = "Photo", type = "imageupload" })).StatusCode);
+        var contact = await org.CreateRecordAsync("Contacts", new { Last_Name = "Pic" });
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52];
+
+        using var notImage = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes("<script>")), "file", "photo.png" } };
+        var refused = await org.Admin.PutAsync(org.Url($"modules/Contacts/records/{contact}/files/Photo"), notImage);
+        Assert.Equal("Photo", (await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+
+        using var image = new MultipartFormDataContent { { new ByteArrayContent(png), "file", "photo.png" } };
+        var stored = await (await org.Admin.PutAsync(org.Url($"modules/Contacts/records/{contact}/files/Photo"), image)).Content.ReadFromJsonAsync<JsonElement>();
+        var record = await org.GetJsonAsync($"modules/Contacts/records/{contact}");
+        Assert.Equal(stored.GetProperty("id").GetString(), record.GetProperty("Photo").GetString());
+        Assert.Equal(png, await org.Admin.GetByteArrayAsync(org.Url($"modules/Contacts/records/{contact}/attachments/{stored.GetProperty("id").GetString()}")));
+
+        var direct = await org.Admin.PatchAsync(org.Url($"modules/Contacts/records/{contact}"), OrgSession.Fields(new { Photo = stored.GetProperty("id").GetString() }));
+        Assert.Equal("Photo", (await direct.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+    }
 }
 
 public sealed class SqliteRecordsApiTests(SqliteCrmApplication app) : RecordsApiTests(app), IClassFixture<SqliteCrmApplication>;
