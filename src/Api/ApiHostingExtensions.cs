@@ -49,6 +49,7 @@ public static class ApiHostingExtensions
         app.MapRecycleBinApi();
         app.MapAuditLogApi();
         app.MapDashboardApi();
+        app.MapBackupsApi();
         return app;
     }
 }

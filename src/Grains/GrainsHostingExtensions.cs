@@ -1,5 +1,6 @@
 using CrmActors.Grains.Attachments;
 using CrmActors.Grains.Audit;
+using CrmActors.Grains.Backups;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Grains.Organizations;
@@ -28,6 +29,13 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<AttachmentService>();
         builder.Services.AddSingleton<RecycleBinService>();
         builder.Services.AddSingleton<IJobHandler, PurgeJob>();
+        builder.Services.AddOptions<BackupOptions>().BindConfiguration("Backups");
+        builder.Services.AddSingleton<ISchemaContributor, BackupSchema>();
+        builder.Services.AddSingleton<BackupExporter>();
+        builder.Services.AddSingleton<DownloadLinks>();
+        builder.Services.AddSingleton<RestoreStore>();
+        builder.Services.AddSingleton<IJobHandler, BackupJob>();
+        builder.Services.AddSingleton<IJobHandler, RestoreJob>();
         return builder;
     }
 }

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Records;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>
+/// Reads the rows of one CSV header into a module of this organization: the id and system columns,
+/// and field values validated by the same rules as any write. Columns that are not fields of the
+/// module any more are reported once, not silently dropped.
+/// </summary>
+public sealed class RestoreRowMapper
+{
+    private readonly ModuleDefinition _module;
+    private readonly int _id = -1;
+    private readonly int[] _system = [-1, -1, -1, -1, -1];
+    private readonly List<(int Column, FieldDefinition Field)> _fields = [];
+
+    public RestoreRowMapper(ModuleDefinition module, string[] header)
+    {
+        _module = module;
+        Header = header;
+        for (var i = 0; i < header.Length; i++)
+        {
+            var systemIndex = RecordJson.SystemFields.ToList().IndexOf(header[i]);
+            if (header[i] == "id")
+            {
+                _id = i;
+            }
+            else if (systemIndex >= 0)
+            {
+                _system[systemIndex] = i;
+            }
+            else if (module.Field(header[i]) is { } field)
+            {
+                _fields.Add((i, field));
+            }
+            else
+            {
+                UnknownColumns.Add(header[i]);
+            }
+        }
+
+        Lookups = [.. _fields.Where(f => f.Field.Type == FieldTypes.Lookup)];
+    }
+
+    public string[] Header { get; }
+
+    public List<string> UnknownColumns { get; } = [];
+
+    public IReadOnlyList<(int Column, FieldDefinition Field)> Lookups { get; }
+
+    public string? Id(string?[] cells) => _id >= 0 ? cells[_id] : null;
+
+    public string? Owner(string?[] cells) => Cell(cells, 0);
+
+    public string? CreatedBy(string?[] cells) => Cell(cells, 1);
+
+    public long? CreatedAt(string?[] cells) => Time(Cell(cells, 2));
+
+    public string? ModifiedBy(string?[] cells) => Cell(cells, 3);
+
+    public long? ModifiedAt(string?[] cells) => Time(Cell(cells, 4));
+
+    /// <summary>
+    /// The stored field values of the row. <paramref name="reference"/> rewrites lookup and upload values
+    /// (to remapped IDs) and may drop one by returning null. Throws a validation problem naming the field.
+    /// </summary>
+    public JsonObject Data(string?[] cells, Func<FieldDefinition, string, string?> reference)
+    {
+        var data = new JsonObject();
+        foreach (var (column, field) in _fields)
+        {
+            var value = cells[column];
+            if (value is not null && (field.Type == FieldTypes.Lookup || FieldTypes.IsUpload(field.Type)))
+            {
+                value = Ids.IsWellFormed(value) ? reference(field, value) : throw RecordValidator.Invalid(field, "the ID of a record or file of the backup");
+            }
+
+            if (value is not null && RecordValidator.Normalize(_module, field, JsonSerializer.SerializeToElement(value)) is { } node)
+            {
+                data[field.Name] = node;
+            }
+        }
+
+        foreach (var field in _module.Fields.Where(f => f.Required))
+        {
+            if (data[field.Name] is null)
+            {
+                throw ProblemException.Validation(field.Name, $"{field.Name} is required and the row has no value for it.");
+            }
+        }
+
+        return data;
+    }
+
+    private string? Cell(string?[] cells, int system) => _system[system] >= 0 ? cells[_system[system]] : null;
+
+    private static long? Time(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUnixTimeMilliseconds() : null;
+}
