@@ -50,7 +50,7 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
             attachments with { Parts = [.. attachmentsZip.Parts.Select(p => new ManifestPart(p.Name, p.Size, p.Sha256))] },
             [.. BackupConstants.ExcludedCategories], BackupManifest.NeutralizationRule);
         var json = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson);
-        await using (var entry = await dataZip.BeginEntryAsync(BackupConstants.ManifestEntry, json.Length))
+        await using (var entry = await dataZip.BeginEntryAsync(BackupConstants.ManifestEntry, json.Length, CompressedSize(json)))
         {
             await entry.WriteAsync(json, cancellationToken);
         }
@@ -83,10 +83,10 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
             Array.Clear(cells);
             cells[0] = reader.GetString(0);
             cells[system] = reader.GetString(1);
-            cells[system + 1] = Time(reader.GetInt64(2));
-            cells[system + 2] = reader.GetString(3);
-            cells[system + 3] = Time(reader.GetInt64(4));
-            cells[system + 4] = reader.GetString(5);
+            cells[system + 2] = Time(reader.GetInt64(2));
+            cells[system + 1] = reader.GetString(3);
+            cells[system + 4] = Time(reader.GetInt64(4));
+            cells[system + 3] = reader.GetString(5);
             decoder.Decode(reader.GetString(6), cells);
             await series.WriteRowAsync(cells);
         }
@@ -101,6 +101,18 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
         connection is SqliteConnection sqlite
             ? sqlite.BeginTransaction(deferred: true)
             : await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+
+    /// <summary>The manifest is small: compressing it once in memory gives its exact size, so it never forces a part of its own needlessly.</summary>
+    private static long CompressedSize(byte[] bytes)
+    {
+        using var counter = new HashingStream(Stream.Null, ownsInner: false);
+        using (var deflate = new System.IO.Compression.DeflateStream(counter, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            deflate.Write(bytes);
+        }
+
+        return counter.Count + (counter.Count >> 6) + 64;
+    }
 
     internal static void AddParameter(DbCommand command, string name, object value)
     {

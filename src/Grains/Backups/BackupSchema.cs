@@ -19,7 +19,7 @@ public sealed class BackupSchema : ISchemaContributor
                 attachment_parts TEXT NOT NULL,
                 mode TEXT NOT NULL,
                 module TEXT NULL,
-                dry_run INTEGER NOT NULL,
+                dry_run BIGINT NOT NULL,
                 status TEXT NOT NULL,
                 error TEXT NULL,
                 counts TEXT NOT NULL,

@@ -54,6 +54,11 @@ public sealed class RestoreJob(
             await context.SaveCheckpointAsync(progress.Cursor, 1);
         }
 
+        if (!restore.DryRun)
+        {
+            await restores.DropEmptyRecycleBinEntriesAsync(restore.OrgId);
+        }
+
         await FinishAsync(restore, RestoreStatuses.Completed, null);
         return null;
     }

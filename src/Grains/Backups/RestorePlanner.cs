@@ -131,15 +131,20 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
 
     private async Task ResolveFileBatchAsync(DbConnection connection, List<(string FileId, string RecordId, string Path)> batch, RestorePlan plan)
     {
-        var unmapped = await ApplyLedgerAsync(connection, batch.Select(b => b.FileId).ToList(), plan);
+        var unmapped = (await ApplyLedgerAsync(connection, batch.Select(b => b.FileId).ToList(), plan)).ToHashSet();
         var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string OrgId, string RecordId)>(
-            connection, null, "SELECT id, org_id, record_id FROM attachments WHERE id = {ids}", new { }, unmapped)).ToDictionary(e => e.Id);
+            connection, null, "SELECT id, org_id, record_id FROM attachments WHERE id = {ids}", new { }, batch.Select(b => plan.Final(b.FileId)).Distinct().ToList()))
+            .ToDictionary(e => e.Id);
         foreach (var (fileId, recordId, path) in batch)
         {
-            var present = existing.TryGetValue(fileId, out var found);
+            var present = existing.TryGetValue(plan.Final(fileId), out var found);
             if (present && (found.OrgId != org.Id || found.RecordId != plan.Final(recordId)))
             {
-                Remap(plan, fileId);
+                if (unmapped.Contains(fileId))
+                {
+                    Remap(plan, fileId);
+                }
+
                 present = false;
             }
 

@@ -149,7 +149,13 @@ public sealed class RestoreRecordWriter(
                 inserts.Add(record);
                 counts = counts with { Created = counts.Created + 1 };
             }
-            else if (current.DeletedAt is null && current.OwnerId == record.OwnerId && JsonNode.DeepEquals(JsonNode.Parse(current.Data), prepared.Data))
+            else if (current.DeletedAt is not null)
+            {
+                // In the recycle bin: brought back with the backed-up values, which counts as created.
+                updates.Add(record);
+                counts = counts with { Created = counts.Created + 1 };
+            }
+            else if (current.OwnerId == record.OwnerId && JsonNode.DeepEquals(JsonNode.Parse(current.Data), prepared.Data))
             {
                 counts = counts with { Skipped = counts.Skipped + 1 };
             }
@@ -169,7 +175,7 @@ public sealed class RestoreRecordWriter(
                 "modified_at = @ModifiedAt, modified_by = @ModifiedBy, deleted_at = NULL, deleted_batch = NULL WHERE org_id = @OrgId AND id = @Id",
                 updates, transaction);
             await AuditLog.WriteAsync(connection, transaction, org.Id!, clock.GetUtcNow(), restore.RequestedBy, AuditActions.Restore, AuditTargets.Record,
-                name, null, null, [new FieldChange("created", null, inserts.Count), new FieldChange("updated", null, updates.Count), new FieldChange("restoreId", null, restore.Id)]);
+                name, null, null, [new FieldChange("inserted", null, inserts.Count), new FieldChange("updated", null, updates.Count), new FieldChange("restoreId", null, restore.Id)]);
         }
 
         await progress.SaveAsync(connection, transaction, endOfModule && module + 1 == plan.Modules.Count ? RestoreCursor.Files : RestoreCursor.Records,

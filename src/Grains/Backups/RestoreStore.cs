@@ -96,6 +96,22 @@ public sealed class RestoreStore(IDatabase database)
             new { orgId, id, status, error, now = UnixTime.Ms(now) });
     }
 
+    /// <summary>
+    /// Recycle-bin entries whose every record and file a restore brought back are empty; they go, so the
+    /// bin does not offer records that are live again.
+    /// </summary>
+    public async Task DropEmptyRecycleBinEntriesAsync(string orgId)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            """
+            DELETE FROM recycle_bin WHERE org_id = @orgId
+              AND NOT EXISTS (SELECT 1 FROM records r WHERE r.deleted_batch = recycle_bin.batch_id)
+              AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.deleted_batch = recycle_bin.batch_id)
+            """,
+            new { orgId });
+    }
+
     /// <summary>Remapped IDs of the org among <paramref name="oldIds"/>.</summary>
     public static async Task<Dictionary<string, string>> MappedAsync(DbConnection connection, DbTransaction? transaction, string orgId, IEnumerable<string> oldIds)
     {

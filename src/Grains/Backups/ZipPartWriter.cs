@@ -41,10 +41,13 @@ public sealed class ZipPartWriter(IBlobStore blobs, string folder, string prefix
 
     public bool PartIsEmpty => _entries == 0;
 
-    /// <summary>Starts an entry that will take at most <paramref name="firstBytes"/> uncompressed bytes before its first size check, in a new part if needed.</summary>
-    public async Task<Stream> BeginEntryAsync(string name, long firstBytes)
+    /// <summary>
+    /// Starts an entry that will take at most <paramref name="firstBytes"/> uncompressed bytes (or
+    /// <paramref name="compressedBound"/> compressed bytes, when known) before its next size check, in a new part if needed.
+    /// </summary>
+    public async Task<Stream> BeginEntryAsync(string name, long firstBytes, long? compressedBound = null)
     {
-        var needed = EntryCost(name) + DeflateBound(firstBytes);
+        var needed = EntryCost(name) + (compressedBound ?? DeflateBound(firstBytes));
         if (!HasRoomFor(needed) && !PartIsEmpty)
         {
             await ClosePartAsync();
