@@ -25,3 +25,8 @@ public sealed class PostgresSmallPartsApplication() : SmallPartsApplication("pos
 public sealed class SqliteClockApplication() : CrmApplication("sqlite");
 
 public sealed class PostgresClockApplication() : CrmApplication("postgres");
+
+/// <summary>A host of its own for the schedule test, which moves the clock to chosen dates.</summary>
+public sealed class SqliteScheduleApplication() : CrmApplication("sqlite");
+
+public sealed class PostgresScheduleApplication() : CrmApplication("postgres");
