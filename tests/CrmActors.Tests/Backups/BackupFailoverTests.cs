@@ -76,7 +76,7 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var runner = await Eventually.GetAsync(RunningJobAsync, job => job is { Progress: 0 }, TimeSpan.FromSeconds(60), "the backup job to be running");
         var busy = await client.DeleteAsync($"/api/orgs/{orgId}/backup/schedule");
         await busy.AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
-        var victim = _silos.Single(s => s.Url == runner!.Address);
+        var victim = _silos.Single(s => s.Address.ToString().TrimEnd('/') == runner!.Address);
         victim.Kill();
         var survivor = second is null ? await StartSiloAsync() : _silos.Single(s => s != victim);
 
@@ -150,21 +150,21 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
 
     private async Task<SiloProcess> StartSiloAsync()
     {
-        var environment = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
-            ["Storage__Provider"] = provider,
-            ["Storage__DataDirectory"] = Path.Combine(_directory.Path, "data"),
-            ["Blobs__Root"] = Path.Combine(_directory.Path, "blobs"),
-            ["Operator__Key"] = OperatorKey,
-            ["Runtime__JobLease"] = "00:00:03",
-            ["Runtime__JobPollInterval"] = "00:00:00.200",
+            ["Storage:Provider"] = provider,
+            ["Storage:DataDirectory"] = Path.Combine(_directory.Path, "data"),
+            ["Blobs:Root"] = Path.Combine(_directory.Path, "blobs"),
+            ["Operator:Key"] = OperatorKey,
+            ["Runtime:JobLease"] = "00:00:03",
+            ["Runtime:JobPollInterval"] = "00:00:00.200",
         };
         if (_postgres is not null)
         {
-            environment["ConnectionStrings__Crm"] = _postgres.ConnectionString;
+            settings["ConnectionStrings:Crm"] = _postgres.ConnectionString;
         }
 
-        var silo = await SiloProcess.StartAsync(environment, _directory.Path);
+        var silo = await SiloProcess.StartAsync($"silo-{_silos.Count + 1}", settings);
         _silos.Add(silo);
         return silo;
     }
