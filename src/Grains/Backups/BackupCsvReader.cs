@@ -14,12 +14,21 @@ public static class BackupCsvReader
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static async IAsyncEnumerable<BackupCsvRow> ReadAsync(
-        RestoreSource source, IEnumerable<string> files, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IAsyncEnumerable<BackupCsvRow> ReadAsync(RestoreSource source, IEnumerable<string> files, CancellationToken cancellationToken) =>
+        ReadAsync(source, files.Select(f => (f, (string?)null)), cancellationToken);
+
+    /// <summary>Reads the files and checks each against its SHA-256 in the manifest as its last row is read.</summary>
+    public static IAsyncEnumerable<BackupCsvRow> ReadVerifiedAsync(RestoreSource source, IEnumerable<string> files, CancellationToken cancellationToken) =>
+        ReadAsync(source, files.Select(f => (f, (string?)(source.Manifest.Files.FirstOrDefault(m => m.Name == f)?.Sha256
+            ?? throw new InvalidBackupException($"{f} is not listed in manifest.json.")))), cancellationToken);
+
+    private static async IAsyncEnumerable<BackupCsvRow> ReadAsync(
+        RestoreSource source, IEnumerable<(string File, string? Sha256)> files, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var file in files)
+        foreach (var (file, sha256) in files)
         {
-            await using var stream = await source.OpenDataAsync(file);
+            var stream = new HashingReadStream(await source.OpenDataAsync(file));
+            await using var owned = stream;
             using var reader = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: true, 1 << 16);
             using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
             {
@@ -27,15 +36,9 @@ public static class BackupCsvReader
                 MissingFieldFound = null,
                 BadDataFound = context => throw new InvalidBackupException($"{file} is not valid CSV near row {context.Context.Parser?.Row}."),
             });
-            if (!await csv.ReadAsync())
-            {
-                continue;
-            }
-
-            csv.ReadHeader();
-            var header = csv.HeaderRecord ?? [];
+            var header = await csv.ReadAsync() && csv.ReadHeader() ? csv.HeaderRecord ?? [] : [];
             long row = 0;
-            while (await csv.ReadAsync())
+            while (header.Length > 0 && await csv.ReadAsync())
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var record = csv.Parser.Record ?? [];
@@ -46,6 +49,11 @@ public static class BackupCsvReader
                 }
 
                 yield return new BackupCsvRow(file, ++row, header, cells);
+            }
+
+            if (sha256 is not null && stream.HashHex() != sha256)
+            {
+                throw new InvalidBackupException($"{file} does not match the SHA-256 in manifest.json; the backup is damaged or was edited.");
             }
         }
     }

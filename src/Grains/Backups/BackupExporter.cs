@@ -66,8 +66,8 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
         var fields = module.Fields.Select(f => f.Name).ToList();
         string[] header = ["id", .. fields, .. RecordJson.SystemFields];
         var decoder = new RecordCsvDecoder(fields, 1);
-        var cells = new string?[header.Length];
         var system = 1 + fields.Count;
+        var (created, modified) = (new TimeText(), new TimeText());
         await using var series = new CsvEntrySeries(zip, n => $"{module.Name}_{n:D3}.csv", header, "records", module.Name, options.Value.RowsPerCsv, files);
 
         await using var command = connection.CreateCommand();
@@ -77,19 +77,27 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
             "WHERE org_id = @org AND module = @module AND deleted_at IS NULL ORDER BY id";
         AddParameter(command, "@org", orgId);
         AddParameter(command, "@module", module.Name);
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            Array.Clear(cells);
-            cells[0] = reader.GetString(0);
-            cells[system] = reader.GetString(1);
-            cells[system + 2] = Time(reader.GetInt64(2));
-            cells[system + 1] = reader.GetString(3);
-            cells[system + 4] = Time(reader.GetInt64(4));
-            cells[system + 3] = reader.GetString(5);
-            decoder.Decode(reader.GetString(6), cells);
-            await series.WriteRowAsync(cells);
-        }
+        await new RowPipe(header.Length).RunAsync(
+            async (emit, token) =>
+            {
+                await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, token);
+                while (await reader.ReadAsync(token))
+                {
+                    await emit(cells =>
+                    {
+                        cells[0] = reader.GetString(0);
+                        cells[system] = reader.GetString(1);
+                        cells[system + 2] = created.Format(reader.GetInt64(2));
+                        cells[system + 1] = reader.GetString(3);
+                        cells[system + 4] = modified.Format(reader.GetInt64(4));
+                        cells[system + 3] = reader.GetString(5);
+                        decoder.Decode(reader.GetString(6), cells.AsSpan());
+                        return true;
+                    });
+                }
+            },
+            series.WriteRowAsync,
+            cancellationToken);
 
         await series.CompleteAsync();
         return new ManifestModule(module.Name, series.TotalRows, [.. series.FileNames],
@@ -120,6 +128,15 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+    }
+
+    /// <summary>Formats times, reusing the last text: rows written together share their timestamps.</summary>
+    private sealed class TimeText
+    {
+        private long _ms = long.MinValue;
+        private string _text = "";
+
+        public string Format(long ms) => ms == _ms ? _text : _text = Time(_ms = ms);
     }
 
     internal static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O", CultureInfo.InvariantCulture);

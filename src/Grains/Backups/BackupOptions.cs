@@ -19,7 +19,7 @@ public sealed class BackupOptions
     public long MaxRestoreUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
     /// <summary>Records written per restore transaction (a resume point).</summary>
-    public int RestoreBatchSize { get; set; } = 2000;
+    public int RestoreBatchSize { get; set; } = 5000;
 
     /// <summary>Entries kept in the history and backups kept in the list.</summary>
     public int HistoryLimit { get; set; } = 1000;

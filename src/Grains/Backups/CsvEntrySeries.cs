@@ -19,7 +19,7 @@ public sealed class CsvEntrySeries(
     private static readonly CsvConfiguration Config = new(CultureInfo.InvariantCulture) { NewLine = "\r\n" };
 
     private readonly long _syncInterval = Math.Clamp(zip.MaxPartBytes / 32, 16 * 1024, 8 * 1024 * 1024);
-    private readonly long _headerBound = RowBound(header) + 3;
+    private readonly long _headerBound = RowBound([.. header]) + 3;
     private HashingStream? _hash;
     private StreamWriter? _writer;
     private CsvWriter? _csv;
@@ -33,7 +33,7 @@ public sealed class CsvEntrySeries(
 
     public List<string> FileNames { get; } = [];
 
-    public async Task WriteRowAsync(IReadOnlyList<string?> cells)
+    public async Task WriteRowAsync(ArraySegment<string?> cells)
     {
         var bound = RowBound(cells);
         if (_csv is not null && _rows >= rowsPerFile)
@@ -55,9 +55,9 @@ public sealed class CsvEntrySeries(
             await StartFileAsync(bound);
         }
 
-        foreach (var cell in cells)
+        for (var i = 0; i < cells.Count; i++)
         {
-            _csv!.WriteField(cell);
+            _csv!.WriteField(cells[i]);
         }
 
         _csv!.NextRecord();
@@ -125,10 +125,10 @@ public sealed class CsvEntrySeries(
     }
 
     /// <summary>The most bytes a row can take: 3 UTF-8 bytes per char (quotes doubled stay under that), quotes, separators, CRLF.</summary>
-    public static long RowBound(IReadOnlyList<string?> cells)
+    public static long RowBound(ReadOnlySpan<string?> cells)
     {
         long bound = 2;
-        for (var i = 0; i < cells.Count; i++)
+        for (var i = 0; i < cells.Length; i++)
         {
             bound += (3L * (cells[i]?.Length ?? 0)) + 4;
         }

@@ -24,7 +24,7 @@ public sealed class RecordCsvDecoder
         _columns = columns.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    public void Decode(string data, string?[] cells)
+    public void Decode(string data, Span<string?> cells)
     {
         var max = Encoding.UTF8.GetMaxByteCount(data.Length);
         if (max > _utf8.Length)

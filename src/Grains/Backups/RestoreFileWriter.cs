@@ -116,6 +116,7 @@ public sealed class RestoreFileWriter(
 
         progress.Counts = counts;
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        await progress.FenceAsync(connection, transaction);
         if (!restore.DryRun)
         {
             foreach (var row in inserts)

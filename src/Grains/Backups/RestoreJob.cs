@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace CrmActors.Grains.Backups;
 
 /// <summary>
-/// Runs a restore: checks the Data ZIP against its manifest, plans (first pass, no writes), then writes
+/// Runs a restore: plans (first pass, no writes, every file read checked against the manifest), then writes
 /// records and files in batches that each commit with the resume cursor. A resumed job re-plans and
 /// continues after the last committed batch. An unusable backup fails the restore at once, untouched.
 /// </summary>
@@ -36,7 +36,6 @@ public sealed class RestoreJob(
         try
         {
             source = await RestoreSource.OpenAsync(blobs, restore.DataParts, restore.AttachmentParts);
-            await source.VerifyAsync(cancellationToken);
             plan = await new RestorePlanner(database, source, org, restore, clock).PlanAsync(cancellationToken);
         }
         catch (InvalidBackupException invalid)
@@ -47,7 +46,7 @@ public sealed class RestoreJob(
 
         using (source)
         {
-            var progress = new RestoreProgress(restore);
+            var progress = new RestoreProgress(restore, context.Job.Id, context.Job.Attempts, database);
             var batch = Math.Max(1, options.Value.RestoreBatchSize);
             await new RestoreRecordWriter(database, records, source, plan, org, restore, progress, clock, batch).WriteAsync(cancellationToken);
             await new RestoreFileWriter(database, blobs, source, plan, org, restore, progress, Math.Max(1, batch / 10)).WriteAsync(cancellationToken);

@@ -14,7 +14,10 @@ public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
     public IReadOnlyList<PlannedModule> Modules => modules;
 
     /// <summary>Backed-up record IDs whose rows will be written, with their module's position in <see cref="Modules"/>.</summary>
-    public Dictionary<UInt128, int> Restorable { get; } = [];
+    public Dictionary<UInt128, int> Restorable { get; } = new((int)Math.Min(int.MaxValue / 4, modules.Sum(m => m.Target is null ? 0 : m.Backup.Rows)));
+
+    /// <summary>Backed-up record IDs whose final ID already names a record of this organization (live or in the recycle bin).</summary>
+    public HashSet<UInt128> Present { get; } = [];
 
     /// <summary>Backed-up record IDs whose rows will not be restored, with the reason.</summary>
     public Dictionary<UInt128, string> Failures { get; } = [];

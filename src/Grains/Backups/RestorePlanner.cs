@@ -2,29 +2,30 @@ using System.Data.Common;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Runtime.Storage;
+using Dapper;
 
 namespace CrmActors.Grains.Backups;
 
 /// <summary>
-/// The first pass of a restore, which writes nothing to the org's data: it reads every row in scope,
-/// validates it, indexes its ID, decides which IDs must be remapped (taken by another organization,
-/// or remapped by an earlier restore), and follows lookups until every row left to restore points
-/// only at records that will exist. In a real run the new remaps are saved before the second pass,
-/// so a resumed or repeated restore reuses them.
+/// The first pass of a restore, which writes nothing to the org's data: it reads every row in scope
+/// (checking each file against its SHA-256), validates it, indexes its ID, decides which IDs must be
+/// remapped (taken by another organization, or remapped by an earlier restore), notes which already
+/// exist here, and drops rows whose lookups point at records that will not exist. In a real run the
+/// new remaps are saved before the second pass, so a resumed or repeated restore reuses them.
 /// </summary>
 public sealed class RestorePlanner(IDatabase database, RestoreSource source, OrganizationState org, RestoreRow restore, TimeProvider clock)
 {
     private const int ResolveBatch = 5000;
 
-    private readonly record struct Edge(UInt128 Source, UInt128 Target, string Field, string LookupModule);
-
     private readonly Dictionary<string, string> _newRemaps = new(StringComparer.Ordinal);
+    private bool _ledgerEmpty;
 
     public async Task<RestorePlan> PlanAsync(CancellationToken cancellationToken)
     {
         var plan = new RestorePlan(RestoreOrder.Modules(source.Manifest, org, restore.Module));
-        var edges = new List<Edge>();
+        var pending = new List<PendingLookup>();
         await using var connection = await database.OpenAsync(cancellationToken);
+        _ledgerEmpty = !await connection.ExecuteScalarAsync<bool>("SELECT COUNT(*) > 0 FROM backup_id_map WHERE org_id = @org", new { org = org.Id });
         for (var m = 0; m < plan.Modules.Count; m++)
         {
             if (plan.Modules[m].Target is not { } target)
@@ -33,9 +34,10 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             }
 
             RestoreRowMapper? mapper = null;
-            var pending = new List<string>(ResolveBatch);
+            var ids = new List<string>(ResolveBatch);
+            var resolving = Task.CompletedTask;
             long ordinal = 0;
-            await foreach (var row in BackupCsvReader.ReadAsync(source, plan.Modules[m].Backup.Files, cancellationToken))
+            await foreach (var row in BackupCsvReader.ReadVerifiedAsync(source, plan.Modules[m].Backup.Files, cancellationToken))
             {
                 ordinal++;
                 mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(target, row.Header);
@@ -53,13 +55,14 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
 
                 try
                 {
-                    mapper.Data(row.Cells, (_, value) => value);
+                    mapper.Validate(row.Cells);
                     plan.Restorable[key] = m;
                     foreach (var (column, field) in mapper.Lookups)
                     {
-                        if (RestoreIds.TryKey(row.Cells[column], out var referenced))
+                        if (RestoreIds.TryKey(row.Cells[column], out var referenced)
+                            && !(plan.Restorable.TryGetValue(referenced, out var position) && Matches(field.LookupModule!, plan.Modules[position].Target!.Name)))
                         {
-                            edges.Add(new Edge(key, referenced, field.Name, field.LookupModule!));
+                            pending.Add(new PendingLookup(key, referenced, field.Name, field.LookupModule!));
                         }
                     }
                 }
@@ -68,28 +71,40 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
                     plan.Failures[key] = problem.Message;
                 }
 
-                pending.Add(id!);
-                if (pending.Count == ResolveBatch)
+                ids.Add(id!);
+                if (ids.Count == ResolveBatch)
                 {
-                    await ResolveRecordsAsync(connection, pending, target.Name, plan);
-                    pending.Clear();
+                    // The database checks one batch of IDs while the next batch is read and validated.
+                    await resolving;
+                    resolving = ResolveRecordsAsync(connection, ids, target.Name, plan);
+                    ids = new List<string>(ResolveBatch);
                 }
             }
 
-            await ResolveRecordsAsync(connection, pending, target.Name, plan);
+            await resolving;
+            await ResolveRecordsAsync(connection, ids, target.Name, plan);
         }
 
         await ResolveFilesAsync(connection, plan, cancellationToken);
-        await CheckLookupsAsync(connection, plan, edges);
+        await new RestoreLookupCheck(source, plan, org).RunAsync(connection, pending, ApplyLedgerAsync, cancellationToken);
         if (!restore.DryRun && _newRemaps.Count > 0)
         {
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
             await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!, _newRemaps, clock.GetUtcNow());
             await transaction.CommitAsync(cancellationToken);
+
+            // The ledger decides: if another run saved a mapping first, its new ID is the one to use.
+            foreach (var (old, @new) in await RestoreIds.QueryByIdsAsync<(string Old, string New)>(
+                connection, null, "SELECT old_id, new_id FROM backup_id_map WHERE org_id = @org AND old_id = {ids}", new { org = org.Id }, _newRemaps.Keys))
+            {
+                plan.Remaps[old] = @new;
+            }
         }
 
         return plan;
     }
+
+    public static bool Matches(string lookupModule, string module) => lookupModule == FieldDefinition.AnyModule || lookupModule == module;
 
     /// <summary>
     /// Keeps each ID unless the ledger already remapped it, or a record with that ID exists in another
@@ -100,9 +115,26 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         var unmapped = await ApplyLedgerAsync(connection, ids, plan);
         var existing = await RestoreIds.QueryByIdsAsync<(string Id, string OrgId, string Module)>(
             connection, null, "SELECT id, org_id, module FROM records WHERE id = {ids}", new { }, unmapped);
-        foreach (var (id, orgId, existingModule) in existing.Where(e => e.OrgId != org.Id || e.Module != module))
+        foreach (var (id, orgId, existingModule) in existing)
         {
-            Remap(plan, id);
+            if (orgId != org.Id || existingModule != module)
+            {
+                Remap(plan, id);
+            }
+            else if (RestoreIds.TryKey(id, out var key))
+            {
+                plan.Present.Add(key);
+            }
+        }
+
+        var mapped = ids.Where(id => plan.Remaps.ContainsKey(id) && !_newRemaps.ContainsKey(id)).ToDictionary(id => plan.Remaps[id]);
+        foreach (var final in await RestoreIds.QueryByIdsAsync<string>(
+            connection, null, "SELECT id FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id }, mapped.Keys))
+        {
+            if (RestoreIds.TryKey(mapped[final], out var key))
+            {
+                plan.Present.Add(key);
+            }
         }
     }
 
@@ -111,7 +143,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     {
         var batch = new List<(string FileId, string RecordId, string Path)>(ResolveBatch);
         var files = source.Manifest.Files.Where(f => f.Kind == "files").Select(f => f.Name);
-        await foreach (var row in BackupCsvReader.ReadAsync(source, files, cancellationToken))
+        await foreach (var row in BackupCsvReader.ReadVerifiedAsync(source, files, cancellationToken))
         {
             var link = FileLink.From(row);
             if (link is not null && plan.InScope(link.Module) && RestoreIds.TryKey(link.RecordId, out var record) && plan.Restorable.ContainsKey(record))
@@ -155,52 +187,16 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         }
     }
 
-    /// <summary>Drops rows whose lookups point at records that will not exist, repeating until nothing more drops.</summary>
-    private async Task CheckLookupsAsync(DbConnection connection, RestorePlan plan, List<Edge> edges)
+    /// <summary>Applies the ledger's earlier remaps of <paramref name="ids"/> to the plan; returns the IDs it does not remap.</summary>
+    private async Task<List<string>> ApplyLedgerAsync(DbConnection connection, IReadOnlyCollection<string> ids, RestorePlan plan)
     {
-        var targets = edges.Select(e => RestoreIds.ToId(e.Target)).Distinct().ToList();
-        var ledger = await RestoreIds.QueryByIdsAsync<(string Old, string New)>(
-            connection, null, "SELECT old_id, new_id FROM backup_id_map WHERE org_id = @org AND old_id = {ids}", new { org = org.Id }, targets);
-        var finals = targets.ToDictionary(t => t, t => plan.Remaps.GetValueOrDefault(t) ?? t);
-        foreach (var (old, @new) in ledger)
+        if (!_ledgerEmpty)
         {
-            finals[old] = plan.Remaps.GetValueOrDefault(old) ?? @new;
-        }
-
-        var live = (await RestoreIds.QueryByIdsAsync<(string Id, string Module)>(
-            connection, null, "SELECT id, module FROM records WHERE org_id = @org AND deleted_at IS NULL AND id = {ids}", new { org = org.Id }, finals.Values.Distinct().ToList()))
-            .ToDictionary(r => r.Id, r => r.Module);
-        for (var changed = true; changed;)
-        {
-            changed = false;
-            foreach (var edge in edges)
+            foreach (var (old, @new) in await RestoreIds.QueryByIdsAsync<(string Old, string New)>(
+                connection, null, "SELECT old_id, new_id FROM backup_id_map WHERE org_id = @org AND old_id = {ids}", new { org = org.Id }, ids))
             {
-                if (!plan.Restorable.ContainsKey(edge.Source))
-                {
-                    continue;
-                }
-
-                var target = RestoreIds.ToId(edge.Target);
-                var module = plan.Restorable.TryGetValue(edge.Target, out var position) ? plan.Modules[position].Target!.Name : live.GetValueOrDefault(finals[target]);
-                if (module is null || (edge.LookupModule != FieldDefinition.AnyModule && edge.LookupModule != module))
-                {
-                    plan.Restorable.Remove(edge.Source);
-                    plan.Failures[edge.Source] = module is null
-                        ? $"{edge.Field} points to record {target}, which is neither restored nor in this organization."
-                        : $"{edge.Field} points to record {target}, a {module} record; it must be a {edge.LookupModule} record.";
-                    changed = true;
-                }
+                plan.Remaps[old] = @new;
             }
-        }
-    }
-
-    private async Task<List<string>> ApplyLedgerAsync(DbConnection connection, List<string> ids, RestorePlan plan)
-    {
-        var mapped = await RestoreIds.QueryByIdsAsync<(string Old, string New)>(
-            connection, null, "SELECT old_id, new_id FROM backup_id_map WHERE org_id = @org AND old_id = {ids}", new { org = org.Id }, ids);
-        foreach (var (old, @new) in mapped)
-        {
-            plan.Remaps[old] = @new;
         }
 
         return ids.Where(id => !plan.Remaps.ContainsKey(id)).ToList();

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
@@ -19,7 +19,10 @@ public sealed class RestoreRecordWriter(
     IDatabase database, RecordStore store, RestoreSource source, RestorePlan plan, OrganizationState org, RestoreRow restore, RestoreProgress progress,
     TimeProvider clock, int batchSize)
 {
-    private sealed record Prepared(BackupCsvRow Row, string? OldId, RecordRow? Record, JsonObject? Data, string? Failure, List<string> Warnings);
+    private sealed record Prepared(BackupCsvRow Row, string? OldId, RecordRow? Record, JsonObject? Data, string? Failure, List<string> Warnings, bool Present = false);
+
+    /// <summary>A batch of prepared rows of one module, up to row <see cref="Ordinal"/>; <see cref="End"/> when it closes the module.</summary>
+    private sealed record Batch(int Module, long Ordinal, List<Prepared> Rows, bool End);
 
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
@@ -28,41 +31,67 @@ public sealed class RestoreRecordWriter(
             return;
         }
 
-        for (var m = progress.Cursor.Module; m < plan.Modules.Count; m++)
+        // Rows are read and prepared while the previous batch is written: CPU and database work overlap.
+        var batches = Channel.CreateBounded<Batch>(1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Task.Run(() => PrepareAsync(batches.Writer, stop.Token), stop.Token);
+        try
         {
-            var skip = m == progress.Cursor.Module ? progress.Cursor.Rows : 0;
-            var batch = new List<Prepared>(batchSize);
-            RestoreRowMapper? mapper = null;
-            long ordinal = 0;
-            await foreach (var row in BackupCsvReader.ReadAsync(source, plan.Modules[m].Backup.Files, cancellationToken))
+            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
             {
-                ordinal++;
-                if (plan.Modules[m].Target is { } target)
+                await FlushAsync(batch.Module, batch.Ordinal, batch.Rows, batch.End, stop.Token);
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task PrepareAsync(ChannelWriter<Batch> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var m = progress.Cursor.Module; m < plan.Modules.Count; m++)
+            {
+                var skip = m == progress.Cursor.Module ? progress.Cursor.Rows : 0;
+                var rows = new List<Prepared>(batchSize);
+                RestoreRowMapper? mapper = null;
+                long ordinal = 0;
+                await foreach (var row in BackupCsvReader.ReadAsync(source, plan.Modules[m].Backup.Files, cancellationToken))
                 {
-                    mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(target, row.Header);
+                    ordinal++;
+                    if (plan.Modules[m].Target is { } target)
+                    {
+                        mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(target, row.Header);
+                    }
+
+                    if (ordinal <= skip)
+                    {
+                        continue;
+                    }
+
+                    rows.Add(Prepare(m, ordinal, row, mapper));
+                    if (rows.Count == batchSize)
+                    {
+                        await batches.WriteAsync(new Batch(m, ordinal, rows, End: false), cancellationToken);
+                        rows = new List<Prepared>(batchSize);
+                    }
                 }
 
-                if (ordinal <= skip)
-                {
-                    continue;
-                }
-
-                if (row.Row == 1 && mapper is { UnknownColumns.Count: > 0 })
-                {
-                    progress.Add(new RestoreItem(RestoreItemKinds.Warning, plan.Modules[m].Backup.Name, row.File, null, null, null,
-                        $"Columns {string.Join(", ", mapper.UnknownColumns)} are not fields of {plan.Modules[m].Target!.Name} in this organization; their values were not restored."));
-                    progress.Counts = progress.Counts with { Warnings = progress.Counts.Warnings + 1 };
-                }
-
-                batch.Add(Prepare(m, ordinal, row, mapper));
-                if (batch.Count == batchSize)
-                {
-                    await FlushAsync(m, ordinal, batch, endOfModule: false, cancellationToken);
-                    batch.Clear();
-                }
+                await batches.WriteAsync(new Batch(m, ordinal, rows, End: true), cancellationToken);
             }
 
-            await FlushAsync(m, ordinal, batch, endOfModule: true, cancellationToken);
+            batches.Complete();
+        }
+        catch (Exception exception)
+        {
+            batches.Complete(exception);
         }
     }
 
@@ -70,7 +99,10 @@ public sealed class RestoreRecordWriter(
     {
         var planned = plan.Modules[module];
         var oldId = mapper?.Id(row.Cells) ?? (Array.IndexOf(row.Header, "id") is >= 0 and var i ? row.Cells[i] : null);
-        Prepared Fail(string reason) => new(row, oldId, null, null, reason, []);
+        List<string> FileWarnings() => row.Row == 1 && mapper is { UnknownColumns.Count: > 0 }
+            ? [$"Columns {string.Join(", ", mapper.UnknownColumns)} of {row.File} are not fields of {mapper.Module.Name} in this organization; their values were not restored."]
+            : [];
+        Prepared Fail(string reason) => new(row, oldId, null, null, reason, FileWarnings());
 
         if (planned.Target is not { } target || mapper is null)
         {
@@ -92,7 +124,7 @@ public sealed class RestoreRecordWriter(
             return Fail(failure ?? "Not restored.");
         }
 
-        var warnings = new List<string>();
+        var warnings = FileWarnings();
         var data = mapper.Data(row.Cells, (field, value) =>
         {
             if (field.Type == FieldTypes.Lookup || (RestoreIds.TryKey(value, out var file) && plan.RestorableFiles.Contains(file)))
@@ -108,23 +140,29 @@ public sealed class RestoreRecordWriter(
         var record = RecordJson.ToRow(target, org.Id!, plan.Final(oldId!), data, owner,
             mapper.CreatedAt(row.Cells) ?? now, mapper.CreatedBy(row.Cells) ?? restore.RequestedBy,
             mapper.ModifiedAt(row.Cells) ?? now, mapper.ModifiedBy(row.Cells) ?? restore.RequestedBy);
-        return new Prepared(row, oldId, record, data, null, warnings);
+        return new Prepared(row, oldId, record, data, null, warnings, plan.Present.Contains(key));
     }
 
     private async Task FlushAsync(int module, long ordinal, List<Prepared> batch, bool endOfModule, CancellationToken cancellationToken)
     {
         var name = plan.Modules[module].Backup.Name;
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        // Only IDs the plan found here can exist: a fresh restore reads nothing back.
         var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string OwnerId, string Data, long? DeletedAt)>(
-                connection, transaction, "SELECT id, owner_id, data, deleted_at FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id },
-                batch.Where(p => p.Record is not null).Select(p => p.Record!.Id).ToList()))
+                connection, null, "SELECT id, owner_id, data, deleted_at FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id },
+                batch.Where(p => p is { Record: not null, Present: true }).Select(p => p.Record!.Id).ToList()))
             .ToDictionary(e => e.Id);
         var inserts = new List<RecordRow>();
         var updates = new List<RecordRow>();
         var counts = progress.Counts;
         foreach (var prepared in batch)
         {
+            foreach (var warning in prepared.Warnings)
+            {
+                progress.Add(new RestoreItem(RestoreItemKinds.Warning, name, prepared.Row.File, prepared.Row.Row, prepared.OldId, prepared.Record?.Id, warning));
+                counts = counts with { Warnings = counts.Warnings + 1 };
+            }
+
             if (prepared.Record is not { } record)
             {
                 progress.Add(new RestoreItem(RestoreItemKinds.Failed, name, prepared.Row.File, prepared.Row.Row, prepared.OldId, null, prepared.Failure));
@@ -136,12 +174,6 @@ public sealed class RestoreRecordWriter(
             {
                 progress.Add(new RestoreItem(RestoreItemKinds.Remap, name, prepared.Row.File, prepared.Row.Row, prepared.OldId, record.Id, null));
                 counts = counts with { Remapped = counts.Remapped + 1 };
-            }
-
-            foreach (var warning in prepared.Warnings)
-            {
-                progress.Add(new RestoreItem(RestoreItemKinds.Warning, name, prepared.Row.File, prepared.Row.Row, prepared.OldId, record.Id, warning));
-                counts = counts with { Warnings = counts.Warnings + 1 };
             }
 
             if (!existing.TryGetValue(record.Id, out var current))
@@ -167,6 +199,10 @@ public sealed class RestoreRecordWriter(
         }
 
         progress.Counts = counts;
+
+        // The write lock is taken only now, for the writes: on SQLite every other writer waits for it.
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        await progress.FenceAsync(connection, transaction);
         if (!restore.DryRun && inserts.Count + updates.Count > 0)
         {
             await store.InsertManyAsync(connection, transaction, inserts);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,6 +16,9 @@ namespace CrmActors.Grains.Backups;
 public sealed class RestoreRowMapper
 {
     private readonly ModuleDefinition _module;
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly FieldDefinition[] _required;
+    private readonly bool[] _found;
     private readonly int _id = -1;
     private readonly int[] _system = [-1, -1, -1, -1, -1];
     private readonly List<(int Column, FieldDefinition Field)> _fields = [];
@@ -45,9 +49,13 @@ public sealed class RestoreRowMapper
         }
 
         Lookups = [.. _fields.Where(f => f.Field.Type == FieldTypes.Lookup)];
+        _required = [.. module.Fields.Where(f => f.Required)];
+        _found = new bool[_required.Length];
     }
 
     public string[] Header { get; }
+
+    public ModuleDefinition Module => _module;
 
     public List<string> UnknownColumns { get; } = [];
 
@@ -72,29 +80,57 @@ public sealed class RestoreRowMapper
     public JsonObject Data(string?[] cells, Func<FieldDefinition, string, string?> reference)
     {
         var data = new JsonObject();
-        foreach (var (column, field) in _fields)
-        {
-            var value = cells[column];
-            if (value is not null && (field.Type == FieldTypes.Lookup || FieldTypes.IsUpload(field.Type)))
-            {
-                value = Ids.IsWellFormed(value) ? reference(field, value) : throw RecordValidator.Invalid(field, "the ID of a record or file of the backup");
-            }
-
-            if (value is not null && RecordValidator.Normalize(_module, field, JsonSerializer.SerializeToElement(value)) is { } node)
-            {
-                data[field.Name] = node;
-            }
-        }
-
-        foreach (var field in _module.Fields.Where(f => f.Required))
-        {
-            if (data[field.Name] is null)
-            {
-                throw ProblemException.Validation(field.Name, $"{field.Name} is required and the row has no value for it.");
-            }
-        }
-
+        Normalize(cells, reference, (field, node) => data[field.Name] = node);
         return data;
+    }
+
+    /// <summary>Checks the row as <see cref="Data"/> would build it, keeping nothing.</summary>
+    public void Validate(string?[] cells) => Normalize(cells, static (_, value) => value, static (_, _) => { });
+
+    /// <summary>
+    /// Every field value goes through <see cref="RecordValidator.Normalize"/>, the rule of every write; the
+    /// row's values are parsed as one small JSON array rather than one document per cell.
+    /// </summary>
+    private void Normalize(string?[] cells, Func<FieldDefinition, string, string?> reference, Action<FieldDefinition, JsonNode> add)
+    {
+        _buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var (column, field) in _fields)
+            {
+                var value = cells[column];
+                if (value is not null && (field.Type == FieldTypes.Lookup || FieldTypes.IsUpload(field.Type)))
+                {
+                    value = Ids.IsWellFormed(value) ? reference(field, value) : throw RecordValidator.Invalid(field, "the ID of a record or file of the backup");
+                }
+
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        using var document = JsonDocument.Parse(_buffer.WrittenMemory);
+        Array.Clear(_found);
+        var i = 0;
+        foreach (var element in document.RootElement.EnumerateArray())
+        {
+            var field = _fields[i++].Field;
+            if (element.ValueKind == JsonValueKind.String && RecordValidator.Normalize(_module, field, element) is { } node)
+            {
+                add(field, node);
+                if (field.Required)
+                {
+                    _found[Array.IndexOf(_required, field)] = true;
+                }
+            }
+        }
+
+        if (Array.IndexOf(_found, false) is >= 0 and var missing)
+        {
+            throw ProblemException.Validation(_required[missing].Name, $"{_required[missing].Name} is required and the row has no value for it.");
+        }
     }
 
     private string? Cell(string?[] cells, int system) => _system[system] >= 0 ? cells[_system[system]] : null;

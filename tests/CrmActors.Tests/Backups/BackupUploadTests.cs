@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using CrmActors.Tests.Support;
 
@@ -37,6 +38,41 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
 
         var again = BackupRestoreTests.Report(await target.WaitForRestoreAsync(await UploadAsync(target, downloaded.Data.Select(p => p.Bytes), "mode=full")));
         Assert.Equal((0, 0, sample.RecordCount), (again.Created, again.Updated, again.Skipped));
+    }
+
+    [Fact]
+    public async Task RowsThatCannotBeRestoredTakeDownEveryRowThatPointsAtThemAndSayWhy()
+    {
+        var source = await app.CreateOrgAsync();
+        var sample = await SampleData.CreateAsync(source);
+        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
+        var target = await app.CreateOrgAsync();
+        await SampleData.CreateProjectsModuleAsync(target);
+        var field = await target.Admin.PostAsJsonAsync(target.Url("modules/Accounts/fields"), new { name = "Tax_Id", type = "text", required = true });
+        Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync());
+
+        var restore = await target.WaitForRestoreAsync(await UploadAsync(target, downloaded.Data.Concat(downloaded.Attachments).Select(p => p.Bytes), "mode=full"));
+
+        // Accounts lack the required Tax_Id; contacts, deals and projects point at accounts; tickets at contacts;
+        // threads and comments at tickets; the task at a contact; the note at a deal. Only the leads are left.
+        var report = BackupRestoreTests.Report(restore);
+        var leads = (await source.AllRecordsAsync("Leads")).Count;
+        Assert.Equal((leads, sample.RecordCount - leads + sample.Files.Count), (report.Created, report.Failed));
+        var failed = restore.GetProperty("report").GetProperty("failed").EnumerateArray()
+            .Where(f => f.GetProperty("file").GetString() != "files.csv")
+            .ToDictionary(f => f.GetProperty("id").GetString()!, f => f.GetProperty("reason").GetString()!);
+        Assert.Contains("Tax_Id is required", failed[sample.Ids["acme"]], StringComparison.Ordinal);
+        Assert.Contains("Account_Name", failed[sample.Ids["contact0"]], StringComparison.Ordinal);
+        Assert.Contains("Contact_Name", failed[sample.Ids["ticket"]], StringComparison.Ordinal);
+        Assert.Contains("Ticket_Id", failed[sample.Ids["thread"]], StringComparison.Ordinal);
+        Assert.Contains("Ticket_Id", failed[sample.Ids["comment"]], StringComparison.Ordinal);
+        Assert.Contains("What_Id", failed[sample.Ids["task"]], StringComparison.Ordinal);
+        Assert.Contains("Parent_Id", failed[sample.Ids["note"]], StringComparison.Ordinal);
+        Assert.Equal(sample.Files.Count, restore.GetProperty("report").GetProperty("files").GetProperty("failed").GetInt64());
+        foreach (var module in SampleData.Modules.Where(m => m != "Leads"))
+        {
+            Assert.Empty(await target.AllRecordsAsync(module));
+        }
     }
 
     [Fact]
