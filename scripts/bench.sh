@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds Release, starts PostgreSQL, prints figures and ratios.
-# Usage: scripts/bench.sh grains [seconds] | bulk [rows]
+# Usage: scripts/bench.sh grains [seconds] | bulk [rows] | backup [records] [attachments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh

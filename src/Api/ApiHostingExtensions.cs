@@ -51,6 +51,7 @@ public static class ApiHostingExtensions
         app.MapSettingsApi();
         app.MapConfigCopyApi();
         app.MapDashboardApi();
+        app.MapBackupsApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using CrmActors.Grains.Attachments;
 using CrmActors.Grains.Audit;
+using CrmActors.Grains.Backups;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Maintenance;
@@ -32,6 +33,13 @@ public static class GrainsHostingExtensions
         builder.Services.AddOptions<ConfigCopyOptions>().BindConfiguration("ConfigCopy");
         builder.Services.AddSingleton<ConfigCopyService>();
         builder.Services.AddSingleton<IJobHandler, ConfigCopyApplyJob>();
+        builder.Services.AddOptions<BackupOptions>().BindConfiguration("Backups");
+        builder.Services.AddSingleton<ISchemaContributor, BackupSchema>();
+        builder.Services.AddSingleton<BackupExporter>();
+        builder.Services.AddSingleton<DownloadLinks>();
+        builder.Services.AddSingleton<RestoreStore>();
+        builder.Services.AddSingleton<IJobHandler, BackupJob>();
+        builder.Services.AddSingleton<IJobHandler, RestoreJob>();
         return builder;
     }
 }

@@ -1,0 +1,173 @@
+using CrmActors.Api.Infrastructure;
+using CrmActors.Grains.Backups;
+using CrmActors.Grains.Common;
+using CrmActors.Runtime.Blobs;
+using CrmActors.Runtime.Grains;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace CrmActors.Api;
+
+public static partial class BackupsApi
+{
+    public sealed record RestoreBody(string? BackupId, string? Mode, string? Module, bool? DryRun);
+
+    public sealed record RestoreAccepted(string Id, string Status);
+
+    private static void MapRestores(IEndpointRouteBuilder app)
+    {
+        var restores = app.MapGroup("/api/orgs/{orgId}/restores").WithTags("Restores").ForAdmins();
+        restores.MapPost("", StartRestoreAsync);
+        restores.MapPost("upload", UploadRestoreAsync).DisableAntiforgery()
+            .Accepts<IFormFile>("application/zip", "multipart/form-data");
+        restores.MapGet("", async (HttpContext http, RestoreStore store) =>
+            TypedResults.Ok((await store.ListAsync(http.Actor().OrgId)).Select(r => r.AsSummary()).ToList()));
+        restores.MapGet("{restoreId}", GetRestoreAsync);
+    }
+
+    private static async Task<Accepted<RestoreAccepted>> StartRestoreAsync(string orgId, RestoreBody body, HttpContext http, IGrainFactory grains)
+    {
+        if (string.IsNullOrWhiteSpace(body.BackupId))
+        {
+            throw ProblemException.Validation("backupId", "backupId names a ready backup; to restore a downloaded Data ZIP, POST it to …/restores/upload.");
+        }
+
+        var id = await Grain(http, grains).StartRestoreAsync(
+            new RestoreStart(Ids.New(), body.BackupId, [], [], body.Mode ?? "", body.Module, body.DryRun ?? false), http.Actor().User.Id);
+        return TypedResults.Accepted($"/api/orgs/{orgId}/restores/{id}", new RestoreAccepted(id, RestoreStatuses.Queued));
+    }
+
+    /// <summary>
+    /// A backup's ZIP parts uploaded as the raw body (one Data ZIP, options in the query) or as multipart
+    /// parts (Data and Attachments parts, options as form fields or query). Each part streams to the blob
+    /// store; unsafe entry names, a missing manifest or a checksum mismatch are refused before anything is restored.
+    /// </summary>
+    private static async Task<Accepted<RestoreAccepted>> UploadRestoreAsync(
+        string orgId, HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<BackupOptions> options, string? mode, string? module, bool? dryRun)
+    {
+        var limit = options.Value.MaxRestoreUploadBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        var restoreId = Ids.New();
+        var folder = BackupConstants.UploadFolder(orgId, restoreId);
+        try
+        {
+            var upload = new RestoreUpload(blobs, folder, limit);
+            var form = await upload.ReceiveAsync(http.Request, http.RequestAborted);
+            var (data, attachments) = await upload.ClassifyAsync(http.RequestAborted);
+            var start = new RestoreStart(restoreId, null, data, attachments,
+                mode ?? form.GetValueOrDefault("mode") ?? "", module ?? form.GetValueOrDefault("module"),
+                dryRun ?? bool.TryParse(form.GetValueOrDefault("dryRun"), out var dry) && dry);
+            await Grain(http, grains).StartRestoreAsync(start, http.Actor().User.Id);
+            return TypedResults.Accepted($"/api/orgs/{orgId}/restores/{restoreId}", new RestoreAccepted(restoreId, RestoreStatuses.Queued));
+        }
+        catch (InvalidBackupException invalid)
+        {
+            blobs.DeleteFolder(folder);
+            throw ProblemException.BadRequest(ProblemCodes.Validation, invalid.Message);
+        }
+        catch
+        {
+            blobs.DeleteFolder(folder);
+            throw;
+        }
+    }
+
+    private static async Task<Ok<RestoreResponse>> GetRestoreAsync(string restoreId, HttpContext http, RestoreStore store, int? limit)
+    {
+        var orgId = http.Actor().OrgId;
+        var restore = await store.GetAsync(orgId, restoreId) ?? throw ProblemException.NotFound($"Restore {restoreId}");
+        var max = Math.Clamp(limit ?? 10_000, 1, 100_000);
+        var failed = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Failed, max);
+        var remaps = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Remap, max);
+        var warnings = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Warning, max);
+        return TypedResults.Ok(restore.AsResponse(failed, remaps, warnings));
+    }
+}
+
+/// <summary>Receives an uploaded backup: streams each ZIP part to the blob store under a size limit, then sorts the parts into Data and Attachments.</summary>
+internal sealed class RestoreUpload(IBlobStore blobs, string folder, long limit)
+{
+    private readonly List<string> _parts = [];
+    private long _received;
+
+    public async Task<Dictionary<string, string>> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var media) && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            && HeaderUtilities.RemoveQuotes(media.Boundary).Value is { Length: > 0 } boundary)
+        {
+            var reader = new MultipartReader(boundary, request.Body);
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
+                {
+                    await SaveAsync(section.Body, cancellationToken);
+                }
+                else if (disposition?.Name.Value is { } name)
+                {
+                    using var text = new StreamReader(section.Body);
+                    form[name] = (await text.ReadToEndAsync(cancellationToken)).Trim();
+                }
+            }
+        }
+        else if (request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true
+            || request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            await SaveAsync(request.Body, cancellationToken);
+        }
+        else
+        {
+            throw new ProblemException(415, ProblemCodes.UnsupportedMediaType,
+                "Send the Data ZIP as the body (application/zip), or the backup's ZIP parts as multipart/form-data file parts.");
+        }
+
+        return _parts.Count > 0 ? form : throw ProblemException.BadRequest(ProblemCodes.MalformedBody, "No ZIP was uploaded; send the backup's Data ZIP.");
+    }
+
+    /// <summary>Parts holding a manifest or CSV files are Data parts; the rest are Attachments parts. The manifest's checksums are verified.</summary>
+    public async Task<(List<string> Data, List<string> Attachments)> ClassifyAsync(CancellationToken cancellationToken)
+    {
+        var data = new List<string>();
+        var attachments = new List<string>();
+        foreach (var part in _parts)
+        {
+            using var archive = await RestoreSource.OpenArchiveAsync(blobs.OpenRead(part), part);
+            (archive.Entries.Any(e => e.FullName == BackupConstants.ManifestEntry || (e.FullName.EndsWith(".csv", StringComparison.Ordinal) && !e.FullName.Contains('/')))
+                ? data : attachments).Add(part);
+        }
+
+        using var source = await RestoreSource.OpenAsync(blobs, data, attachments);
+        await source.VerifyAsync(cancellationToken);
+        return (data, attachments);
+    }
+
+    private async Task SaveAsync(Stream body, CancellationToken cancellationToken)
+    {
+        await using var writer = blobs.Create($"{folder}/part-{_parts.Count + 1:D3}.zip");
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            _received += read;
+            if (_received > limit)
+            {
+                throw new ProblemException(413, ProblemCodes.PayloadTooLarge, $"The upload is larger than {limit} bytes (setting Backups:MaxRestoreUploadBytes); nothing was stored.");
+            }
+
+            await writer.Stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        await writer.CommitAsync();
+        _parts.Add(writer.Path);
+    }
+}

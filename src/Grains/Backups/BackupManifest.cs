@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>
+/// <c>manifest.json</c> of a Data ZIP: what was backed up (modules, row counts, the CSV files with
+/// their SHA-256), the Attachments ZIP parts, what a backup never holds, and the format version.
+/// </summary>
+public sealed record BackupManifest(
+    int FormatVersion,
+    string OrgId,
+    string BackupId,
+    DateTimeOffset CreatedAt,
+    ImmutableList<ManifestModule> Modules,
+    ImmutableList<ManifestFile> Files,
+    ManifestAttachments Attachments,
+    ImmutableList<string> Excluded,
+    string Neutralization)
+{
+    public const string NeutralizationRule =
+        "A cell that begins with = + - @ tab or carriage return, after any leading apostrophes, gets one more leading apostrophe; a restore removes it.";
+}
+
+/// <summary>A backed-up module: its row count, its CSV files in order, and its fields as they were.</summary>
+public sealed record ManifestModule(string Name, long Rows, ImmutableList<string> Files, ImmutableList<ManifestField> Fields);
+
+public sealed record ManifestField(string Name, string Type, string? LookupModule);
+
+/// <summary>One entry of the Data ZIP: <see cref="Kind"/> "records" (a module's CSV) or "files" (the record-to-file links).</summary>
+public sealed record ManifestFile(string Name, string Kind, string? Module, long Rows, long Bytes, string Sha256, string Part);
+
+public sealed record ManifestAttachments(long Count, long Bytes, ImmutableList<ManifestPart> Parts, ImmutableList<string> Missing);
+
+public sealed record ManifestPart(string Name, long Size, string Sha256);

@@ -1,0 +1,28 @@
+namespace CrmActors.Grains.Backups;
+
+/// <summary>Backup settings (<c>Backups:*</c>); every limit is a setting with the specified default.</summary>
+public sealed class BackupOptions
+{
+    /// <summary>HMAC key for download links; when empty one is generated once and kept in the database, shared by every node.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Rows per CSV file; a module with more is split into numbered files.</summary>
+    public int RowsPerCsv { get; set; } = 100_000;
+
+    /// <summary>No ZIP part is larger than this (1 GB); larger backups come as numbered parts.</summary>
+    public long MaxPartBytes { get; set; } = 1_000_000_000;
+
+    /// <summary>How long download links work after a backup is ready.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The largest uploaded backup ZIP a restore accepts.</summary>
+    public long MaxRestoreUploadBytes { get; set; } = 10L * 1024 * 1024 * 1024;
+
+    /// <summary>Records written per restore transaction (a resume point).</summary>
+    public int RestoreBatchSize { get; set; } = 5000;
+
+    /// <summary>Entries kept in the history and backups kept in the list.</summary>
+    public int HistoryLimit { get; set; } = 1000;
+
+    public int BackupsKept { get; set; } = 50;
+}

@@ -1,0 +1,239 @@
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Runtime.Grains;
+using CrmActors.Runtime.Reminders;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>Backup runs: starting them (immediately or on a schedule occurrence), the job's reports, expiry, downloads and restores.</summary>
+public sealed partial class BackupScheduleGrain
+{
+    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    {
+        if (reminderName == BackupConstants.ScheduleReminder)
+        {
+            await RunOccurrenceAsync(status);
+        }
+        else if (reminderName.StartsWith(BackupConstants.ExpiryReminderPrefix, StringComparison.Ordinal))
+        {
+            Expire(reminderName[BackupConstants.ExpiryReminderPrefix.Length..]);
+        }
+    }
+
+    public Task<IReadOnlyList<BackupEntry>> GetBackupsAsync() =>
+        Task.FromResult<IReadOnlyList<BackupEntry>>(State.Backups.Reverse().Select(AsOfNow).ToList());
+
+    public Task<BackupEntry?> GetBackupAsync(string backupId) =>
+        Task.FromResult(State.Backup(backupId) is { } backup ? AsOfNow(backup) : null);
+
+    public Task<bool> MarkRunningAsync(string backupId, string runId)
+    {
+        if (State.Backup(backupId) is not { IsActive: true } backup)
+        {
+            return Task.FromResult(false);
+        }
+
+        Replace(backup with { Status = BackupStatuses.Running, StartedAt = backup.StartedAt ?? Turn.Now, RunId = runId });
+        return Task.FromResult(true);
+    }
+
+    public async Task<bool> MarkReadyAsync(string backupId, string runId, IReadOnlyList<BackupFile> files, BackupManifest manifest)
+    {
+        switch (State.Backup(backupId))
+        {
+            case null or { Status: BackupStatuses.Failed }:
+                return false;
+            case { Status: BackupStatuses.Ready or BackupStatuses.Expired } published:
+                return published.RunId == runId;
+            case var backup:
+                var expiresAt = Turn.Now + Options.LinkLifetime;
+                Replace(backup with
+                {
+                    Status = BackupStatuses.Ready, RunId = runId, ReadyAt = Turn.Now, ExpiresAt = expiresAt, FinishedAt = Turn.Now,
+                    Files = [.. files], Manifest = manifest,
+                });
+                await RegisterOrUpdateReminderAsync(BackupConstants.ExpiryReminderPrefix + backupId, ReminderSchedule.Once(expiresAt));
+                AddHistory(BackupHistoryKinds.BackupReady, null, new
+                {
+                    backupId, expiresAt, records = manifest.Modules.Sum(m => m.Rows), attachments = manifest.Attachments.Count,
+                    files = files.Select(f => f.Name),
+                });
+                return true;
+        }
+    }
+
+    public Task MarkFailedAsync(string backupId, string reason)
+    {
+        if (State.Backup(backupId) is { IsActive: true } backup)
+        {
+            Replace(backup with { Status = BackupStatuses.Failed, Reason = reason, FinishedAt = Turn.Now });
+            State = BackupQuota.Refund(State, backup);
+            AddHistory(BackupHistoryKinds.BackupFailed, null, new { backupId, reason, quotaReturned = backup.QuotaSource });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RecordDownloadAsync(string backupId, string fileName)
+    {
+        if (State.Backup(backupId) is not null)
+        {
+            AddHistory(BackupHistoryKinds.DownloadStarted, null, new { backupId, file = fileName });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<string> StartRestoreAsync(RestoreStart request, string userId)
+    {
+        var org = await OrganizationAsync();
+        var module = request.Mode switch
+        {
+            RestoreModes.Full => null,
+            RestoreModes.Module => org.Module(request.Module ?? "")?.Name
+                ?? throw ProblemException.Validation("module", $"A module restore needs module naming a module of this organization; '{request.Module}' is not one."),
+            _ => throw ProblemException.Validation("mode", "mode must be \"module\" (one module) or \"full\" (every module with its relations)."),
+        };
+        IReadOnlyList<string> data = request.DataParts, attachments = request.AttachmentParts;
+        if (request.BackupId is { } backupId)
+        {
+            var backup = State.Backup(backupId) ?? throw ProblemException.NotFound($"Backup {backupId}");
+            if (!AsOfNow(backup).IsDownloadable(Turn.Now))
+            {
+                throw backup.Status is BackupStatuses.Expired or BackupStatuses.Ready
+                    ? new ProblemException(410, ProblemCodes.Gone, $"Backup {backupId} expired and its files were deleted; restore from a downloaded copy with POST …/restores/upload.")
+                    : ProblemException.Conflict(ProblemCodes.Conflict, $"Backup {backupId} is {backup.Status}; only a ready backup can be restored.");
+            }
+
+            data = backup.Files.Where(f => f.Kind == BackupFileKinds.Data).Select(f => f.Path).ToList();
+            attachments = backup.Files.Where(f => f.Kind == BackupFileKinds.Attachments).Select(f => f.Path).ToList();
+        }
+
+        if (await RestoreStore.HasActiveAsync(Turn.Connection, Turn.Transaction, org.Id!))
+        {
+            throw ProblemException.Conflict(ProblemCodes.BackupBusy, "A restore of this organization is already queued or running; wait until it finishes.");
+        }
+
+        await RestoreStore.InsertAsync(Turn.Connection, Turn.RequireTransaction(), new RestoreRow(
+            request.RestoreId, org.Id!, request.BackupId, data, attachments, request.Mode, module, request.DryRun, RestoreStatuses.Queued, null,
+            new RestoreCounts(), null, userId, Turn.Now, null, null));
+        await StartJobAsync(BackupConstants.RestoreJobKind, new RestoreJobPayload(org.Id!, request.RestoreId));
+        AddHistory(BackupHistoryKinds.RestoreRequested, userId, new { restoreId = request.RestoreId, request.BackupId, request.Mode, module, request.DryRun });
+        return request.RestoreId;
+    }
+
+    private async Task RequestImmediateAsync(OrganizationState org, string userId)
+    {
+        if (State.Backups.FirstOrDefault(b => b.IsActive) is { } active)
+        {
+            throw ProblemException.Conflict(ProblemCodes.BackupBusy, $"Backup {active.Id} is already {active.Status}; request another once it is ready.");
+        }
+
+        var month = BackupSchedules.MonthOf(Turn.Now, org.TimeZone);
+        var included = BackupQuota.IncludedPerMonth(org.Plan);
+        var source = BackupQuota.SourceForImmediate(State, included, State.UsageIn(month))
+            ?? throw QuotaExceeded(1, $"The {included} backup(s) included in your plan for {month} are used or reserved by the schedule, and no one-time add-on is left.");
+        await StartBackupAsync(BackupTriggers.Immediate, month, source, userId);
+    }
+
+    private async Task RunOccurrenceAsync(TickStatus status)
+    {
+        if (State.Schedule is not { } schedule)
+        {
+            await UnregisterReminderAsync(BackupConstants.ScheduleReminder);
+            return;
+        }
+
+        if (State.LastOccurrence >= status.Occurrence)
+        {
+            return;
+        }
+
+        State = State with { LastOccurrence = status.Occurrence };
+        var org = await OrganizationAsync();
+        if (org.TimeZone != schedule.TimeZone)
+        {
+            // The org moved to another time zone: later occurrences follow it.
+            schedule = schedule with { TimeZone = org.TimeZone };
+            State = State with { Schedule = schedule };
+            await RegisterOrUpdateReminderAsync(BackupConstants.ScheduleReminder, BackupSchedules.ReminderFor(schedule)!);
+        }
+
+        var month = BackupSchedules.MonthOf(status.Occurrence, org.TimeZone);
+        if (State.Backups.FirstOrDefault(b => b.IsActive) is { } active)
+        {
+            AddHistory(BackupHistoryKinds.BackupFailed, null, new { occurrence = status.Occurrence, reason = $"Backup {active.Id} was still {active.Status}; this occurrence was skipped." });
+            return;
+        }
+
+        var source = BackupQuota.SourceForScheduled(State, BackupQuota.IncludedPerMonth(org.Plan), State.UsageIn(month));
+        if (source is null)
+        {
+            var reason = schedule.Frequency == BackupFrequencies.Weekly
+                ? "The weekly backup subscription is not active; buy it to resume weekly backups."
+                : $"No included backup is left for {month} and no one-time add-on was purchased; buy 1 add-on.";
+            AddBackup(new BackupEntry
+            {
+                Id = Ids.New(), Status = BackupStatuses.Failed, Trigger = BackupTriggers.Scheduled, RequestedAt = Turn.Now, QuotaSource = "none",
+                Month = month, FinishedAt = Turn.Now, Reason = reason,
+            });
+            AddHistory(BackupHistoryKinds.BackupFailed, null, new { occurrence = status.Occurrence, reason });
+            return;
+        }
+
+        await StartBackupAsync(BackupTriggers.Scheduled, month, source, null);
+    }
+
+    private async Task StartBackupAsync(string trigger, string month, string source, string? userId)
+    {
+        var id = Ids.New();
+        var jobId = await StartJobAsync(BackupConstants.BackupJobKind, new BackupJobPayload(GetPrimaryKeyString(), id));
+        State = BackupQuota.Consume(State, month, source, trigger == BackupTriggers.Scheduled);
+        AddBackup(new BackupEntry
+        {
+            Id = id, Status = BackupStatuses.Scheduled, Trigger = trigger, RequestedAt = Turn.Now, RequestedBy = userId, QuotaSource = source, Month = month, JobId = jobId,
+        });
+        AddHistory(BackupHistoryKinds.BackupRequested, userId, new { backupId = id, trigger, quota = source });
+    }
+
+    private void Expire(string backupId)
+    {
+        if (State.Backup(backupId) is not { Status: BackupStatuses.Ready } backup)
+        {
+            return;
+        }
+
+        // Files first: if this turn fails the reminder is delivered again and deleting is idempotent.
+        blobs.DeleteFolder(BackupConstants.BackupFolder(GetPrimaryKeyString(), backupId));
+        Replace(backup with { Status = BackupStatuses.Expired, FinishedAt = Turn.Now });
+        AddHistory(BackupHistoryKinds.BackupExpired, null, new { backupId });
+    }
+
+    /// <summary>A ready backup past its expiry reads as expired, whether or not its reminder has fired yet.</summary>
+    private BackupEntry AsOfNow(BackupEntry backup) =>
+        backup.Status == BackupStatuses.Ready && backup.ExpiresAt <= Turn.Now ? backup with { Status = BackupStatuses.Expired } : backup;
+
+    private void Replace(BackupEntry backup) =>
+        State = State with { Backups = State.Backups.Replace(State.Backup(backup.Id)!, backup) };
+
+    private void AddBackup(BackupEntry backup)
+    {
+        var backups = State.Backups.Add(backup);
+        while (backups.Count > Options.BackupsKept && backups.FirstOrDefault(b => b.Status is BackupStatuses.Expired or BackupStatuses.Failed) is { } old)
+        {
+            backups = backups.Remove(old);
+        }
+
+        State = State with { Backups = backups };
+    }
+}
+
+public static class BackupFileKinds
+{
+    public const string Data = "data";
+    public const string Attachments = "attachments";
+}
+
+public sealed record BackupJobPayload(string OrgId, string BackupId);
+
+public sealed record RestoreJobPayload(string OrgId, string RestoreId);

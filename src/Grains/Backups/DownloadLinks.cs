@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CrmActors.Grains.Common;
+using CrmActors.Runtime.Storage;
+using Dapper;
+using Microsoft.Extensions.Options;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>What a signed download link grants: one file of one backup of one org, until a time.</summary>
+public sealed record DownloadGrant(string OrgId, string BackupId, string File, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// Signs and checks download tokens with HMAC-SHA256. The key is <c>Backups:SigningKey</c>, or else one
+/// generated once and kept in the database, so every node of a cluster accepts every node's links.
+/// </summary>
+public sealed class DownloadLinks(IDatabase database, IOptions<BackupOptions> options, TimeProvider clock)
+{
+    private const string KeyName = "download-signing";
+    private byte[]? _key;
+
+    public async Task<string> CreateTokenAsync(DownloadGrant grant)
+    {
+        var payload = Encoding.UTF8.GetBytes(string.Join('\n', "v1", grant.OrgId, grant.BackupId, grant.File,
+            grant.ExpiresAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
+        var signature = HMACSHA256.HashData(await KeyAsync(), payload);
+        return Base64Url(payload) + "." + Base64Url(signature);
+    }
+
+    /// <summary>The grant of a well-signed token (expired or not: the caller answers 410 for those), else null.</summary>
+    public async Task<DownloadGrant?> VerifyAsync(string token)
+    {
+        var key = await KeyAsync();
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0 || !TryDecode(token[..dot], out var payload) || !TryDecode(token[(dot + 1)..], out var signature)
+            || !CryptographicOperations.FixedTimeEquals(signature, HMACSHA256.HashData(key, payload)))
+        {
+            return null;
+        }
+
+        var parts = Encoding.UTF8.GetString(payload).Split('\n');
+        return parts is ["v1", var org, var backup, var file, var expires] && long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? new DownloadGrant(org, backup, file, DateTimeOffset.FromUnixTimeMilliseconds(ms))
+            : null;
+    }
+
+    private async Task<byte[]> KeyAsync()
+    {
+        if (_key is not null)
+        {
+            return _key;
+        }
+
+        if (options.Value.SigningKey is { Length: > 0 } configured)
+        {
+            return _key = SHA256.HashData(Encoding.UTF8.GetBytes(configured));
+        }
+
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "INSERT INTO backup_keys (name, value, created_at) VALUES (@KeyName, @value, @now) ON CONFLICT (name) DO NOTHING",
+            new { KeyName, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), now = UnixTime.Ms(clock.GetUtcNow()) });
+        var stored = await connection.QuerySingleAsync<string>("SELECT value FROM backup_keys WHERE name = @KeyName", new { KeyName });
+        return _key = Convert.FromBase64String(stored);
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryDecode(string text, out byte[] bytes)
+    {
+        var base64 = text.Replace('-', '+').Replace('_', '/');
+        base64 += new string('=', (4 - (base64.Length % 4)) % 4);
+        bytes = new byte[base64.Length];
+        if (Convert.TryFromBase64String(base64, bytes, out var written))
+        {
+            bytes = bytes[..written];
+            return true;
+        }
+
+        return false;
+    }
+}

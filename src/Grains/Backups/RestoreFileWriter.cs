@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using CrmActors.Grains.Attachments;
+using CrmActors.Grains.Organizations;
+using CrmActors.Runtime.Blobs;
+using CrmActors.Runtime.Storage;
+using Dapper;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>
+/// The third pass of a restore: the files of restored records. A file whose ID is absent is copied
+/// from the Attachments ZIP into the blob store (checked against its SHA-256) and recorded; one that
+/// is present but in the recycle bin or with other content is updated; an identical one is skipped.
+/// </summary>
+public sealed class RestoreFileWriter(
+    IDatabase database, IBlobStore blobs, RestoreSource source, RestorePlan plan, OrganizationState org, RestoreRow restore, RestoreProgress progress, int batchSize)
+{
+    private sealed record Prepared(BackupCsvRow Row, FileLink? Link, string? FileId, string? RecordId, string? Failure);
+
+    public async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        if (progress.Cursor.Phase == RestoreCursor.Done)
+        {
+            return;
+        }
+
+        var skip = progress.Cursor.Phase == RestoreCursor.Files ? progress.Cursor.Rows : 0;
+        var batch = new List<Prepared>(batchSize);
+        long ordinal = 0;
+        var files = source.Manifest.Files.Where(f => f.Kind == "files").Select(f => f.Name);
+        await foreach (var row in BackupCsvReader.ReadAsync(source, files, cancellationToken))
+        {
+            if (++ordinal <= skip || Prepare(row) is not { } prepared)
+            {
+                continue;
+            }
+
+            batch.Add(prepared);
+            if (batch.Count == batchSize)
+            {
+                await FlushAsync(batch, ordinal, RestoreCursor.Files, cancellationToken);
+                batch.Clear();
+            }
+        }
+
+        await FlushAsync(batch, ordinal, RestoreCursor.Done, cancellationToken);
+    }
+
+    /// <summary>The link's decision, or null for a file of a module this restore does not cover.</summary>
+    private Prepared? Prepare(BackupCsvRow row)
+    {
+        var link = FileLink.From(row);
+        if (link is null)
+        {
+            return new Prepared(row, null, null, null, "This row of the file links lacks record_id, module, file_id, file_name, sha256 or path.");
+        }
+
+        if (!plan.InScope(link.Module))
+        {
+            return null;
+        }
+
+        if (!RestoreIds.TryKey(link.RecordId, out var record) || !plan.Restorable.ContainsKey(record))
+        {
+            return new Prepared(row, link, null, null, $"Its record {link.RecordId} was not restored.");
+        }
+
+        return RestoreIds.TryKey(link.FileId, out var file) && plan.RestorableFiles.Contains(file)
+            ? new Prepared(row, link, plan.Final(link.FileId), plan.Final(link.RecordId), null)
+            : new Prepared(row, link, null, null, $"{link.Path} is not in the backup's Attachments ZIP.");
+    }
+
+    private async Task FlushAsync(List<Prepared> batch, long ordinal, string phase, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string Sha256, long? DeletedAt)>(
+                connection, null, "SELECT id, sha256, deleted_at FROM attachments WHERE org_id = @org AND id = {ids}", new { org = org.Id },
+                batch.Where(p => p.FileId is not null).Select(p => p.FileId!).ToList()))
+            .ToDictionary(e => e.Id);
+        var inserts = new List<AttachmentRow>();
+        var updates = new List<AttachmentRow>();
+        var counts = progress.Counts;
+        foreach (var prepared in batch)
+        {
+            var failure = prepared.Failure;
+            var module = prepared.Link?.Module;
+            if (failure is null && prepared.Link is { } link && prepared.FileId is { } fileId)
+            {
+                var row = new AttachmentRow(fileId, org.Id!, prepared.RecordId!, link.Field, link.FileName, link.ContentType, link.Size, link.Sha256,
+                    BackupConstants.FileBlobPath(org.Id!, fileId), link.CreatedAt ?? restore.CreatedAt.ToUnixTimeMilliseconds(), link.CreatedBy ?? restore.RequestedBy);
+                var present = existing.TryGetValue(fileId, out var current);
+                if (present && current.DeletedAt is null && current.Sha256 == link.Sha256 && blobs.Exists(row.BlobPath))
+                {
+                    counts = counts with { FilesSkipped = counts.FilesSkipped + 1 };
+                    continue;
+                }
+
+                failure = restore.DryRun ? null : await CopyAsync(link, row.BlobPath, cancellationToken);
+                if (failure is null)
+                {
+                    (present ? updates : inserts).Add(row);
+                    counts = present ? counts with { FilesUpdated = counts.FilesUpdated + 1 } : counts with { FilesCreated = counts.FilesCreated + 1 };
+                    if (fileId != link.FileId)
+                    {
+                        progress.Add(new RestoreItem(RestoreItemKinds.Remap, module, prepared.Row.File, prepared.Row.Row, link.FileId, fileId, "file"));
+                        counts = counts with { Remapped = counts.Remapped + 1 };
+                    }
+
+                    continue;
+                }
+            }
+
+            progress.Add(new RestoreItem(RestoreItemKinds.Failed, module, prepared.Row.File, prepared.Row.Row, prepared.Link?.FileId, null, $"File not restored: {failure}"));
+            counts = counts with { FilesFailed = counts.FilesFailed + 1 };
+        }
+
+        progress.Counts = counts;
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        await progress.FenceAsync(connection, transaction);
+        if (!restore.DryRun)
+        {
+            foreach (var row in inserts)
+            {
+                await AttachmentService.InsertAsync(connection, transaction, row);
+            }
+
+            await connection.ExecuteAsync(
+                "UPDATE attachments SET record_id = @RecordId, field = @Field, file_name = @FileName, content_type = @ContentType, size = @Size, sha256 = @Sha256, " +
+                "blob_path = @BlobPath, deleted_at = NULL, deleted_batch = NULL WHERE org_id = @OrgId AND id = @Id",
+                updates, transaction);
+        }
+
+        await progress.SaveAsync(connection, transaction, phase, 0, ordinal);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Copies the file from the Attachments ZIP into its blob; a file whose bytes do not match its SHA-256 is not stored.</summary>
+    private async Task<string?> CopyAsync(FileLink link, string blobPath, CancellationToken cancellationToken)
+    {
+        if (!source.HasAttachment(link.Path))
+        {
+            return $"{link.Path} is not in the backup's Attachments ZIP.";
+        }
+
+        await using var entry = await source.OpenAttachmentAsync(link.Path);
+        await using var writer = blobs.Create(blobPath);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await entry.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await writer.Stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        if (Convert.ToHexStringLower(hash.GetHashAndReset()) != link.Sha256)
+        {
+            return $"{link.Path} does not match its SHA-256 in the file links.";
+        }
+
+        await writer.CommitAsync();
+        return null;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Data.Common;
+using CrmActors.Grains.Organizations;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>A lookup not known to be satisfied when its row was read: a forward reference, or a target outside the backup or not restorable.</summary>
+public readonly record struct PendingLookup(UInt128 Source, UInt128 Target, string Field, string LookupModule);
+
+/// <summary>
+/// Drops rows whose lookups point at records that will not exist, until nothing more drops. Pending
+/// lookups are checked against the plan and against live records of the org (through the ledger's
+/// remaps). Lookups that were satisfied when read are only in doubt if their target drops here; then
+/// the CSV files are scanned again for rows pointing at dropped records (rare: it needs a failure).
+/// </summary>
+public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, OrganizationState org)
+{
+    private readonly HashSet<UInt128> _dropped = [];
+
+    public async Task RunAsync(
+        DbConnection connection, List<PendingLookup> pending, Func<DbConnection, IReadOnlyCollection<string>, RestorePlan, Task<List<string>>> applyLedger,
+        CancellationToken cancellationToken)
+    {
+        var outside = pending.Where(p => !plan.Restorable.ContainsKey(p.Target)).Select(p => RestoreIds.ToId(p.Target)).Distinct().ToList();
+        await applyLedger(connection, outside, plan);
+        var live = (await RestoreIds.QueryByIdsAsync<(string Id, string Module)>(
+                connection, null, "SELECT id, module FROM records WHERE org_id = @org AND deleted_at IS NULL AND id = {ids}", new { org = org.Id },
+                outside.Select(plan.Final).Distinct().ToList()))
+            .ToDictionary(r => r.Id, r => r.Module);
+        var scanned = 0;
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var lookup in pending.Where(p => plan.Restorable.ContainsKey(p.Source)))
+            {
+                var target = RestoreIds.ToId(lookup.Target);
+                var module = plan.Restorable.TryGetValue(lookup.Target, out var position) ? plan.Modules[position].Target!.Name : live.GetValueOrDefault(plan.Final(target));
+                if (module is null || !RestorePlanner.Matches(lookup.LookupModule, module))
+                {
+                    Drop(lookup.Source, module is null
+                        ? $"{lookup.Field} points to record {target}, which is neither restored nor in this organization."
+                        : $"{lookup.Field} points to record {target}, a {module} record; it must be a {lookup.LookupModule} record.");
+                    changed = true;
+                }
+            }
+
+            if (!changed && _dropped.Count > scanned)
+            {
+                scanned = _dropped.Count;
+                changed = await RescanAsync(cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>One pass over the files in scope, dropping rows that point at a dropped record; true when it dropped any.</summary>
+    private async Task<bool> RescanAsync(CancellationToken cancellationToken)
+    {
+        var dropped = false;
+        foreach (var module in plan.Modules.Where(m => m.Target is not null))
+        {
+            RestoreRowMapper? mapper = null;
+            await foreach (var row in BackupCsvReader.ReadAsync(source, module.Backup.Files, cancellationToken))
+            {
+                mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(module.Target!, row.Header);
+                if (!RestoreIds.TryKey(mapper.Id(row.Cells), out var key) || !plan.Restorable.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                foreach (var (column, field) in mapper.Lookups)
+                {
+                    if (RestoreIds.TryKey(row.Cells[column], out var target) && _dropped.Contains(target))
+                    {
+                        Drop(key, $"{field.Name} points to record {row.Cells[column]}, which is not restored: {plan.Failures[target]}");
+                        dropped = true;
+                        break;
+                    }
+                }
+            }
+        }
+
+        return dropped;
+    }
+
+    private void Drop(UInt128 key, string reason)
+    {
+        plan.Restorable.Remove(key);
+        plan.Failures[key] = reason;
+        _dropped.Add(key);
+    }
+}

@@ -1,0 +1,37 @@
+using CrmActors.Grains.Organizations;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>A backed-up module and the module of this organization it restores into (null when the org has no such module).</summary>
+public sealed record PlannedModule(ManifestModule Backup, ModuleDefinition? Target);
+
+/// <summary>
+/// What a restore will do, decided before anything is written: the modules in restore order, which
+/// backed-up rows will be restored and why the others will not, and the IDs that need new values.
+/// </summary>
+public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
+{
+    public IReadOnlyList<PlannedModule> Modules => modules;
+
+    /// <summary>Backed-up record IDs whose rows will be written, with their module's position in <see cref="Modules"/>.</summary>
+    public Dictionary<UInt128, int> Restorable { get; } = new((int)Math.Min(int.MaxValue / 4, modules.Sum(m => m.Target is null ? 0 : m.Backup.Rows)));
+
+    /// <summary>Backed-up record IDs whose final ID already names a record of this organization (live or in the recycle bin).</summary>
+    public HashSet<UInt128> Present { get; } = [];
+
+    /// <summary>Backed-up record IDs whose rows will not be restored, with the reason.</summary>
+    public Dictionary<UInt128, string> Failures { get; } = [];
+
+    /// <summary>Rows (module position, row ordinal) whose ID already appeared earlier in the backup.</summary>
+    public HashSet<(int Module, long Ordinal)> Duplicates { get; } = [];
+
+    /// <summary>Old ID → new ID, for records and files whose IDs are taken or were remapped by an earlier restore.</summary>
+    public Dictionary<string, string> Remaps { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Backed-up file IDs that will exist after the restore (restored from the Attachments ZIP or already present).</summary>
+    public HashSet<UInt128> RestorableFiles { get; } = [];
+
+    public string Final(string oldId) => Remaps.GetValueOrDefault(oldId) ?? oldId;
+
+    public bool InScope(string module) => modules.Any(m => m.Target is not null && m.Backup.Name == module);
+}

@@ -1,0 +1,221 @@
+using System.Threading.Channels;
+using System.Text.Json.Nodes;
+using CrmActors.Grains.Audit;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Records;
+using CrmActors.Runtime.Storage;
+using Dapper;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>
+/// The second pass of a restore: rows in restore order, in batches, each batch one transaction with
+/// its counts, report items, audit entry and resume cursor. A row whose ID is absent is created, one
+/// present with other values (or in the recycle bin) is updated, one already identical is skipped;
+/// references are rewritten to remapped IDs. A dry run decides the same and writes only the report.
+/// </summary>
+public sealed class RestoreRecordWriter(
+    IDatabase database, RecordStore store, RestoreSource source, RestorePlan plan, OrganizationState org, RestoreRow restore, RestoreProgress progress,
+    TimeProvider clock, int batchSize)
+{
+    private sealed record Prepared(BackupCsvRow Row, string? OldId, RecordRow? Record, JsonObject? Data, string? Failure, List<string> Warnings, bool Present = false);
+
+    /// <summary>A batch of prepared rows of one module, up to row <see cref="Ordinal"/>; <see cref="End"/> when it closes the module.</summary>
+    private sealed record Batch(int Module, long Ordinal, List<Prepared> Rows, bool End);
+
+    public async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        if (progress.Cursor.Phase != RestoreCursor.Records)
+        {
+            return;
+        }
+
+        // Rows are read and prepared while the previous batch is written: CPU and database work overlap.
+        var batches = Channel.CreateBounded<Batch>(1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Task.Run(() => PrepareAsync(batches.Writer, stop.Token), stop.Token);
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
+            {
+                await FlushAsync(batch.Module, batch.Ordinal, batch.Rows, batch.End, stop.Token);
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task PrepareAsync(ChannelWriter<Batch> batches, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (var m = progress.Cursor.Module; m < plan.Modules.Count; m++)
+            {
+                var skip = m == progress.Cursor.Module ? progress.Cursor.Rows : 0;
+                var rows = new List<Prepared>(batchSize);
+                RestoreRowMapper? mapper = null;
+                long ordinal = 0;
+                await foreach (var row in BackupCsvReader.ReadAsync(source, plan.Modules[m].Backup.Files, cancellationToken))
+                {
+                    ordinal++;
+                    if (plan.Modules[m].Target is { } target)
+                    {
+                        mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(target, row.Header);
+                    }
+
+                    if (ordinal <= skip)
+                    {
+                        continue;
+                    }
+
+                    rows.Add(Prepare(m, ordinal, row, mapper));
+                    if (rows.Count == batchSize)
+                    {
+                        await batches.WriteAsync(new Batch(m, ordinal, rows, End: false), cancellationToken);
+                        rows = new List<Prepared>(batchSize);
+                    }
+                }
+
+                await batches.WriteAsync(new Batch(m, ordinal, rows, End: true), cancellationToken);
+            }
+
+            batches.Complete();
+        }
+        catch (Exception exception)
+        {
+            batches.Complete(exception);
+        }
+    }
+
+    private Prepared Prepare(int module, long ordinal, BackupCsvRow row, RestoreRowMapper? mapper)
+    {
+        var planned = plan.Modules[module];
+        var oldId = mapper?.Id(row.Cells) ?? (Array.IndexOf(row.Header, "id") is >= 0 and var i ? row.Cells[i] : null);
+        List<string> FileWarnings() => row.Row == 1 && mapper is { UnknownColumns.Count: > 0 }
+            ? [$"Columns {string.Join(", ", mapper.UnknownColumns)} of {row.File} are not fields of {mapper.Module.Name} in this organization; their values were not restored."]
+            : [];
+        Prepared Fail(string reason) => new(row, oldId, null, null, reason, FileWarnings());
+
+        if (planned.Target is not { } target || mapper is null)
+        {
+            return Fail($"This organization has no module {planned.Backup.Name}; create it, then restore again.");
+        }
+
+        if (!RestoreIds.TryKey(oldId, out var key))
+        {
+            return Fail($"The id '{oldId}' is not a CrmActors record ID.");
+        }
+
+        if (plan.Duplicates.Contains((module, ordinal)))
+        {
+            return Fail($"The id {oldId} appears earlier in the backup.");
+        }
+
+        if (plan.Failures.TryGetValue(key, out var failure) || !plan.Restorable.ContainsKey(key))
+        {
+            return Fail(failure ?? "Not restored.");
+        }
+
+        var warnings = FileWarnings();
+        var data = mapper.Data(row.Cells, (field, value) =>
+        {
+            if (field.Type == FieldTypes.Lookup || (RestoreIds.TryKey(value, out var file) && plan.RestorableFiles.Contains(file)))
+            {
+                return plan.Final(value);
+            }
+
+            warnings.Add($"The file {value} of {field.Name} is not in the backup's Attachments ZIP; {field.Name} was left empty.");
+            return null;
+        });
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var owner = mapper.Owner(row.Cells) is { } o && org.User(o) is not null ? o : restore.RequestedBy;
+        var record = RecordJson.ToRow(target, org.Id!, plan.Final(oldId!), data, owner,
+            mapper.CreatedAt(row.Cells) ?? now, mapper.CreatedBy(row.Cells) ?? restore.RequestedBy,
+            mapper.ModifiedAt(row.Cells) ?? now, mapper.ModifiedBy(row.Cells) ?? restore.RequestedBy);
+        return new Prepared(row, oldId, record, data, null, warnings, plan.Present.Contains(key));
+    }
+
+    private async Task FlushAsync(int module, long ordinal, List<Prepared> batch, bool endOfModule, CancellationToken cancellationToken)
+    {
+        var name = plan.Modules[module].Backup.Name;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        // Only IDs the plan found here can exist: a fresh restore reads nothing back.
+        var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string OwnerId, string Data, long? DeletedAt)>(
+                connection, null, "SELECT id, owner_id, data, deleted_at FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id },
+                batch.Where(p => p is { Record: not null, Present: true }).Select(p => p.Record!.Id).ToList()))
+            .ToDictionary(e => e.Id);
+        var inserts = new List<RecordRow>();
+        var updates = new List<RecordRow>();
+        var counts = progress.Counts;
+        foreach (var prepared in batch)
+        {
+            foreach (var warning in prepared.Warnings)
+            {
+                progress.Add(new RestoreItem(RestoreItemKinds.Warning, name, prepared.Row.File, prepared.Row.Row, prepared.OldId, prepared.Record?.Id, warning));
+                counts = counts with { Warnings = counts.Warnings + 1 };
+            }
+
+            if (prepared.Record is not { } record)
+            {
+                progress.Add(new RestoreItem(RestoreItemKinds.Failed, name, prepared.Row.File, prepared.Row.Row, prepared.OldId, null, prepared.Failure));
+                counts = counts with { Failed = counts.Failed + 1 };
+                continue;
+            }
+
+            if (record.Id != prepared.OldId)
+            {
+                progress.Add(new RestoreItem(RestoreItemKinds.Remap, name, prepared.Row.File, prepared.Row.Row, prepared.OldId, record.Id, null));
+                counts = counts with { Remapped = counts.Remapped + 1 };
+            }
+
+            if (!existing.TryGetValue(record.Id, out var current))
+            {
+                inserts.Add(record);
+                counts = counts with { Created = counts.Created + 1 };
+            }
+            else if (current.DeletedAt is not null)
+            {
+                // In the recycle bin: brought back with the backed-up values, which counts as created.
+                updates.Add(record);
+                counts = counts with { Created = counts.Created + 1 };
+            }
+            else if (current.OwnerId == record.OwnerId && JsonNode.DeepEquals(JsonNode.Parse(current.Data), prepared.Data))
+            {
+                counts = counts with { Skipped = counts.Skipped + 1 };
+            }
+            else
+            {
+                updates.Add(record);
+                counts = counts with { Updated = counts.Updated + 1 };
+            }
+        }
+
+        progress.Counts = counts;
+
+        // The write lock is taken only now, for the writes: on SQLite every other writer waits for it.
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        await progress.FenceAsync(connection, transaction);
+        if (!restore.DryRun && inserts.Count + updates.Count > 0)
+        {
+            await store.InsertManyAsync(connection, transaction, inserts);
+            await connection.ExecuteAsync(
+                "UPDATE records SET data = @Data, email = @Email, parent_id = @ParentId, owner_id = @OwnerId, created_at = @CreatedAt, created_by = @CreatedBy, " +
+                "modified_at = @ModifiedAt, modified_by = @ModifiedBy, deleted_at = NULL, deleted_batch = NULL WHERE org_id = @OrgId AND id = @Id",
+                updates, transaction);
+            await AuditLog.WriteAsync(connection, transaction, org.Id!, clock.GetUtcNow(), restore.RequestedBy, AuditActions.Restore, AuditTargets.Record,
+                name, null, null, [new FieldChange("inserted", null, inserts.Count), new FieldChange("updated", null, updates.Count), new FieldChange("restoreId", null, restore.Id)]);
+        }
+
+        await progress.SaveAsync(connection, transaction, endOfModule && module + 1 == plan.Modules.Count ? RestoreCursor.Files : RestoreCursor.Records,
+            endOfModule ? module + 1 : module, endOfModule ? 0 : ordinal);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Records;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>
+/// Reads the rows of one CSV header into a module of this organization: the id and system columns,
+/// and field values validated by the same rules as any write. Columns that are not fields of the
+/// module any more are reported once, not silently dropped.
+/// </summary>
+public sealed class RestoreRowMapper
+{
+    private readonly ModuleDefinition _module;
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly FieldDefinition[] _required;
+    private readonly bool[] _found;
+    private readonly int _id = -1;
+    private readonly int[] _system = [-1, -1, -1, -1, -1];
+    private readonly List<(int Column, FieldDefinition Field)> _fields = [];
+
+    public RestoreRowMapper(ModuleDefinition module, string[] header)
+    {
+        _module = module;
+        Header = header;
+        for (var i = 0; i < header.Length; i++)
+        {
+            var systemIndex = RecordJson.SystemFields.ToList().IndexOf(header[i]);
+            if (header[i] == "id")
+            {
+                _id = i;
+            }
+            else if (systemIndex >= 0)
+            {
+                _system[systemIndex] = i;
+            }
+            else if (module.Field(header[i]) is { } field)
+            {
+                _fields.Add((i, field));
+            }
+            else
+            {
+                UnknownColumns.Add(header[i]);
+            }
+        }
+
+        Lookups = [.. _fields.Where(f => f.Field.Type == FieldTypes.Lookup)];
+        _required = [.. module.Fields.Where(f => f.Required)];
+        _found = new bool[_required.Length];
+    }
+
+    public string[] Header { get; }
+
+    public ModuleDefinition Module => _module;
+
+    public List<string> UnknownColumns { get; } = [];
+
+    public IReadOnlyList<(int Column, FieldDefinition Field)> Lookups { get; }
+
+    public string? Id(string?[] cells) => _id >= 0 ? cells[_id] : null;
+
+    public string? Owner(string?[] cells) => Cell(cells, 0);
+
+    public string? CreatedBy(string?[] cells) => Cell(cells, 1);
+
+    public long? CreatedAt(string?[] cells) => Time(Cell(cells, 2));
+
+    public string? ModifiedBy(string?[] cells) => Cell(cells, 3);
+
+    public long? ModifiedAt(string?[] cells) => Time(Cell(cells, 4));
+
+    /// <summary>
+    /// The stored field values of the row. <paramref name="reference"/> rewrites lookup and upload values
+    /// (to remapped IDs) and may drop one by returning null. Throws a validation problem naming the field.
+    /// </summary>
+    public JsonObject Data(string?[] cells, Func<FieldDefinition, string, string?> reference)
+    {
+        var data = new JsonObject();
+        Normalize(cells, reference, (field, node) => data[field.Name] = node);
+        return data;
+    }
+
+    /// <summary>Checks the row as <see cref="Data"/> would build it, keeping nothing.</summary>
+    public void Validate(string?[] cells) => Normalize(cells, static (_, value) => value, static (_, _) => { });
+
+    /// <summary>
+    /// Every field value goes through <see cref="RecordValidator.Normalize"/>, the rule of every write; the
+    /// row's values are parsed as one small JSON array rather than one document per cell.
+    /// </summary>
+    private void Normalize(string?[] cells, Func<FieldDefinition, string, string?> reference, Action<FieldDefinition, JsonNode> add)
+    {
+        _buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var (column, field) in _fields)
+            {
+                var value = cells[column];
+                if (value is not null && (field.Type == FieldTypes.Lookup || FieldTypes.IsUpload(field.Type)))
+                {
+                    value = Ids.IsWellFormed(value) ? reference(field, value) : throw RecordValidator.Invalid(field, "the ID of a record or file of the backup");
+                }
+
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        using var document = JsonDocument.Parse(_buffer.WrittenMemory);
+        Array.Clear(_found);
+        var i = 0;
+        foreach (var element in document.RootElement.EnumerateArray())
+        {
+            var field = _fields[i++].Field;
+            if (element.ValueKind == JsonValueKind.String && RecordValidator.Normalize(_module, field, element) is { } node)
+            {
+                add(field, node);
+                if (field.Required)
+                {
+                    _found[Array.IndexOf(_required, field)] = true;
+                }
+            }
+        }
+
+        if (Array.IndexOf(_found, false) is >= 0 and var missing)
+        {
+            throw ProblemException.Validation(_required[missing].Name, $"{_required[missing].Name} is required and the row has no value for it.");
+        }
+    }
+
+    private string? Cell(string?[] cells, int system) => _system[system] >= 0 ? cells[_system[system]] : null;
+
+    private static long? Time(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUnixTimeMilliseconds() : null;
+}

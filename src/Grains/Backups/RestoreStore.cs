@@ -1,0 +1,142 @@
+using System.Data.Common;
+using System.Text.Json;
+using CrmActors.Grains.Common;
+using CrmActors.Runtime.Storage;
+using Dapper;
+
+namespace CrmActors.Grains.Backups;
+
+/// <summary>SQL over <c>backup_restores</c>, <c>backup_restore_items</c> and <c>backup_id_map</c>; every query is scoped by org ID.</summary>
+public sealed class RestoreStore(IDatabase database)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string Columns =
+        "id, org_id, backup_id, data_parts, attachment_parts, mode, module, dry_run, status, error, counts, cursor, requested_by, created_at, started_at, finished_at";
+
+    private sealed record Row(
+        string id, string org_id, string? backup_id, string data_parts, string attachment_parts, string mode, string? module, long dry_run,
+        string status, string? error, string counts, string? cursor, string requested_by, long created_at, long? started_at, long? finished_at);
+
+    public IDatabase Database => database;
+
+    public static Task InsertAsync(DbConnection connection, DbTransaction transaction, RestoreRow row) =>
+        connection.ExecuteAsync(
+            $"INSERT INTO backup_restores ({Columns}) VALUES (@Id, @OrgId, @BackupId, @dataParts, @attachmentParts, @Mode, @Module, @dryRun, @Status, NULL, @counts, NULL, @RequestedBy, @createdAt, NULL, NULL)",
+            new
+            {
+                row.Id, row.OrgId, row.BackupId, dataParts = JsonSerializer.Serialize(row.DataParts, Json), attachmentParts = JsonSerializer.Serialize(row.AttachmentParts, Json),
+                row.Mode, row.Module, dryRun = row.DryRun ? 1 : 0, row.Status, counts = JsonSerializer.Serialize(row.Counts, Json), row.RequestedBy,
+                createdAt = UnixTime.Ms(row.CreatedAt),
+            },
+            transaction);
+
+    public static Task<bool> HasActiveAsync(DbConnection connection, DbTransaction? transaction, string orgId) =>
+        connection.ExecuteScalarAsync<bool>(
+            "SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND status IN ('queued', 'running')", new { orgId }, transaction);
+
+    public async Task<RestoreRow?> GetAsync(string orgId, string id)
+    {
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<Row>($"SELECT {Columns} FROM backup_restores WHERE org_id = @orgId AND id = @id", new { orgId, id });
+        return row is null ? null : ToRecord(row);
+    }
+
+    public async Task<IReadOnlyList<RestoreRow>> ListAsync(string orgId, int limit = 100)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<Row>(
+            $"SELECT {Columns} FROM backup_restores WHERE org_id = @orgId ORDER BY created_at DESC, id DESC LIMIT @limit", new { orgId, limit });
+        return rows.Select(ToRecord).ToList();
+    }
+
+    public async Task<IReadOnlyList<RestoreItem>> ItemsAsync(string orgId, string restoreId, string kind, int limit)
+    {
+        await using var connection = await database.OpenAsync();
+        var rows = await connection.QueryAsync<(string, string?, string?, long?, string?, string?, string?)>(
+            """
+            SELECT i.kind, i.module, i.file, i.row_number, i.record_id, i.new_id, i.reason
+            FROM backup_restore_items i JOIN backup_restores r ON r.id = i.restore_id
+            WHERE r.org_id = @orgId AND i.restore_id = @restoreId AND i.kind = @kind ORDER BY i.seq LIMIT @limit
+            """,
+            new { orgId, restoreId, kind, limit });
+        return rows.Select(r => new RestoreItem(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
+    }
+
+    public async Task MarkRunningAsync(string orgId, string id, DateTimeOffset now)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE backup_restores SET status = 'running', started_at = COALESCE(started_at, @now) WHERE org_id = @orgId AND id = @id AND status IN ('queued', 'running')",
+            new { orgId, id, now = UnixTime.Ms(now) });
+    }
+
+    /// <summary>Saves counts and the resume cursor, and appends report items, inside the caller's batch transaction.</summary>
+    public static async Task SaveProgressAsync(
+        DbConnection connection, DbTransaction transaction, string orgId, string id, RestoreCounts counts, string cursor, long firstSeq, IReadOnlyList<RestoreItem> items)
+    {
+        await connection.ExecuteAsync(
+            "UPDATE backup_restores SET counts = @counts, cursor = @cursor WHERE org_id = @orgId AND id = @id",
+            new { orgId, id, counts = JsonSerializer.Serialize(counts, Json), cursor }, transaction);
+        if (items.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO backup_restore_items (restore_id, seq, kind, module, file, row_number, record_id, new_id, reason) " +
+                "VALUES (@id, @seq, @Kind, @Module, @File, @Row, @RecordId, @NewId, @Reason)",
+                items.Select((item, i) => new { id, seq = firstSeq + i, item.Kind, item.Module, item.File, item.Row, item.RecordId, item.NewId, item.Reason }),
+                transaction);
+        }
+    }
+
+    public async Task FinishAsync(string orgId, string id, string status, string? error, DateTimeOffset now)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            "UPDATE backup_restores SET status = @status, error = @error, finished_at = @now WHERE org_id = @orgId AND id = @id AND status IN ('queued', 'running')",
+            new { orgId, id, status, error, now = UnixTime.Ms(now) });
+    }
+
+    /// <summary>
+    /// Recycle-bin entries whose every record and file a restore brought back are empty; they go, so the
+    /// bin does not offer records that are live again.
+    /// </summary>
+    public async Task DropEmptyRecycleBinEntriesAsync(string orgId)
+    {
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync(
+            """
+            DELETE FROM recycle_bin WHERE org_id = @orgId
+              AND NOT EXISTS (SELECT 1 FROM records r WHERE r.deleted_batch = recycle_bin.batch_id)
+              AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.deleted_batch = recycle_bin.batch_id)
+            """,
+            new { orgId });
+    }
+
+    /// <summary>Remapped IDs of the org among <paramref name="oldIds"/>.</summary>
+    public static async Task<Dictionary<string, string>> MappedAsync(DbConnection connection, DbTransaction? transaction, string orgId, IEnumerable<string> oldIds)
+    {
+        var found = new Dictionary<string, string>();
+        foreach (var chunk in oldIds.Chunk(500))
+        {
+            var parameters = new DynamicParameters(new { orgId });
+            var rows = await connection.QueryAsync<(string, string)>(
+                $"SELECT old_id, new_id FROM backup_id_map WHERE org_id = @orgId AND old_id IN ({SqlList.Add(parameters, "o", chunk)})", parameters, transaction);
+            foreach (var (old, @new) in rows)
+            {
+                found[old] = @new;
+            }
+        }
+
+        return found;
+    }
+
+    public static Task AddMappingsAsync(DbConnection connection, DbTransaction transaction, string orgId, IEnumerable<KeyValuePair<string, string>> mappings, DateTimeOffset now) =>
+        connection.ExecuteAsync(
+            "INSERT INTO backup_id_map (org_id, old_id, new_id, created_at) VALUES (@orgId, @Key, @Value, @now) ON CONFLICT (org_id, old_id) DO NOTHING",
+            mappings.Select(m => new { orgId, m.Key, m.Value, now = UnixTime.Ms(now) }), transaction);
+
+    private static RestoreRow ToRecord(Row r) => new(
+        r.id, r.org_id, r.backup_id, JsonSerializer.Deserialize<List<string>>(r.data_parts, Json)!, JsonSerializer.Deserialize<List<string>>(r.attachment_parts, Json)!,
+        r.mode, r.module, r.dry_run != 0, r.status, r.error, JsonSerializer.Deserialize<RestoreCounts>(r.counts, Json)!, r.cursor, r.requested_by,
+        UnixTime.At(r.created_at), UnixTime.At(r.started_at), UnixTime.At(r.finished_at));
+}

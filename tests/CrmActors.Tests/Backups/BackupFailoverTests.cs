@@ -1,0 +1,214 @@
+using System.Data.Common;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CrmActors.Tests.Support;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CrmActors.Tests.Backups;
+
+/// <summary>
+/// A node is killed (SIGKILL) in the middle of a backup of 200,000 records. On PostgreSQL the other
+/// node of the cluster takes the job over once its lease lapses; on SQLite the restarted node does.
+/// Either way there is exactly one ready backup, complete, and no trace of the interrupted run. A
+/// restore killed the same way resumes after its last committed batch.
+/// </summary>
+public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
+{
+    private const int Rows = 200_000;
+    private const string OperatorKey = "failover-operator-key";
+
+    private readonly TempDirectory _directory = new();
+    private readonly List<SiloProcess> _silos = [];
+    private TestPostgres? _postgres;
+
+    public async Task InitializeAsync()
+    {
+        if (provider == "postgres")
+        {
+            _postgres = await TestPostgres.CreateDatabaseAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task ANodeKilledDuringABackupLeavesItToAnotherNodeAndExactlyOneBackupBecomesReady()
+    {
+        var first = await StartSiloAsync();
+        var second = provider == "postgres" ? await StartSiloAsync() : null;
+        var (orgId, token) = await CreateOrgAsync(first);
+        using (var admin = first.Client(token))
+        {
+            var csv = new StringBuilder("First_Name,Last_Name,Company,Email\n");
+            for (var i = 0; i < Rows; i++)
+            {
+                csv.Append(CultureInfoInvariant($"Name{i},Surname {i} {Guid.NewGuid():N},\"Company {i % 977}, Ltd\",lead{i}@failover.example\n"));
+            }
+
+            var bulk = await admin.PostAsync($"/api/orgs/{orgId}/modules/Leads/records/bulk", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+            Assert.True(bulk.IsSuccessStatusCode, await bulk.Content.ReadAsStringAsync());
+            Assert.Equal(Rows, (await bulk.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created").GetInt32());
+        }
+
+        using var client = first.Client(token);
+        var requested = await client.PutAsJsonAsync($"/api/orgs/{orgId}/backup/schedule", new { frequency = "now" });
+        Assert.True(requested.IsSuccessStatusCode, await requested.Content.ReadAsStringAsync());
+        var backupId = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("latestBackupId").GetString()!;
+
+        // The node running the backup, caught while it is still exporting the first module.
+        var runner = await Eventually.GetAsync(RunningJobAsync, job => job is { Progress: 0 }, TimeSpan.FromSeconds(60), "the backup job to be running");
+        var busy = await client.DeleteAsync($"/api/orgs/{orgId}/backup/schedule");
+        await busy.AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
+        var victim = _silos.Single(s => s.Address.ToString().TrimEnd('/') == runner!.Address);
+        victim.Kill();
+        var survivor = second is null ? await StartSiloAsync() : _silos.Single(s => s != victim);
+
+        using var admin2 = survivor.Client(token);
+        var backup = await Eventually.GetAsync(
+            async () => await admin2.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups/{backupId}"),
+            b => b.GetProperty("status").GetString() is "ready" or "failed", TimeSpan.FromSeconds(120), "another node to finish the backup");
+        Assert.Equal("ready", backup.GetProperty("status").GetString());
+        var backups = await admin2.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups");
+        Assert.Single(backups.EnumerateArray());
+
+        var job = await JobAsync("backup.run", backupId);
+        Assert.Equal(("completed", 2), (job.Status, job.Attempts));
+        Assert.NotEqual(runner!.Owner, job.Owner);
+        var folder = Path.Combine(_directory.Path, "blobs", "orgs", orgId, "backups", backupId);
+        Assert.Single(Directory.GetDirectories(folder));
+
+        var manifest = backup.GetProperty("manifest");
+        Assert.Equal(Rows, manifest.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "Leads").GetProperty("rows").GetInt64());
+        using var anonymous = survivor.Client();
+        var leads = 0;
+        foreach (var url in backup.GetProperty("data").EnumerateArray().Select(u => u.GetString()!))
+        {
+            await using var stream = await anonymous.GetStreamAsync(url);
+            var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            using var zip = new ZipArchive(buffer, ZipArchiveMode.Read);
+            foreach (var entry in zip.Entries.Where(e => e.FullName.StartsWith("Leads_", StringComparison.Ordinal)))
+            {
+                using var reader = new StreamReader(entry.Open());
+                while (await reader.ReadLineAsync() is not null)
+                {
+                    leads++;
+                }
+
+                leads--;
+            }
+        }
+
+        Assert.Equal(Rows, leads);
+
+        // A restore killed after some batches committed resumes after the last one: nothing is counted twice.
+        var started = await admin2.PostAsJsonAsync($"/api/orgs/{orgId}/restores", new { backupId, mode = "full", dryRun = true });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var restoreId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        await Eventually.GetAsync(() => RestoreCursorAsync(restoreId), cursor => cursor is not null, TimeSpan.FromSeconds(60), "the restore to commit a batch");
+        survivor.Kill();
+        using var admin3 = (await StartSiloAsync()).Client(token);
+        var restore = await Eventually.GetAsync(
+            async () => await admin3.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/restores/{restoreId}"),
+            r => r.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(120), "another node to finish the restore");
+        var report = restore.GetProperty("report");
+        Assert.Equal(("completed", 0L, 0L, (long)Rows, 0L), (restore.GetProperty("status").GetString(), report.GetProperty("created").GetInt64(),
+            report.GetProperty("updated").GetInt64(), report.GetProperty("skipped").GetInt64(), report.GetProperty("failedCount").GetInt64()));
+        // At least one more attempt finished it (a slow heartbeat on a loaded machine may add another); the counts above stay exact either way.
+        var restoreJob = await JobAsync("backup.restore", restoreId);
+        Assert.True(restoreJob is { Status: "completed", Attempts: >= 2 }, $"{restoreJob}");
+    }
+
+    private async Task<string?> RestoreCursorAsync(string restoreId)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT cursor FROM backup_restores WHERE id = @restoreId", new { restoreId });
+    }
+
+    private sealed record RunningJob(string Owner, string Address, double Progress);
+
+    private sealed record JobRow(string Status, int Attempts, string Owner, string? Error);
+
+    private async Task<RunningJob?> RunningJobAsync()
+    {
+        await using var connection = await OpenDatabaseAsync();
+        return await connection.QuerySingleOrDefaultAsync<RunningJob>(
+            "SELECT j.owner AS Owner, s.address AS Address, j.progress AS Progress FROM jobs j JOIN silos s ON s.id = j.owner WHERE j.kind = 'backup.run' AND j.status = 'running'");
+    }
+
+    private async Task<JobRow> JobAsync(string kind, string id)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        var jobs = (await connection.QueryAsync<(string Status, long Attempts, string Owner, string Payload, string? Error)>(
+            "SELECT status, attempts, owner, payload, error FROM jobs WHERE kind = @kind", new { kind })).Where(j => j.Payload.Contains(id, StringComparison.Ordinal)).ToList();
+        Assert.Single(jobs);
+        return new JobRow(jobs[0].Status, (int)jobs[0].Attempts, jobs[0].Owner, jobs[0].Error);
+    }
+
+    private async Task<DbConnection> OpenDatabaseAsync()
+    {
+        DbConnection connection = _postgres is not null
+            ? new NpgsqlConnection(_postgres.ConnectionString)
+            : new SqliteConnection($"Data Source={Path.Combine(_directory.Path, "data", "crm.db")}");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private async Task<SiloProcess> StartSiloAsync()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = provider,
+            ["Storage:DataDirectory"] = Path.Combine(_directory.Path, "data"),
+            ["Blobs:Root"] = Path.Combine(_directory.Path, "blobs"),
+            ["Operator:Key"] = OperatorKey,
+            ["Runtime:JobLease"] = "00:00:03",
+            ["Runtime:JobPollInterval"] = "00:00:00.200",
+        };
+        if (_postgres is not null)
+        {
+            settings["ConnectionStrings:Crm"] = _postgres.ConnectionString;
+        }
+
+        var silo = await SiloProcess.StartAsync($"silo-{_silos.Count + 1}", settings);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    private static async Task<(string OrgId, string Token)> CreateOrgAsync(SiloProcess silo)
+    {
+        using var client = silo.Client();
+        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorKey);
+        var response = await client.PostAsJsonAsync("/api/orgs", new
+        {
+            name = "Failover", plan = "enterprise", timeZone = "Asia/Tokyo", domain = "failover.example", admin = new { email = "admin@failover.example", name = "Admin" },
+        });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (created.GetProperty("id").GetString()!, created.GetProperty("adminToken").GetString()!);
+    }
+
+    private static string CultureInfoInvariant(FormattableString text) => FormattableString.Invariant(text);
+}
+
+public sealed class SqliteBackupFailoverTests() : BackupFailoverTests("sqlite");
+
+public sealed class PostgresBackupFailoverTests() : BackupFailoverTests("postgres");
