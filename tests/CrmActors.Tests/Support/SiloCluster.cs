@@ -34,6 +34,16 @@ public sealed class SiloCluster : IAsyncLifetime
         ["Runtime:JobPollInterval"] = "00:00:00.500",
     };
 
+    /// <summary>Starts a new node in place of one that was killed, so later tests see three live nodes.</summary>
+    public async Task ReplaceAsync(SiloProcess dead)
+    {
+        var index = Nodes.IndexOf(dead);
+        await dead.DisposeAsync();
+        Nodes[index] = await SiloProcess.StartAsync($"silo-{Nodes.Count + (++_replacements)}", Settings());
+    }
+
+    private int _replacements;
+
     public async Task DisposeAsync()
     {
         foreach (var node in Nodes)

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CrmActors.Tests.Support;
+using Dapper;
+using Microsoft.Playwright;
+using NodaTime;
+using Npgsql;
+
+namespace CrmActors.Tests.Cluster;
+
+/// <summary>Backups on the three-node cluster: schedules fire once, and a killed node's backup is finished elsewhere.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterBackupTests(SiloCluster cluster)
+{
+    [Fact]
+    public async Task AScheduledBackupFiresOnceAcrossThreeNodes()
+    {
+        var (orgId, token) = await ClusterConsistencyTests.CreateOrgAsync(cluster.Nodes[0].Client());
+        using var admin = cluster.Nodes[1].Client(token);
+        await admin.PostAsync($"/api/orgs/{orgId}/modules/Leads/records", OrgSession.Fields(new { Last_Name = "Scheduled" }));
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/orgs/{orgId}/backup/purchases", new { kind = "weekly", count = 1 })).StatusCode);
+
+        // A weekly schedule whose first occurrence is a few seconds away, in the org's time zone.
+        var local = Instant.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(6)).InZone(DateTimeZoneProviders.Tzdb["Asia/Tokyo"]);
+        var set = await admin.PutAsJsonAsync($"/api/orgs/{orgId}/backup/schedule", new
+        {
+            frequency = "weekly", dayOfWeek = local.DayOfWeek.ToString().ToLowerInvariant(), time = local.TimeOfDay.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+        });
+        Assert.True(set.IsSuccessStatusCode, await set.Content.ReadAsStringAsync());
+
+        var backups = await Eventually.GetAsync(
+            async () => await admin.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups"),
+            list => list.EnumerateArray().Any(b => b.GetProperty("status").GetString() == "ready"), TimeSpan.FromSeconds(60), "the scheduled backup");
+        await Task.Delay(TimeSpan.FromSeconds(4));
+
+        Assert.Single((await admin.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups")).EnumerateArray());
+        var summary = await cluster.Nodes[2].Client(token).GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backup");
+        var next = summary.GetProperty("nextBackupAt").GetDateTimeOffset();
+        Assert.InRange(next - local.ToDateTimeOffset(), TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1), TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+        Assert.Single(backups.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ANodeKilledDuringABackupLeavesItToAnotherNodeAndTheDashboardShowsIt()
+    {
+        const int rows = 200_000;
+        var (orgId, token) = await ClusterConsistencyTests.CreateOrgAsync(cluster.Nodes[0].Client());
+        using var admin = cluster.Nodes[0].Client(token);
+        var csv = new StringBuilder("First_Name,Last_Name,Company,Email\n");
+        for (var i = 0; i < rows; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"Name{i},Surname {i} {Guid.NewGuid():N},\"Company {i % 977}, Ltd\",lead{i}@cluster.example\n");
+        }
+
+        var bulk = await admin.PostAsync($"/api/orgs/{orgId}/modules/Leads/records/bulk", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.True(bulk.IsSuccessStatusCode, await bulk.Content.ReadAsStringAsync());
+        var requested = await admin.PutAsJsonAsync($"/api/orgs/{orgId}/backup/schedule", new { frequency = "now" });
+        var backupId = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("latestBackupId").GetString()!;
+
+        var runner = await Eventually.GetAsync(RunningBackupAsync, job => job is { Progress: < 0.5 }, TimeSpan.FromSeconds(60), "the backup job to run");
+        var victim = cluster.Nodes.Single(n => n.Address.ToString().TrimEnd('/') == runner!.Address);
+        victim.Kill();
+        try
+        {
+            await FinishesElsewhereAsync(orgId, token, backupId, rows, runner!.Owner, victim, cluster.Nodes.First(n => n != victim));
+        }
+        finally
+        {
+            await cluster.ReplaceAsync(victim);
+        }
+    }
+
+    private async Task FinishesElsewhereAsync(string orgId, string token, string backupId, int rows, string killedOwner, SiloProcess victim, SiloProcess survivor)
+    {
+
+        // The operator's dashboard shows the backup job still running and the killed node falling silent.
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Browsers.Chromium());
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                errors.Add(message.Text);
+            }
+        };
+        await page.GotoAsync(new Uri(survivor.Address, "/dashboard/").ToString());
+        await page.FillAsync("#secret", SiloCluster.OperatorKey);
+        await page.ClickAsync("#sign-in button[type=submit]");
+        await Assertions.Expect(page.Locator("#jobs tbody tr", new() { HasText = "backup.run" }).Locator("td.running")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#nodes tbody tr", new() { HasText = victim.Name }).Locator("td.late")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        Assert.Empty(errors);
+
+        using var client = survivor.Client(token);
+        var backup = await Eventually.GetAsync(
+            async () => await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups/{backupId}"),
+            b => b.GetProperty("status").GetString() is "ready" or "failed", TimeSpan.FromSeconds(120), "another node to finish the backup");
+        Assert.Equal("ready", backup.GetProperty("status").GetString());
+        Assert.Single((await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups")).EnumerateArray());
+        Assert.Equal(rows, backup.GetProperty("manifest").GetProperty("modules").EnumerateArray()
+            .Single(m => m.GetProperty("name").GetString() == "Leads").GetProperty("rows").GetInt64());
+        var job = await BackupJobAsync(backupId);
+        Assert.Equal("completed", job.Status);
+        Assert.Equal(2, job.Attempts);
+        Assert.NotEqual(killedOwner, job.Owner);
+    }
+
+    private sealed record RunningJob(string Owner, string Address, double Progress);
+
+    private sealed record FinishedJob(string Status, int Attempts, string Owner, string Payload);
+
+    private async Task<RunningJob?> RunningBackupAsync()
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        return await connection.QuerySingleOrDefaultAsync<RunningJob>(
+            "SELECT j.owner AS Owner, s.address AS Address, j.progress AS Progress FROM jobs j JOIN silos s ON s.id = j.owner WHERE j.kind = 'backup.run' AND j.status = 'running'");
+    }
+
+    private async Task<FinishedJob> BackupJobAsync(string backupId)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        var jobs = (await connection.QueryAsync<FinishedJob>("SELECT status AS Status, attempts AS Attempts, owner AS Owner, payload AS Payload FROM jobs WHERE kind = 'backup.run'"))
+            .Where(j => j.Payload.Contains(backupId, StringComparison.Ordinal)).ToList();
+        return Assert.Single(jobs);
+    }
+}
