@@ -87,11 +87,16 @@ public static partial class BackupsApi
         var now = clock.GetUtcNow();
         var backup = await grains.GetGrain<IBackupScheduleGrain>(grant.OrgId).GetBackupAsync(grant.BackupId)
             ?? throw ProblemException.NotFound("Download link");
-        var file = backup.Files.FirstOrDefault(f => f.Name == grant.File) ?? throw ProblemException.NotFound("Download link");
-        if (grant.ExpiresAt <= now || !backup.IsDownloadable(now) || !blobs.Exists(file.Path))
+        var file = backup.Files.FirstOrDefault(f => f.Name == grant.File);
+        if (grant.ExpiresAt <= now || !backup.IsDownloadable(now) || (file is not null && !blobs.Exists(file.Path)))
         {
             throw new ProblemException(410, ProblemCodes.Gone,
                 $"This backup's download period ended{(backup.ExpiresAt is { } at ? $" at {at:O}" : "")} and its files were deleted; request a new backup.");
+        }
+
+        if (file is null)
+        {
+            throw ProblemException.NotFound("Download link");
         }
 
         var range = http.Request.Headers.Range.ToString();

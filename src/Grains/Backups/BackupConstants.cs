@@ -60,3 +60,9 @@ public static class PurchaseKinds
     public const string OneTime = "one_time";
     public const string Weekly = "weekly";
 }
+
+public static class BackupFileKinds
+{
+    public const string Data = "data";
+    public const string Attachments = "attachments";
+}

@@ -27,3 +27,7 @@ public static class RestoreModes
     public const string Module = "module";
     public const string Full = "full";
 }
+
+public sealed record BackupJobPayload(string OrgId, string BackupId);
+
+public sealed record RestoreJobPayload(string OrgId, string RestoreId);

@@ -205,7 +205,8 @@ public sealed partial class BackupScheduleGrain
 
         // Files first: if this turn fails the reminder is delivered again and deleting is idempotent.
         blobs.DeleteFolder(BackupConstants.BackupFolder(GetPrimaryKeyString(), backupId));
-        Replace(backup with { Status = BackupStatuses.Expired, FinishedAt = Turn.Now });
+        // Nothing is left to download or restore; the history keeps what the backup held, and the state stays small.
+        Replace(backup with { Status = BackupStatuses.Expired, FinishedAt = Turn.Now, Files = [], Manifest = null });
         AddHistory(BackupHistoryKinds.BackupExpired, null, new { backupId });
     }
 
@@ -227,13 +228,3 @@ public sealed partial class BackupScheduleGrain
         State = State with { Backups = backups };
     }
 }
-
-public static class BackupFileKinds
-{
-    public const string Data = "data";
-    public const string Attachments = "attachments";
-}
-
-public sealed record BackupJobPayload(string OrgId, string BackupId);
-
-public sealed record RestoreJobPayload(string OrgId, string RestoreId);

@@ -98,8 +98,6 @@ public sealed class RestoreSource : IDisposable
         return archive;
     }
 
-    public bool HasData(string name) => _data.ContainsKey(name);
-
     public Task<Stream> OpenDataAsync(string name) =>
         _data.TryGetValue(name, out var entry) ? entry.OpenAsync() : throw new InvalidBackupException($"The manifest lists {name}, but no Data ZIP part holds it.");
 

@@ -112,24 +112,6 @@ public sealed class RestoreStore(IDatabase database)
             new { orgId });
     }
 
-    /// <summary>Remapped IDs of the org among <paramref name="oldIds"/>.</summary>
-    public static async Task<Dictionary<string, string>> MappedAsync(DbConnection connection, DbTransaction? transaction, string orgId, IEnumerable<string> oldIds)
-    {
-        var found = new Dictionary<string, string>();
-        foreach (var chunk in oldIds.Chunk(500))
-        {
-            var parameters = new DynamicParameters(new { orgId });
-            var rows = await connection.QueryAsync<(string, string)>(
-                $"SELECT old_id, new_id FROM backup_id_map WHERE org_id = @orgId AND old_id IN ({SqlList.Add(parameters, "o", chunk)})", parameters, transaction);
-            foreach (var (old, @new) in rows)
-            {
-                found[old] = @new;
-            }
-        }
-
-        return found;
-    }
-
     public static Task AddMappingsAsync(DbConnection connection, DbTransaction transaction, string orgId, IEnumerable<KeyValuePair<string, string>> mappings, DateTimeOffset now) =>
         connection.ExecuteAsync(
             "INSERT INTO backup_id_map (org_id, old_id, new_id, created_at) VALUES (@orgId, @Key, @Value, @now) ON CONFLICT (org_id, old_id) DO NOTHING",

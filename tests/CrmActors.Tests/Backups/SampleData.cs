@@ -62,7 +62,7 @@ public sealed class SampleData
         {
             var bytes = new byte[5_000 + i];
             random.NextBytes(bytes);
-            var id = await org.UploadAsync("Accounts", i == 2 ? globex : acme, i == 0 ? "=evil.txt" : $"report {i}.bin", bytes);
+            var id = await org.UploadAsync("Accounts", i == 2 ? globex : acme, i == 0 ? "=evil.txt" : $"report: {i}.bin", bytes);
             data.Files[id] = bytes;
         }
 
