@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
@@ -16,7 +14,6 @@ namespace CrmActors.Grains.Backups;
 public sealed class RestoreRowMapper
 {
     private readonly ModuleDefinition _module;
-    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private readonly FieldDefinition[] _required;
     private readonly bool[] _found;
     private readonly int _id = -1;
@@ -87,37 +84,19 @@ public sealed class RestoreRowMapper
     /// <summary>Checks the row as <see cref="Data"/> would build it, keeping nothing.</summary>
     public void Validate(string?[] cells) => Normalize(cells, static (_, value) => value, static (_, _) => { });
 
-    /// <summary>
-    /// Every field value goes through <see cref="RecordValidator.Normalize"/>, the rule of every write; the
-    /// row's values are parsed as one small JSON array rather than one document per cell.
-    /// </summary>
+    /// <summary>Every field value goes through <see cref="RecordValidator.NormalizeText"/>, the rule of every write.</summary>
     private void Normalize(string?[] cells, Func<FieldDefinition, string, string?> reference, Action<FieldDefinition, JsonNode> add)
     {
-        _buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(_buffer))
+        Array.Clear(_found);
+        foreach (var (column, field) in _fields)
         {
-            writer.WriteStartArray();
-            foreach (var (column, field) in _fields)
+            var value = cells[column];
+            if (value is not null && (field.Type == FieldTypes.Lookup || FieldTypes.IsUpload(field.Type)))
             {
-                var value = cells[column];
-                if (value is not null && (field.Type == FieldTypes.Lookup || FieldTypes.IsUpload(field.Type)))
-                {
-                    value = Ids.IsWellFormed(value) ? reference(field, value) : throw RecordValidator.Invalid(field, "the ID of a record or file of the backup");
-                }
-
-                writer.WriteStringValue(value);
+                value = Ids.IsWellFormed(value) ? reference(field, value) : throw RecordValidator.Invalid(field, "the ID of a record or file of the backup");
             }
 
-            writer.WriteEndArray();
-        }
-
-        using var document = JsonDocument.Parse(_buffer.WrittenMemory);
-        Array.Clear(_found);
-        var i = 0;
-        foreach (var element in document.RootElement.EnumerateArray())
-        {
-            var field = _fields[i++].Field;
-            if (element.ValueKind == JsonValueKind.String && RecordValidator.Normalize(_module, field, element) is { } node)
+            if (value is not null && RecordValidator.NormalizeText(_module, field, value) is { } node)
             {
                 add(field, node);
                 if (field.Required)
