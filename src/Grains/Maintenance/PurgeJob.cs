@@ -1,12 +1,16 @@
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.RecycleBin;
+using CrmActors.Runtime.Blobs;
 using CrmActors.Runtime.Jobs;
 using Microsoft.Extensions.Logging;
 
 namespace CrmActors.Grains.Maintenance;
 
-/// <summary>Deletes audit entries and recycle-bin batches past their 60 days. Idempotent: rerunning purges nothing more.</summary>
-public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, TimeProvider clock, ILogger<PurgeJob> logger) : IJobHandler
+/// <summary>
+/// Deletes audit entries and recycle-bin batches past their 60 days, and temporary files of blob
+/// writes abandoned by killed nodes. Idempotent: rerunning purges nothing more.
+/// </summary>
+public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, IBlobStore blobs, TimeProvider clock, ILogger<PurgeJob> logger) : IJobHandler
 {
     public const string JobKind = "maintenance.purge";
 
@@ -19,8 +23,9 @@ public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, TimeP
         var now = clock.GetUtcNow();
         var entries = await audit.PurgeAsync(now);
         var records = await recycleBin.PurgeExpiredAsync(now);
-        logger.LogInformation("Purged {Entries} audit entries and {Records} recycled records", entries, records);
-        return $"{{\"auditEntries\":{entries},\"records\":{records}}}";
+        var abandoned = blobs.DeleteAbandonedWrites(TimeSpan.FromDays(1));
+        logger.LogInformation("Purged {Entries} audit entries, {Records} recycled records and {Abandoned} abandoned blob writes", entries, records, abandoned);
+        return $"{{\"auditEntries\":{entries},\"records\":{records},\"abandonedWrites\":{abandoned}}}";
     }
 
     public Task OnFailedAsync(JobRecord job, string error) => Task.CompletedTask;

@@ -44,6 +44,18 @@ public sealed partial class FileSystemBlobStore : IBlobStore
             : [];
     }
 
+    public int DeleteAbandonedWrites(TimeSpan olderThan)
+    {
+        var deleted = 0;
+        foreach (var file in new DirectoryInfo(_temporary).EnumerateFiles().Where(f => f.LastWriteTimeUtc < DateTime.UtcNow - olderThan))
+        {
+            file.Delete();
+            deleted++;
+        }
+
+        return deleted;
+    }
+
     private string FullPath(string path)
     {
         if (!SafePath().IsMatch(path) || path.Split('/').Any(segment => segment is "." or ".."))

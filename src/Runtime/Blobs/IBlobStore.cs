@@ -21,4 +21,7 @@ public interface IBlobStore
     void DeleteFolder(string path);
 
     IEnumerable<string> List(string folder);
+
+    /// <summary>Deletes temporary files of writes abandoned longer ago than <paramref name="olderThan"/> (a killed writer leaves one).</summary>
+    int DeleteAbandonedWrites(TimeSpan olderThan);
 }

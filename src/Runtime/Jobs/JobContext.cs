@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CrmActors.Runtime.Jobs;
 
 /// <summary>What a running job sees: its record, its checkpoint, and a token cancelled when its lease is lost.</summary>
-public sealed class JobContext(JobRecord job, JobStore store, string owner, CancellationToken cancellationToken)
+public sealed class JobContext(JobRecord job, JobStore store, CancellationToken cancellationToken)
 {
     public JobRecord Job => job;
 
@@ -17,11 +17,11 @@ public sealed class JobContext(JobRecord job, JobStore store, string owner, Canc
     public async Task SaveCheckpointAsync<T>(T checkpoint, double progress)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (!await store.SaveCheckpointAsync(job.Id, owner, JsonSerializer.Serialize(checkpoint, JobStore.Json), progress))
+        if (!await store.SaveCheckpointAsync(job.Id, job.RunId!, JsonSerializer.Serialize(checkpoint, JobStore.Json), progress))
         {
             throw new OperationCanceledException($"Job {job.Id} is no longer leased to this node.");
         }
     }
 
-    public Task ReportProgressAsync(double progress) => store.ReportProgressAsync(job.Id, owner, progress);
+    public Task ReportProgressAsync(double progress) => store.ReportProgressAsync(job.Id, job.RunId!, progress);
 }

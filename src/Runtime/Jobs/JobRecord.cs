@@ -1,6 +1,9 @@
 namespace CrmActors.Runtime.Jobs;
 
-/// <summary>A job as stored: what to do (kind, payload), who is doing it (owner, lease) and how far it got.</summary>
+/// <summary>
+/// A job as stored: what to do (kind, payload), who is doing it (owner node, the run's fencing token
+/// <see cref="RunId"/>, lease) and how far it got.
+/// </summary>
 public sealed record JobRecord(
     string Id,
     string Kind,
@@ -8,6 +11,7 @@ public sealed record JobRecord(
     string Payload,
     string Status,
     string? Owner,
+    string? RunId,
     DateTimeOffset? LeaseUntil,
     DateTimeOffset? HeartbeatAt,
     string? Checkpoint,

@@ -11,7 +11,7 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private const string Columns =
-        "id AS Id, kind AS Kind, grain_key AS GrainKey, payload AS Payload, status AS Status, owner AS Owner, lease_until AS LeaseUntil, " +
+        "id AS Id, kind AS Kind, grain_key AS GrainKey, payload AS Payload, status AS Status, owner AS Owner, run_id AS RunId, lease_until AS LeaseUntil, " +
         "heartbeat_at AS HeartbeatAt, checkpoint AS Checkpoint, progress AS Progress, result AS Result, error AS Error, attempts AS Attempts, " +
         "created_at AS CreatedAt, started_at AS StartedAt, finished_at AS FinishedAt";
 
@@ -45,17 +45,21 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
         return id;
     }
 
-    /// <summary>Takes the oldest queued job, or a running one whose node stopped renewing its lease.</summary>
+    /// <summary>
+    /// Takes the oldest queued job, or a running one whose node stopped renewing its lease. Each claim
+    /// gets a new run ID, and every later write of the run is conditional on it: a run that lost its
+    /// lease (even on the same node) can no longer heartbeat, checkpoint or complete.
+    /// </summary>
     internal async Task<JobRecord?> ClaimAsync(string owner, IReadOnlyCollection<string> kinds, TimeSpan lease)
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var now = Now();
-        var parameters = new DynamicParameters(new { owner, now, leaseUntil = now + (long)lease.TotalMilliseconds });
+        var parameters = new DynamicParameters(new { owner, runId = Guid.NewGuid().ToString("N"), now, leaseUntil = now + (long)lease.TotalMilliseconds });
         var kindList = SqlList.Add(parameters, "kind", kinds);
         var job = await connection.QuerySingleOrDefaultAsync<JobRow>(
             $"""
-            UPDATE jobs SET status = 'running', owner = @owner, lease_until = @leaseUntil, heartbeat_at = @now,
+            UPDATE jobs SET status = 'running', owner = @owner, run_id = @runId, lease_until = @leaseUntil, heartbeat_at = @now,
                 attempts = attempts + 1, started_at = COALESCE(started_at, @now)
             WHERE id IN (
                 SELECT id FROM jobs
@@ -68,61 +72,61 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
         return job?.ToRecord();
     }
 
-    internal async Task<bool> RenewLeaseAsync(string id, string owner, TimeSpan lease)
+    internal async Task<bool> RenewLeaseAsync(string id, string runId, TimeSpan lease)
     {
         await using var connection = await database.OpenAsync();
         var now = Now();
         return await connection.ExecuteAsync(
-            "UPDATE jobs SET lease_until = @leaseUntil, heartbeat_at = @now WHERE id = @id AND owner = @owner AND status = 'running'",
-            new { id, owner, now, leaseUntil = now + (long)lease.TotalMilliseconds }) == 1;
+            "UPDATE jobs SET lease_until = @leaseUntil, heartbeat_at = @now WHERE id = @id AND run_id = @runId AND status = 'running'",
+            new { id, runId, now, leaseUntil = now + (long)lease.TotalMilliseconds }) == 1;
     }
 
-    internal async Task<bool> SaveCheckpointAsync(string id, string owner, string checkpoint, double progress)
+    internal async Task<bool> SaveCheckpointAsync(string id, string runId, string checkpoint, double progress)
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync(
-            "UPDATE jobs SET checkpoint = @checkpoint, progress = @progress, heartbeat_at = @now WHERE id = @id AND owner = @owner AND status = 'running'",
-            new { id, owner, checkpoint, progress, now = Now() }) == 1;
+            "UPDATE jobs SET checkpoint = @checkpoint, progress = @progress, heartbeat_at = @now WHERE id = @id AND run_id = @runId AND status = 'running'",
+            new { id, runId, checkpoint, progress, now = Now() }) == 1;
     }
 
-    internal async Task ReportProgressAsync(string id, string owner, double progress)
+    internal async Task ReportProgressAsync(string id, string runId, double progress)
     {
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
-            "UPDATE jobs SET progress = @progress WHERE id = @id AND owner = @owner AND status = 'running'", new { id, owner, progress });
+            "UPDATE jobs SET progress = @progress WHERE id = @id AND run_id = @runId AND status = 'running'", new { id, runId, progress });
     }
 
-    internal async Task<bool> CompleteAsync(string id, string owner, string? result)
+    internal async Task<bool> CompleteAsync(string id, string runId, string? result)
     {
         await using var connection = await database.OpenAsync();
         return await connection.ExecuteAsync(
-            "UPDATE jobs SET status = 'completed', result = @result, progress = 1, finished_at = @now, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running'",
-            new { id, owner, result, now = Now() }) == 1;
+            "UPDATE jobs SET status = 'completed', result = @result, progress = 1, finished_at = @now, lease_until = NULL WHERE id = @id AND run_id = @runId AND status = 'running'",
+            new { id, runId, result, now = Now() }) == 1;
     }
 
     /// <summary>Requeues the job, or fails it for good once it has used its attempts; true when it failed for good.</summary>
-    internal async Task<bool> FailAsync(string id, string owner, string error, int maxAttempts)
+    internal async Task<bool> FailAsync(string id, string runId, string error, int maxAttempts)
     {
         await using var connection = await database.OpenAsync();
         var failed = await connection.ExecuteAsync(
-            "UPDATE jobs SET status = 'failed', error = @error, finished_at = @now, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running' AND attempts >= @maxAttempts",
-            new { id, owner, error, now = Now(), maxAttempts });
+            "UPDATE jobs SET status = 'failed', error = @error, finished_at = @now, lease_until = NULL WHERE id = @id AND run_id = @runId AND status = 'running' AND attempts >= @maxAttempts",
+            new { id, runId, error, now = Now(), maxAttempts });
         if (failed == 0)
         {
             await connection.ExecuteAsync(
-                "UPDATE jobs SET status = 'queued', error = @error, owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running'",
-                new { id, owner, error });
+                "UPDATE jobs SET status = 'queued', error = @error, owner = NULL, lease_until = NULL WHERE id = @id AND run_id = @runId AND status = 'running'",
+                new { id, runId, error });
         }
 
         return failed == 1;
     }
 
     /// <summary>Gives a running job back to the queue (this node is stopping); it resumes from its checkpoint elsewhere.</summary>
-    internal async Task ReleaseAsync(string id, string owner)
+    internal async Task ReleaseAsync(string id, string runId)
     {
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
-            "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = @id AND owner = @owner AND status = 'running'", new { id, owner });
+            "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL WHERE id = @id AND run_id = @runId AND status = 'running'", new { id, runId });
     }
 
     public async Task<JobRecord?> GetAsync(string id)
@@ -152,6 +156,7 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
         public string Payload { get; init; } = "";
         public string Status { get; init; } = "";
         public string? Owner { get; init; }
+        public string? RunId { get; init; }
         public long? LeaseUntil { get; init; }
         public long? HeartbeatAt { get; init; }
         public string? Checkpoint { get; init; }
@@ -164,7 +169,7 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
         public long? FinishedAt { get; init; }
 
         public JobRecord ToRecord() => new(
-            Id, Kind, GrainKey, Payload, Status, Owner, Time(LeaseUntil), Time(HeartbeatAt), Checkpoint, Progress, Result, Error,
+            Id, Kind, GrainKey, Payload, Status, Owner, RunId, Time(LeaseUntil), Time(HeartbeatAt), Checkpoint, Progress, Result, Error,
             (int)Attempts, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), Time(StartedAt), Time(FinishedAt));
 
         private static DateTimeOffset? Time(long? ms) => ms is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value) : null;

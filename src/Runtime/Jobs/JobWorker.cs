@@ -79,13 +79,13 @@ public sealed class JobWorker : BackgroundService
     {
         await Task.Yield();
         using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var heartbeat = HeartbeatAsync(job.Id, leaseLost);
+        var heartbeat = HeartbeatAsync(job.Id, job.RunId!, leaseLost);
         var handler = _handlers[job.Kind];
         try
         {
             _logger.LogInformation("Job {JobId} ({Kind}) started, attempt {Attempt}", job.Id, job.Kind, job.Attempts);
-            var result = await handler.RunAsync(new JobContext(job, _store, _silo.Id, leaseLost.Token));
-            if (!await _store.CompleteAsync(job.Id, _silo.Id, result))
+            var result = await handler.RunAsync(new JobContext(job, _store, leaseLost.Token));
+            if (!await _store.CompleteAsync(job.Id, job.RunId!, result))
             {
                 _logger.LogWarning("Job {JobId} finished here after another node took it over", job.Id);
             }
@@ -95,7 +95,7 @@ public sealed class JobWorker : BackgroundService
             // Stopping: hand the job back at once. Lease lost: another node already owns it.
             if (stoppingToken.IsCancellationRequested)
             {
-                await _store.ReleaseAsync(job.Id, _silo.Id);
+                await _store.ReleaseAsync(job.Id, job.RunId!);
             }
 
             _logger.LogInformation("Job {JobId} left to another node", job.Id);
@@ -103,7 +103,7 @@ public sealed class JobWorker : BackgroundService
         catch (Exception exception)
         {
             _logger.LogError(exception, "Job {JobId} ({Kind}) failed", job.Id, job.Kind);
-            if (await _store.FailAsync(job.Id, _silo.Id, exception.Message, _options.JobMaxAttempts))
+            if (await _store.FailAsync(job.Id, job.RunId!, exception.Message, _options.JobMaxAttempts))
             {
                 await handler.OnFailedAsync(job, exception.Message);
             }
@@ -116,7 +116,7 @@ public sealed class JobWorker : BackgroundService
         }
     }
 
-    private async Task HeartbeatAsync(string jobId, CancellationTokenSource leaseLost)
+    private async Task HeartbeatAsync(string jobId, string runId, CancellationTokenSource leaseLost)
     {
         var interval = _options.JobLease / 3;
         while (!leaseLost.IsCancellationRequested)
@@ -124,7 +124,7 @@ public sealed class JobWorker : BackgroundService
             try
             {
                 await Task.Delay(interval, leaseLost.Token);
-                if (!await _store.RenewLeaseAsync(jobId, _silo.Id, _options.JobLease))
+                if (!await _store.RenewLeaseAsync(jobId, runId, _options.JobLease))
                 {
                     await leaseLost.CancelAsync();
                 }

@@ -35,6 +35,7 @@ public sealed class RuntimeSchema : ISchemaContributor
                 payload TEXT NOT NULL,
                 status TEXT NOT NULL,
                 owner TEXT NULL,
+                run_id TEXT NULL,
                 lease_until BIGINT NULL,
                 heartbeat_at BIGINT NULL,
                 checkpoint TEXT NULL,
