@@ -1,5 +1,7 @@
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Common;
+using CrmActors.Grains.Organizations;
+using CrmActors.Runtime.Grains;
 using CrmActors.Runtime.Hosting;
 using CrmActors.Runtime.Jobs;
 using CrmActors.Runtime.Reminders;
@@ -17,7 +19,7 @@ namespace CrmActors.Api;
 /// The operator (X-Operator-Key) sees the whole cluster; an org admin sees the nodes and grain
 /// metrics, and only their own organization's reminders and jobs. Computed only when asked.
 /// </summary>
-public static class DashboardApi
+public static partial class DashboardApi
 {
     public sealed record Node(string Id, string Name, string Address, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, string Status);
 
@@ -31,7 +33,7 @@ public static class DashboardApi
 
     public sealed record Dashboard(
         string Scope, DateTimeOffset GeneratedAt, IReadOnlyList<Node> Nodes, IReadOnlyList<GrainType> Grains,
-        IReadOnlyList<Reminder> Reminders, IReadOnlyList<Job> Jobs);
+        IReadOnlyList<Reminder> Reminders, IReadOnlyList<Job> Jobs, IReadOnlyList<Organization> Organizations);
 
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
@@ -41,7 +43,8 @@ public static class DashboardApi
     }
 
     private static async Task<Ok<Dashboard>> GetAsync(
-        HttpContext http, SiloRegistry silos, ReminderTable reminders, JobStore jobs, TimeProvider clock, IOptions<RuntimeOptions> options)
+        HttpContext http, SiloRegistry silos, ReminderTable reminders, JobStore jobs, OrganizationDirectory directory, IGrainFactory grainFactory,
+        TimeProvider clock, IOptions<RuntimeOptions> options)
     {
         string? orgId = null;
         if (!OperatorOptions.IsOperator(http))
@@ -66,6 +69,7 @@ public static class DashboardApi
         var visibleJobs = (await jobs.ListAsync()).Where(j => orgId is null || j.GrainKey == orgId || j.GrainKey.StartsWith(orgId + "/", StringComparison.Ordinal))
             .Select(j => new Job(j.Id, j.Kind, j.GrainKey, j.Status, j.Owner is null ? null : names.GetValueOrDefault(j.Owner, j.Owner), j.Progress, j.Attempts,
                 j.CreatedAt, j.StartedAt, j.FinishedAt, j.Error)).ToList();
-        return TypedResults.Ok(new Dashboard(orgId ?? "cluster", now, nodes, grains, visibleReminders, visibleJobs));
+        var organizations = await OrganizationsAsync(orgId is null ? await directory.RecentAsync(OperatorOrganizations) : [orgId], grainFactory);
+        return TypedResults.Ok(new Dashboard(orgId ?? "cluster", now, nodes, grains, visibleReminders, visibleJobs, organizations));
     }
 }

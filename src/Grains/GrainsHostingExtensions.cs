@@ -23,6 +23,7 @@ public static class GrainsHostingExtensions
         builder.AddGrainRuntime(typeof(GrainsHostingExtensions).Assembly);
         builder.Services.AddSingleton<ISchemaContributor, CrmSchema>();
         builder.Services.AddSingleton<TokenStore>();
+        builder.Services.AddSingleton<OrganizationDirectory>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<RecordStore>();
         builder.Services.AddSingleton<RecordService>();

@@ -94,6 +94,7 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         await page.ClickAsync("#sign-in button[type=submit]");
         await Assertions.Expect(page.Locator("#jobs tbody tr", new() { HasText = "backup.run" }).Locator("td.running")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#nodes tbody tr", new() { HasText = victim.Name }).Locator("td.late")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#organizations tbody tr", new() { HasText = "Cluster Org" }).First).ToBeVisibleAsync();
         Assert.Empty(errors);
 
         using var client = survivor.Client(token);

@@ -53,6 +53,14 @@ function render(data) {
       { text: g.errors, className: "num" }, { text: g.averageLatencyMs.toFixed(2), className: "num" }];
   }));
   fill("jobs", data.jobs.map(j => [j.kind, j.grainKey, { text: j.status, className: j.status }, j.node, progress(j.progress), j.attempts, when(j.createdAt), j.error]));
+  fill("organizations", data.organizations.map(o => [
+    o.name, o.plan,
+    { text: `${o.backup.frequency ?? "none"} (${o.backup.status})`, className: o.backup.status },
+    when(o.backup.nextBackupAt),
+    o.backup.latestBackupId ? { text: o.backup.latestStatus, className: o.backup.latestStatus } : "",
+    { text: o.backup.quotaRemaining, className: "num" },
+    o.configCopies.map(c => `${c.sourceOrgName}: ${c.status}${c.failureReason ? " — " + c.failureReason : ""}`).join("; "),
+  ]));
   fill("reminders", data.reminders.map(r => [r.grainType, r.grainKey, r.name, when(r.nextDue), when(r.lastFired)]));
   state.previous = data;
 }
