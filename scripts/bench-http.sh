@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 secs="${1:-10}"; conns="${2:-16}"
 command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 source scripts/postgres.sh >/dev/null
-work="$(mktemp -d)"; trap 'scripts/cluster.sh stop >/dev/null 2>&1 || true; CLUSTER_DIR="$work/c1" scripts/cluster.sh stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+work="$(mktemp -d)"; sqlite_pid=""
+trap '[ -n "$sqlite_pid" ] && kill "$sqlite_pid" 2>/dev/null; for c in c1 c3; do CLUSTER_DIR="$work/$c" scripts/cluster.sh stop >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
 
 create_org() { # $1 = base url → prints "orgId token"
   curl -sf -X POST "$1/api/orgs" -H "X-Operator-Key: $Operator__Key" -H 'content-type: application/json' \
@@ -28,12 +29,14 @@ import re, sys
 label, files = sys.argv[1], sys.argv[2:]
 total, p50, p99 = 0.0, [], []
 def ms(v):
-    n, u = float(re.match(r"[\d.]+", v).group()), re.sub(r"[\d.]", "", v)
-    return n * {"us": 0.001, "ms": 1, "s": 1000}[u]
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
+    if not m: raise SystemExit(f"unreadable wrk latency {v!r}")
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[m.group(2)]
 for f in files:
     t = open(f).read()
+    if "Requests/sec" not in t: raise SystemExit(f"wrk failed:\n{t}")
     total += float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-    p50.append(ms(re.search(r"50%\s+(\S+)", t).group(1))); p99.append(ms(re.search(r"99%\s+(\S+)", t).group(1)))
+    p50.append(ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))); p99.append(ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1)))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
     if non2xx: print(f"  ({f}: {non2xx.group(1)} non-2xx responses)", file=sys.stderr)
 print(f"| {label} | {total:,.0f} | {max(p50):.2f} | {max(p99):.2f} |")
@@ -59,7 +62,7 @@ kill "$sqlite_pid"
 # One node, then three nodes, PostgreSQL.
 for n in 1 3; do
   db="crm_bench_http_$n"
-  psql -d postgres -qc "SET client_min_messages = warning; DROP DATABASE IF EXISTS $db WITH (FORCE)"; psql -d postgres -qc "CREATE DATABASE $db"
+  psql -d postgres -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; psql -d postgres -qc "CREATE DATABASE $db"
   ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=$db;Maximum Pool Size=50" CLUSTER_DIR="$work/c$n" CLUSTER_BASE_PORT=5200 \
     scripts/cluster.sh start "$n" >/dev/null
   urls=(); for i in $(seq 1 "$n"); do urls+=("http://127.0.0.1:$((5199 + i))"); done
