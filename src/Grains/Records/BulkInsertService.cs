@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
@@ -11,7 +11,8 @@ namespace CrmActors.Grains.Records;
 /// <summary>
 /// Inserts a stream of rows in batches inside one transaction: good rows are kept, bad rows are
 /// reported with their 1-based row number. A broken stream (malformed JSON/CSV, bad encoding, a
-/// client that goes away) rolls back the whole request, so nothing is half-written.
+/// client that goes away) rolls back the whole request, so nothing is half-written. Parsing and
+/// validating the next batch overlaps with the database writing the previous one.
 /// </summary>
 public sealed class BulkInsertService(IDatabase database, RecordStore store, TimeProvider clock)
 {
@@ -22,6 +23,8 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
 
     public sealed record Result(int Created, int FailedCount, IReadOnlyList<Failure> Failed);
 
+    private readonly record struct Pending(int Row, JsonObject Data, RecordRow Record);
+
     public async Task<Result> InsertAsync(Actor actor, string moduleName, IAsyncEnumerable<BulkRow> rows, int maxRows, CancellationToken cancellationToken)
     {
         var module = actor.Authorize(moduleName, ModuleAction.Create);
@@ -31,24 +34,27 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
         var failedCount = 0;
         var created = 0;
         var rowNumber = 0;
-        var batch = new List<(int Row, JsonObject Data)>(BatchSize);
+        var batch = new List<Pending>(BatchSize);
+        var batches = Channel.CreateBounded<List<Pending>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
 
         void Fail(int row, ProblemException problem)
         {
-            failedCount++;
-            if (failures.Count < MaxReportedFailures)
+            lock (failures)
             {
-                failures.Add(new Failure(row, problem.Extensions.GetValueOrDefault("field") as string ?? "", problem.Message));
+                failedCount++;
+                if (failures.Count < MaxReportedFailures)
+                {
+                    failures.Add(new Failure(row, problem.Extensions.GetValueOrDefault("field") as string ?? "", problem.Message));
+                }
             }
         }
 
-        async Task FlushAsync()
+        async Task WriteAsync(List<Pending> pending)
         {
-            var lookups = batch.SelectMany(b => RecordJson.Lookups(module, b.Data)).Select(l => l.Id).ToList();
+            var lookups = pending.SelectMany(b => RecordJson.Lookups(module, b.Data)).Select(l => l.Id).ToList();
             var live = lookups.Count == 0 ? [] : await RecordStore.FindLiveAsync(connection, transaction, actor.OrgId, lookups);
-            var now = UnixTime.Ms(clock.GetUtcNow());
-            var good = new List<RecordRow>(batch.Count);
-            foreach (var (row, data) in batch)
+            var good = new List<RecordRow>(pending.Count);
+            foreach (var (row, data, record) in pending)
             {
                 var broken = RecordJson.Lookups(module, data).FirstOrDefault(l =>
                     !live.TryGetValue(l.Id, out var target) || (l.Field.LookupModule != FieldDefinition.AnyModule && target != l.Field.LookupModule));
@@ -58,39 +64,48 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
                     continue;
                 }
 
-                good.Add(RecordJson.ToRow(module, actor.OrgId, Ids.New(), data, actor.User.Id, now, actor.User.Id, now, actor.User.Id));
+                good.Add(record);
             }
 
             await store.InsertManyAsync(connection, transaction, good);
             created += good.Count;
-            batch.Clear();
         }
 
-        await foreach (var element in rows.WithCancellation(cancellationToken))
+        var writer = Task.Run(async () =>
         {
-            if (++rowNumber > maxRows)
-            {
-                throw new ProblemException(413, ProblemCodes.PayloadTooLarge, $"A bulk insert takes at most {maxRows} rows; split the file.");
-            }
-
             try
             {
-                var data = element.Apply(module);
-                RecordAutomation.OnCreate(actor.Org, module, data);
-                batch.Add((rowNumber, data));
+                await foreach (var next in batches.Reader.ReadAllAsync(cancellationToken))
+                {
+                    await WriteAsync(next);
+                }
             }
-            catch (ProblemException problem) when (problem.Status == 400)
+            catch (Exception exception)
             {
-                Fail(rowNumber, problem);
+                batches.Writer.TryComplete(exception);
+                throw;
+            }
+        }, cancellationToken);
+
+        try
+        {
+            await ReadAsync();
+            batches.Writer.TryComplete();
+        }
+        catch
+        {
+            // Stop the writer before the transaction rolls back; its own failure, if any, is the one to report.
+            batches.Writer.TryComplete();
+            await Task.WhenAny(writer);
+            if (writer.IsFaulted)
+            {
+                await writer;
             }
 
-            if (batch.Count == BatchSize)
-            {
-                await FlushAsync();
-            }
+            throw;
         }
 
-        await FlushAsync();
+        await writer;
         if (created > 0)
         {
             await AuditLog.WriteAsync(connection, transaction, actor.OrgId, clock.GetUtcNow(), actor.User.Id, AuditActions.BulkCreate, AuditTargets.Record,
@@ -98,6 +113,37 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new Result(created, failedCount, failures);
+        return new Result(created, failedCount, [.. failures.OrderBy(f => f.Row)]);
+
+        async Task ReadAsync()
+        {
+            await foreach (var element in rows.WithCancellation(cancellationToken))
+            {
+                if (++rowNumber > maxRows)
+                {
+                    throw new ProblemException(413, ProblemCodes.PayloadTooLarge, $"A bulk insert takes at most {maxRows} rows; split the file.");
+                }
+
+                try
+                {
+                    var data = element.Apply(module);
+                    RecordAutomation.OnCreate(actor.Org, module, data);
+                    var now = UnixTime.Ms(clock.GetUtcNow());
+                    batch.Add(new Pending(rowNumber, data, RecordJson.ToRow(module, actor.OrgId, Ids.New(), data, actor.User.Id, now, actor.User.Id, now, actor.User.Id)));
+                }
+                catch (ProblemException problem) when (problem.Status == 400)
+                {
+                    Fail(rowNumber, problem);
+                }
+
+                if (batch.Count == BatchSize)
+                {
+                    await batches.Writer.WriteAsync(batch, cancellationToken);
+                    batch = new List<Pending>(BatchSize);
+                }
+            }
+
+            await batches.Writer.WriteAsync(batch, cancellationToken);
+        }
     }
 }
