@@ -75,6 +75,7 @@ async function refresh() {
     return;
   }
   if (response.ok) render(await response.json());
+  else $("#updated").textContent = `refresh failed (${response.status}); retrying`;
 }
 
 function schedule() {
