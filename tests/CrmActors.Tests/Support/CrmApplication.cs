@@ -43,6 +43,7 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
         builder.UseSetting("Runtime:ReminderPollInterval", "00:00:00.200");
         builder.UseSetting("Runtime:JobPollInterval", "00:00:00.200");
         builder.UseSetting("Limits:MaxUploadBytes", (1024 * 1024).ToString());
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         if (_postgres is not null)
         {
             builder.UseSetting("ConnectionStrings:Crm", _postgres.ConnectionString);
