@@ -80,9 +80,7 @@ public sealed class GrainRuntime(
         object? before = null;
         if (instance.StateType is { } stateType)
         {
-            // State types are immutable records: the cached object of an unchanged version can be reused as is.
-            before = stored.Unchanged ? cached!.Value.State
-                : stored.Payload is null ? null : JsonSerializer.Deserialize(stored.Payload, stateType, StateJson);
+            before = StateOf(stored, cached, stateType);
             instance.StateObject = before;
         }
 
@@ -127,30 +125,26 @@ public sealed class GrainRuntime(
         var instance = Activate(implementation, turn);
         if (instance.StateType is { } stateType)
         {
-            // State types are immutable records, so one committed instance can serve every reader of that version.
-            var version = await GrainStateStore.ReadVersionAsync(connection, grain);
-            if (version is null)
+            var cached = _committed.TryGetValue(grain, out var entry) ? entry : ((long Version, object? State)?)null;
+            var stored = await GrainStateStore.ReadIfChangedAsync(connection, grain, cached?.Version);
+            instance.StateObject = StateOf(stored, cached, stateType);
+            if (stored is { Unchanged: false })
             {
-                instance.StateObject = null;
-            }
-            else if (_committed.TryGetValue(grain, out var cached) && cached.Version == version)
-            {
-                instance.StateObject = cached.State;
-            }
-            else
-            {
-                var stored = await GrainStateStore.ReadAsync(connection, grain);
-                var state = stored?.Payload is null ? null : JsonSerializer.Deserialize(stored.Payload, stateType, StateJson);
-                instance.StateObject = state;
-                if (stored is not null)
-                {
-                    _committed[grain] = (stored.Version, instance.StateObject);
-                }
+                _committed[grain] = (stored.Version, instance.StateObject);
             }
         }
 
         return await call(instance);
     }
+
+    /// <summary>
+    /// The state a stored row holds: the cached object when the row is still at the cached version
+    /// (state types are immutable records, so one instance can serve every turn of that version).
+    /// </summary>
+    private static object? StateOf(GrainStateStore.LockedState? stored, (long Version, object? State)? cached, Type stateType) =>
+        stored is null ? null
+        : stored.Unchanged ? cached!.Value.State
+        : stored.Payload is null ? null : JsonSerializer.Deserialize(stored.Payload, stateType, StateJson);
 
     private Grain Activate(Type implementation, GrainTurn turn)
     {

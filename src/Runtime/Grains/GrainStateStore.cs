@@ -9,6 +9,10 @@ public sealed class GrainStateStore(IDatabase database)
 {
     public sealed record StoredState(long Version, string? Payload);
 
+    private const string SelectIfChanged =
+        "SELECT version AS Version, CAST(CASE WHEN version = @cachedVersion THEN NULL ELSE payload END AS TEXT) AS Payload " +
+        "FROM grain_state WHERE grain_type = @Type AND grain_key = @Key";
+
     /// <summary>
     /// Reads the row and holds its lock until the transaction ends (creating the row if needed). The
     /// payload is left out (<see cref="LockedState.Unchanged"/>) when the row is still at
@@ -16,8 +20,7 @@ public sealed class GrainStateStore(IDatabase database)
     /// </summary>
     public async Task<LockedState> LockAsync(DbConnection connection, DbTransaction transaction, GrainId grain, long? cachedVersion, long now)
     {
-        var sql = "SELECT version AS Version, CAST(CASE WHEN version = @cachedVersion THEN NULL ELSE payload END AS TEXT) AS Payload " +
-            $"FROM grain_state WHERE grain_type = @Type AND grain_key = @Key {database.ForUpdate}";
+        var sql = $"{SelectIfChanged} {database.ForUpdate}";
         var parameters = new { grain.Type, grain.Key, cachedVersion = cachedVersion ?? -1 };
         var row = await connection.QuerySingleOrDefaultAsync<LockRow>(sql, parameters, transaction);
         if (row is null)
@@ -31,6 +34,13 @@ public sealed class GrainStateStore(IDatabase database)
         return new LockedState(row.Version, row.Payload, row.Version == cachedVersion);
     }
 
+    /// <summary>The committed row without locking it, payload left out when still at <paramref name="cachedVersion"/>; null when the grain has no row.</summary>
+    public static async Task<LockedState?> ReadIfChangedAsync(DbConnection connection, GrainId grain, long? cachedVersion)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<LockRow>(SelectIfChanged, new { grain.Type, grain.Key, cachedVersion = cachedVersion ?? -1 });
+        return row is null ? null : new LockedState(row.Version, row.Payload, row.Version == cachedVersion);
+    }
+
     public sealed record LockedState(long Version, string? Payload, bool Unchanged);
 
     // Settable properties, not a constructor: SQLite reports a NULL expression column's type as a BLOB.
@@ -40,10 +50,6 @@ public sealed class GrainStateStore(IDatabase database)
 
         public string? Payload { get; init; }
     }
-
-    public static Task<long?> ReadVersionAsync(DbConnection connection, GrainId grain) =>
-        connection.QuerySingleOrDefaultAsync<long?>(
-            "SELECT version FROM grain_state WHERE grain_type = @Type AND grain_key = @Key", new { grain.Type, grain.Key });
 
     public static Task<StoredState?> ReadAsync(DbConnection connection, GrainId grain) =>
         connection.QuerySingleOrDefaultAsync<StoredState>(
