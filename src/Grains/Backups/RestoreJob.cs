@@ -46,7 +46,7 @@ public sealed class RestoreJob(
 
         using (source)
         {
-            var progress = new RestoreProgress(restore, context.Job.Id, context.Job.Attempts, database);
+            var progress = new RestoreProgress(restore, context);
             var batch = Math.Max(1, options.Value.RestoreBatchSize);
             await new RestoreRecordWriter(database, records, source, plan, org, restore, progress, clock, batch).WriteAsync(cancellationToken);
             await new RestoreFileWriter(database, blobs, source, plan, org, restore, progress, Math.Max(1, batch / 10)).WriteAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
-using CrmActors.Runtime.Storage;
-using Dapper;
+using CrmActors.Runtime.Jobs;
 
 namespace CrmActors.Grains.Backups;
 
@@ -22,7 +21,7 @@ public sealed record RestoreCursor(string Phase, int Module, long Rows, long Seq
 /// The counts and report items of a restore, saved with the resume cursor in the same transaction as
 /// each batch of writes: a resumed restore neither loses nor double-counts a batch.
 /// </summary>
-public sealed class RestoreProgress(RestoreRow restore, string jobId, int attempt, IDatabase database)
+public sealed class RestoreProgress(RestoreRow restore, JobContext job)
 {
     private readonly List<RestoreItem> _items = [];
 
@@ -32,19 +31,8 @@ public sealed class RestoreProgress(RestoreRow restore, string jobId, int attemp
 
     public void Add(RestoreItem item) => _items.Add(item);
 
-    /// <summary>
-    /// Inside a batch transaction, before it writes: locks the job's row and stops this run if a later
-    /// attempt has claimed the job (its lease lapsed), so two runs never both commit a batch.
-    /// </summary>
-    public async Task FenceAsync(DbConnection connection, DbTransaction transaction)
-    {
-        var current = await connection.ExecuteScalarAsync<long?>(
-            $"SELECT attempts FROM jobs WHERE id = @jobId AND status = 'running' {database.ForUpdate}", new { jobId }, transaction);
-        if (current != attempt)
-        {
-            throw new OperationCanceledException($"Restore {restore.Id} was taken over by attempt {current} of its job; this run stops.");
-        }
-    }
+    /// <summary>Inside a batch transaction, before it writes: stops this run if another run of the job took it over.</summary>
+    public Task FenceAsync(DbConnection connection, DbTransaction transaction) => job.FenceAsync(connection, transaction);
 
     public async Task SaveAsync(DbConnection connection, DbTransaction transaction, string phase, int module, long rows)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 
 namespace CrmActors.Runtime.Jobs;
@@ -20,6 +21,18 @@ public sealed class JobContext(JobRecord job, JobStore store, CancellationToken 
         if (!await store.SaveCheckpointAsync(job.Id, job.RunId!, JsonSerializer.Serialize(checkpoint, JobStore.Json), progress))
         {
             throw new OperationCanceledException($"Job {job.Id} is no longer leased to this node.");
+        }
+    }
+
+    /// <summary>
+    /// Call inside a transaction before it writes the job's output: locks the job's row and stops this
+    /// run if another claim has taken the job over (its lease lapsed), so two runs never both commit.
+    /// </summary>
+    public async Task FenceAsync(DbConnection connection, DbTransaction transaction)
+    {
+        if (!await store.HoldsRunAsync(connection, transaction, job.Id, job.RunId!))
+        {
+            throw new OperationCanceledException($"Job {job.Id} was taken over by another run; this run stops.");
         }
     }
 

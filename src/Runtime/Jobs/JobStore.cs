@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using CrmActors.Runtime.Grains;
 using CrmActors.Runtime.Storage;
@@ -120,6 +121,11 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
 
         return failed == 1;
     }
+
+    /// <summary>Inside the caller's transaction: true while run <paramref name="runId"/> still holds the job, whose row stays locked until commit.</summary>
+    internal async Task<bool> HoldsRunAsync(DbConnection connection, DbTransaction transaction, string id, string runId) =>
+        await connection.ExecuteScalarAsync<int?>(
+            $"SELECT 1 FROM jobs WHERE id = @id AND run_id = @runId AND status = 'running' {database.ForUpdate}", new { id, runId }, transaction) == 1;
 
     /// <summary>Gives a running job back to the queue (this node is stopping); it resumes from its checkpoint elsewhere.</summary>
     internal async Task ReleaseAsync(string id, string runId)
