@@ -143,24 +143,16 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         return await connection.QuerySingleOrDefaultAsync<string?>("SELECT cursor FROM backup_restores WHERE id = @restoreId", new { restoreId });
     }
 
-    private sealed record RunningJob(string Owner, string Address, double Progress);
-
-    private sealed record JobRow(string Status, int Attempts, string Owner, string? Error);
-
-    private async Task<RunningJob?> RunningJobAsync()
+    private async Task<JobRows.Running?> RunningJobAsync()
     {
         await using var connection = await OpenDatabaseAsync();
-        return await connection.QuerySingleOrDefaultAsync<RunningJob>(
-            "SELECT j.owner AS Owner, s.address AS Address, j.progress AS Progress FROM jobs j JOIN silos s ON s.id = j.owner WHERE j.kind = 'backup.run' AND j.status = 'running'");
+        return await JobRows.RunningAsync(connection, "backup.run");
     }
 
-    private async Task<JobRow> JobAsync(string kind, string id)
+    private async Task<JobRows.Finished> JobAsync(string kind, string id)
     {
         await using var connection = await OpenDatabaseAsync();
-        var jobs = (await connection.QueryAsync<(string Status, long Attempts, string Owner, string Payload, string? Error)>(
-            "SELECT status, attempts, owner, payload, error FROM jobs WHERE kind = @kind", new { kind })).Where(j => j.Payload.Contains(id, StringComparison.Ordinal)).ToList();
-        Assert.Single(jobs);
-        return new JobRow(jobs[0].Status, (int)jobs[0].Attempts, jobs[0].Owner, jobs[0].Error);
+        return await JobRows.OfAsync(connection, kind, id);
     }
 
     private async Task<DbConnection> OpenDatabaseAsync()

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CrmActors.Tests.Support;
-using Dapper;
 using Microsoft.Playwright;
 using NodaTime;
 using Npgsql;
@@ -111,22 +110,17 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         Assert.NotEqual(killedOwner, job.Owner);
     }
 
-    private sealed record RunningJob(string Owner, string Address, double Progress);
-
-    private sealed record FinishedJob(string Status, int Attempts, string Owner, string Payload);
-
-    private async Task<RunningJob?> RunningBackupAsync()
+    private async Task<JobRows.Running?> RunningBackupAsync()
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
-        return await connection.QuerySingleOrDefaultAsync<RunningJob>(
-            "SELECT j.owner AS Owner, s.address AS Address, j.progress AS Progress FROM jobs j JOIN silos s ON s.id = j.owner WHERE j.kind = 'backup.run' AND j.status = 'running'");
+        await connection.OpenAsync();
+        return await JobRows.RunningAsync(connection, "backup.run");
     }
 
-    private async Task<FinishedJob> BackupJobAsync(string backupId)
+    private async Task<JobRows.Finished> BackupJobAsync(string backupId)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
-        var jobs = (await connection.QueryAsync<FinishedJob>("SELECT status AS Status, attempts AS Attempts, owner AS Owner, payload AS Payload FROM jobs WHERE kind = 'backup.run'"))
-            .Where(j => j.Payload.Contains(backupId, StringComparison.Ordinal)).ToList();
-        return Assert.Single(jobs);
+        await connection.OpenAsync();
+        return await JobRows.OfAsync(connection, "backup.run", backupId);
     }
 }
