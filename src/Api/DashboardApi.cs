@@ -64,9 +64,9 @@ public static partial class DashboardApi
             g.Key, g.Sum(x => x.Active), g.Sum(x => x.Calls), g.Sum(x => x.Errors),
             g.Sum(x => x.Calls) == 0 ? 0 : Math.Round(g.Sum(x => x.TotalMilliseconds) / g.Sum(x => x.Calls), 3))).OrderBy(g => g.Type).ToList();
         var names = entries.ToDictionary(s => s.Id, s => s.Name);
-        var visibleReminders = (await reminders.ListAsync()).Where(r => orgId is null || r.GrainKey == orgId || r.GrainKey.StartsWith(orgId + "/", StringComparison.Ordinal))
+        var visibleReminders = (await reminders.ListAsync(orgId))
             .Select(r => new Reminder(r.GrainType, r.GrainKey, r.Name, r.NextDue, r.LastFired)).ToList();
-        var visibleJobs = (await jobs.ListAsync()).Where(j => orgId is null || j.GrainKey == orgId || j.GrainKey.StartsWith(orgId + "/", StringComparison.Ordinal))
+        var visibleJobs = (await jobs.ListAsync(orgId))
             .Select(j => new Job(j.Id, j.Kind, j.GrainKey, j.Status, j.Owner is null ? null : names.GetValueOrDefault(j.Owner, j.Owner), j.Progress, j.Attempts,
                 j.CreatedAt, j.StartedAt, j.FinishedAt, j.Error)).ToList();
         var organizations = await OrganizationsAsync(orgId is null ? await directory.RecentAsync(OperatorOrganizations) : [orgId], grainFactory);

@@ -142,13 +142,15 @@ public sealed class JobStore(IDatabase database, TimeProvider clock)
         return row?.ToRecord();
     }
 
-    /// <summary>Queued and running jobs, and the most recent finished ones.</summary>
-    public async Task<IReadOnlyList<JobRecord>> ListAsync(int finishedLimit = 20)
+    /// <summary>Queued and running jobs and the most recent finished ones, of every grain or only of grains with key <paramref name="grainKey"/>.</summary>
+    public async Task<IReadOnlyList<JobRecord>> ListAsync(string? grainKey = null, int finishedLimit = 20)
     {
         await using var connection = await database.OpenAsync();
-        var active = await connection.QueryAsync<JobRow>($"SELECT {Columns} FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at");
+        var ofKey = grainKey is null ? "" : " AND grain_key = @grainKey";
+        var active = await connection.QueryAsync<JobRow>(
+            $"SELECT {Columns} FROM jobs WHERE status IN ('queued', 'running'){ofKey} ORDER BY created_at", new { grainKey });
         var finished = await connection.QueryAsync<JobRow>(
-            $"SELECT {Columns} FROM jobs WHERE status IN ('completed', 'failed') ORDER BY finished_at DESC LIMIT @finishedLimit", new { finishedLimit });
+            $"SELECT {Columns} FROM jobs WHERE status IN ('completed', 'failed'){ofKey} ORDER BY finished_at DESC LIMIT @finishedLimit", new { grainKey, finishedLimit });
         return active.Concat(finished).Select(r => r.ToRecord()).ToList();
     }
 

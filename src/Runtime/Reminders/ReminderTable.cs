@@ -48,11 +48,13 @@ public sealed class ReminderTable(IDatabase database)
         return row is null ? null : ToEntry(row);
     }
 
-    public async Task<IReadOnlyList<ReminderEntry>> ListAsync(int limit = 500)
+    /// <summary>The reminders due soonest, of every grain or only of grains with key <paramref name="grainKey"/>.</summary>
+    public async Task<IReadOnlyList<ReminderEntry>> ListAsync(string? grainKey = null, int limit = 500)
     {
         await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<Row>(
-            "SELECT grain_type, grain_key, name, schedule, next_due, last_fired FROM grain_reminders ORDER BY next_due LIMIT @limit", new { limit });
+            "SELECT grain_type, grain_key, name, schedule, next_due, last_fired FROM grain_reminders" +
+            (grainKey is null ? "" : " WHERE grain_key = @grainKey") + " ORDER BY next_due LIMIT @limit", new { grainKey, limit });
         return rows.Select(ToEntry).ToList();
     }
 
