@@ -18,4 +18,5 @@ public static class ProblemCodes
     public const string PlanNotAllowed = "plan-not-allowed";
     public const string IntegrationsEnabled = "integrations-enabled";
     public const string KeyInvalid = "key-invalid";
+    public const string OutboundBlocked = "outbound-blocked";
 }
