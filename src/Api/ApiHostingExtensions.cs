@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains;
 using Microsoft.AspNetCore.Authentication;
+using CrmActors.Grains.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +26,12 @@ public static class ApiHostingExtensions
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.AddAuthentication(CrmAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CrmAuthentication>(CrmAuthentication.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(o => o.AddPolicy(OperatorOptions.Policy, policy =>
+            policy.RequireAssertion(context => context.Resource is HttpContext http && OperatorOptions.IsOperator(http))));
+        // One key ring in the shared blob root, so every silo reads what another protected (sessions, secrets).
+        builder.Services.AddDataProtection()
+            .SetApplicationName("crmactors")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(StorageOptions.From(builder.Configuration).ResolvedBlobRoot, "data-protection-keys")));
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<HealthApi.DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag]);
         return builder;

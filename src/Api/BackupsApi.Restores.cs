@@ -1,8 +1,8 @@
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Backups;
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Grains;
+using CrmActors.Grains.Blobs;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,7 +1,7 @@
 using CrmActors.Grains.Backups;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Grains;
+using Orleans;
 
 namespace CrmActors.Api;
 

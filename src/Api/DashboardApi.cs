@@ -1,35 +1,33 @@
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Hosting;
-using CrmActors.Runtime.Jobs;
-using CrmActors.Runtime.Reminders;
-using CrmActors.Runtime.Silos;
+using CrmActors.Grains.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Runtime;
 
 namespace CrmActors.Api;
 
 /// <summary>
-/// The data behind <c>/dashboard</c>: nodes, grain metrics summed across nodes, reminders and jobs.
-/// The operator (X-Operator-Key) sees the whole cluster; an org admin sees the nodes and grain
-/// metrics, and only their own organization's reminders and jobs. Computed only when asked.
+/// The data behind <c>/dashboard</c>: the cluster's silos and activations as Orleans's management
+/// grain reports them, reminders, runs and per-organization status. The operator (X-Operator-Key or
+/// the dashboard's operator cookie) sees the whole cluster; an org admin sees the silos and
+/// activations, and only their own organization's reminders and runs. Computed only when asked.
 /// </summary>
 public static partial class DashboardApi
 {
     public sealed record Node(string Id, string Name, string Address, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, string Status);
 
-    public sealed record GrainType(string Type, int Active, long Calls, long Errors, double AverageLatencyMs);
+    public sealed record GrainType(string Type, int Activations, int Silos);
 
-    public sealed record Reminder(string GrainType, string GrainKey, string Name, DateTimeOffset NextDue, DateTimeOffset? LastFired);
+    public sealed record Reminder(string GrainType, string GrainKey, string Name, DateTimeOffset NextDue, TimeSpan Period);
 
     public sealed record Job(
-        string Id, string Kind, string GrainKey, string Status, string? Node, double Progress, int Attempts,
-        DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error);
+        string Id, string Kind, string OwnerKey, string Status, string? Node, double Progress, int Attempts,
+        DateTimeOffset RequestedAt, DateTimeOffset? StartedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt, string? Error);
 
     public sealed record Dashboard(
         string Scope, DateTimeOffset GeneratedAt, IReadOnlyList<Node> Nodes, IReadOnlyList<GrainType> Grains,
@@ -38,13 +36,14 @@ public static partial class DashboardApi
     public static IEndpointRouteBuilder MapDashboardApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/dashboard", GetAsync).WithTags("Dashboard").AllowAnonymous();
+        app.MapPost("/api/dashboard/operator-session", OperatorSession.SignIn).WithTags("Dashboard").AllowAnonymous();
+        app.MapDelete("/api/dashboard/operator-session", OperatorSession.SignOut).WithTags("Dashboard").AllowAnonymous();
         app.MapGet("/dashboard", () => TypedResults.Redirect("/dashboard/")).ExcludeFromDescription();
         return app;
     }
 
     private static async Task<Ok<Dashboard>> GetAsync(
-        HttpContext http, SiloRegistry silos, ReminderTable reminders, JobStore jobs, OrganizationDirectory directory, IGrainFactory grainFactory,
-        TimeProvider clock, IOptions<RuntimeOptions> options)
+        HttpContext http, ReminderDirectory reminders, RunTable runs, OrganizationDirectory directory, IGrainFactory grains, TimeProvider clock)
     {
         string? orgId = null;
         if (!OperatorOptions.IsOperator(http))
@@ -55,21 +54,40 @@ public static partial class DashboardApi
         }
 
         var now = clock.GetUtcNow();
-        var heartbeat = options.Value.SiloHeartbeatInterval;
-        var entries = await silos.ListAsync(TimeSpan.FromMinutes(10));
-        var nodes = entries.Select(s => new Node(s.Id, s.Name, s.Address, s.StartedAt, s.HeartbeatAt,
-            s.StoppedAt is not null ? "stopped" : now - s.HeartbeatAt <= heartbeat * 3 ? "healthy" : "late")).ToList();
-        var live = entries.Where(s => s.StoppedAt is null).SelectMany(s => s.Grains);
-        var grains = live.GroupBy(g => g.GrainType).Select(g => new GrainType(
-            g.Key, g.Sum(x => x.Active), g.Sum(x => x.Calls), g.Sum(x => x.Errors),
-            g.Sum(x => x.Calls) == 0 ? 0 : Math.Round(g.Sum(x => x.TotalMilliseconds) / g.Sum(x => x.Calls), 3))).OrderBy(g => g.Type).ToList();
-        var names = entries.ToDictionary(s => s.Id, s => s.Name);
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var nodes = hosts
+            .Where(h => h.Status == SiloStatus.Active || now - h.IAmAliveTime < TimeSpan.FromMinutes(10))
+            .OrderBy(h => h.SiloName)
+            .Select(h => new Node(h.SiloAddress.ToParsableString(), h.SiloName, h.SiloAddress.Endpoint.ToString(), h.StartTime, h.IAmAliveTime, NodeStatus(h.Status)))
+            .ToList();
+        var statistics = await management.GetSimpleGrainStatistics();
+        var grainTypes = statistics
+            .GroupBy(s => s.GrainType)
+            .Select(g => new GrainType(ShortName(g.Key), g.Sum(s => s.ActivationCount), g.Select(s => s.SiloAddress).Distinct().Count()))
+            .OrderBy(g => g.Type).ToList();
         var visibleReminders = (await reminders.ListAsync(orgId))
-            .Select(r => new Reminder(r.GrainType, r.GrainKey, r.Name, r.NextDue, r.LastFired)).ToList();
-        var visibleJobs = (await jobs.ListAsync(orgId))
-            .Select(j => new Job(j.Id, j.Kind, j.GrainKey, j.Status, j.Owner is null ? null : names.GetValueOrDefault(j.Owner, j.Owner), j.Progress, j.Attempts,
-                j.CreatedAt, j.StartedAt, j.FinishedAt, j.Error)).ToList();
-        var organizations = await OrganizationsAsync(orgId is null ? await directory.RecentAsync(OperatorOrganizations) : [orgId], grainFactory);
-        return TypedResults.Ok(new Dashboard(orgId ?? "cluster", now, nodes, grains, visibleReminders, visibleJobs, organizations));
+            .Select(r => new Reminder(r.GrainType, r.GrainKey, r.Name, r.NextDue(now), r.Period)).ToList();
+        var visibleJobs = (await runs.ListAsync(orgId, 100))
+            .Select(j => new Job(j.RunId, j.Kind, j.OwnerKey, j.Status, j.Silo, j.Progress, j.Attempts, j.RequestedAt, j.StartedAt, j.UpdatedAt, j.FinishedAt, j.Error))
+            .ToList();
+        var organizations = await OrganizationsAsync(orgId is null ? await directory.RecentAsync(OperatorOrganizations) : [orgId], grains);
+        return TypedResults.Ok(new Dashboard(orgId ?? "cluster", now, nodes, grainTypes, visibleReminders, visibleJobs, organizations));
+    }
+
+    private static string NodeStatus(SiloStatus status) => status switch
+    {
+        SiloStatus.Active => "healthy",
+        SiloStatus.Joining or SiloStatus.Created => "joining",
+        SiloStatus.ShuttingDown or SiloStatus.Stopping => "stopping",
+        SiloStatus.Dead => "dead",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>"CrmActors.Grains.Backups.BackupScheduleGrain,CrmActors.Grains" → "BackupScheduleGrain".</summary>
+    private static string ShortName(string type)
+    {
+        var name = type.Split(',')[0];
+        return name[(name.LastIndexOf('.') + 1)..];
     }
 }

@@ -1,6 +1,6 @@
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Grains;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,7 +1,7 @@
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Grains;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,7 +35,7 @@ public static class OrganizationsApi
 
     private static async Task<Created<CreatedOrg>> CreateAsync(CreateOrgRequest request, HttpContext http, IGrainFactory grains)
     {
-        if (!OperatorOptions.IsOperator(http))
+        if (!OperatorOptions.IsOperatorKey(http))
         {
             throw new ProblemException(401, ProblemCodes.Unauthorized, "Creating an organization needs the operator key in the X-Operator-Key header.");
         }

@@ -5,7 +5,7 @@ using CrmActors.Grains.Common;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Settings;
-using CrmActors.Runtime.Grains;
+using Orleans;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

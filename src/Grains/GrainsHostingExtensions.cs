@@ -1,27 +1,48 @@
 using CrmActors.Grains.Attachments;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Backups;
+using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Outbound;
 using CrmActors.Grains.Records;
 using CrmActors.Grains.RecycleBin;
-using CrmActors.Runtime.Hosting;
-using CrmActors.Runtime.Jobs;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Runs;
+using CrmActors.Grains.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace CrmActors.Grains;
 
 public static class GrainsHostingExtensions
 {
-    /// <summary>The grain runtime with CrmActors's grains, data services and jobs.</summary>
+    /// <summary>
+    /// The data services, run handlers and options CrmActors's grains use, on the configured storage:
+    /// <c>Storage:Provider</c> = <c>sqlite</c> (a file under <c>Storage:DataDirectory</c>) or
+    /// <c>postgres</c> (<c>ConnectionStrings:Crm</c>). Orleans itself is configured by the silo host.
+    /// </summary>
     public static IHostApplicationBuilder AddCrmGrains(this IHostApplicationBuilder builder)
     {
-        builder.AddGrainRuntime(typeof(GrainsHostingExtensions).Assembly);
-        builder.Services.AddSingleton<ISchemaContributor, CrmSchema>();
+        var storage = StorageOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(storage);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IDatabase>(_ => CreateDatabase(storage));
+        builder.Services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(storage.ResolvedBlobRoot));
+        builder.Services.AddSingleton(new OutboundTargets(builder.Configuration.GetValue("Outbound:AllowPrivateNetworks", false)));
+
+        builder.Services.AddOptions<ScheduleOptions>().BindConfiguration("Schedules");
+        builder.Services.AddOptions<RunOptions>().BindConfiguration("Runs");
+        builder.Services.AddSingleton<SideEffectApplier>();
+        builder.Services.AddSingleton<CrmGrainServices>();
+        builder.Services.AddSingleton<RunTable>();
+        builder.Services.AddSingleton<RunSlots>();
+        builder.Services.AddSingleton<ReminderDirectory>();
+
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<OrganizationDirectory>();
         builder.Services.AddSingleton<AuditLog>();
@@ -30,17 +51,22 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<BulkInsertService>();
         builder.Services.AddSingleton<AttachmentService>();
         builder.Services.AddSingleton<RecycleBinService>();
-        builder.Services.AddSingleton<IJobHandler, PurgeJob>();
+        builder.Services.AddSingleton<IRunHandler, PurgeJob>();
         builder.Services.AddOptions<ConfigCopyOptions>().BindConfiguration("ConfigCopy");
         builder.Services.AddSingleton<ConfigCopyService>();
-        builder.Services.AddSingleton<IJobHandler, ConfigCopyApplyJob>();
+        builder.Services.AddSingleton<IRunHandler, ConfigCopyApplyJob>();
         builder.Services.AddOptions<BackupOptions>().BindConfiguration("Backups");
-        builder.Services.AddSingleton<ISchemaContributor, BackupSchema>();
         builder.Services.AddSingleton<BackupExporter>();
         builder.Services.AddSingleton<DownloadLinks>();
         builder.Services.AddSingleton<RestoreStore>();
-        builder.Services.AddSingleton<IJobHandler, BackupJob>();
-        builder.Services.AddSingleton<IJobHandler, RestoreJob>();
+        builder.Services.AddSingleton<IRunHandler, BackupJob>();
+        builder.Services.AddSingleton<IRunHandler, RestoreJob>();
         return builder;
     }
+
+    public static IDatabase CreateDatabase(StorageOptions storage) => storage.Provider switch
+    {
+        StorageProvider.Sqlite => new SqliteDatabase(storage.ConnectionString),
+        _ => new PostgresDatabase(new NpgsqlDataSourceBuilder(storage.ConnectionString).Build()),
+    };
 }

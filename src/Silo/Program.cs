@@ -1,14 +1,18 @@
 using CrmActors.Api;
+using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Maintenance;
-using CrmActors.Runtime.Grains;
 using CrmActors.Silo;
+using CrmActors.Silo.Hosting;
+using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOperatorKey();
+builder.AddCrmOrleans();
 builder.AddCrmApi();
 
 var app = builder.Build();
 app.UseCrmApi();
+app.MapOrleansDashboard(routePrefix: "/dashboard/orleans").RequireAuthorization(OperatorOptions.Policy);
 app.Lifetime.ApplicationStarted.Register(() =>
     _ = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key).EnsureScheduledAsync());
 app.Run();

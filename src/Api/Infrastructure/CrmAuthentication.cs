@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
-using CrmActors.Runtime.Grains;
+using Orleans;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

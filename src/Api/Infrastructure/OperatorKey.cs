@@ -11,10 +11,16 @@ public sealed class OperatorOptions
 {
     public const string Header = "X-Operator-Key";
 
+    /// <summary>The authorization policy of operator-only endpoints (the Orleans dashboard).</summary>
+    public const string Policy = "operator";
+
     public string? Key { get; set; }
 
+    /// <summary>True when the request carries the operator key or the operator's dashboard session cookie.</summary>
+    public static bool IsOperator(HttpContext context) => IsOperatorKey(context) || OperatorSession.IsValid(context);
+
     /// <summary>True when the request carries the operator key (compared in constant time).</summary>
-    public static bool IsOperator(HttpContext context)
+    public static bool IsOperatorKey(HttpContext context)
     {
         var expected = context.RequestServices.GetRequiredService<IOptions<OperatorOptions>>().Value.Key;
         var sent = context.Request.Headers[Header].ToString();

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Data.Common;
 using System.Text.Json;
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 using Dapper;
 
 namespace CrmActors.Grains.Audit;

@@ -3,7 +3,7 @@ using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using CrmActors.Runtime.Blobs;
+using CrmActors.Grains.Blobs;
 using CsvHelper;
 using CsvHelper.Configuration;
 

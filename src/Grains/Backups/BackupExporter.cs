@@ -5,8 +5,8 @@ using System.Globalization;
 using System.Text.Json;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Blobs;
+using CrmActors.Grains.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 

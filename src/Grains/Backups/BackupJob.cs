@@ -1,8 +1,7 @@
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Jobs;
+using CrmActors.Grains.Blobs;
+using CrmActors.Grains.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace CrmActors.Grains.Backups;
@@ -12,13 +11,13 @@ namespace CrmActors.Grains.Backups;
 /// it through the grain only at the end, so a node that dies mid-way leaves nothing visible; the node
 /// that resumes simply runs again, and only the first finished run becomes the ready backup.
 /// </summary>
-public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBlobStore blobs, ILogger<BackupJob> logger) : IJobHandler
+public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBlobStore blobs, ILogger<BackupJob> logger) : IRunHandler
 {
     public sealed record Checkpoint(string RunId, int Attempt);
 
     public string Kind => BackupConstants.BackupJobKind;
 
-    public async Task<string?> RunAsync(JobContext context)
+    public async Task<string?> RunAsync(RunContext context)
     {
         var payload = context.Payload<BackupJobPayload>();
         var grain = grains.GetGrain<IBackupScheduleGrain>(payload.OrgId);
@@ -28,7 +27,7 @@ public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBl
             logger.LogInformation("Backup {BackupId} resumes after run {RunId} stopped; it starts over as run {NewRun}", payload.BackupId, previous.RunId, runId);
         }
 
-        await context.SaveCheckpointAsync(new Checkpoint(runId, context.Job.Attempts), 0);
+        await context.SaveCheckpointAsync(new Checkpoint(runId, context.Attempt), 0);
         if (!await grain.MarkRunningAsync(payload.BackupId, runId))
         {
             return """{"published":false,"reason":"the backup is no longer waiting to run"}""";
@@ -63,9 +62,9 @@ public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBl
         return $$"""{"published":true,"runId":"{{runId}}","records":{{output.Manifest.Modules.Sum(m => m.Rows)}},"attachments":{{output.Manifest.Attachments.Count}}}""";
     }
 
-    public Task OnFailedAsync(JobRecord job, string error)
+    public Task OnFailedAsync(RunContext context, string error)
     {
-        var payload = System.Text.Json.JsonSerializer.Deserialize<BackupJobPayload>(job.Payload, System.Text.Json.JsonSerializerOptions.Web)!;
+        var payload = context.Payload<BackupJobPayload>();
         return grains.GetGrain<IBackupScheduleGrain>(payload.OrgId).MarkFailedAsync(payload.BackupId, error);
     }
 }

@@ -1,23 +1,65 @@
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Reminders;
+using CrmActors.Grains.Scheduling;
 
 namespace CrmActors.Grains.Backups;
 
 /// <summary>Backup runs: starting them (immediately or on a schedule occurrence), the job's reports, expiry, downloads and restores.</summary>
 public sealed partial class BackupScheduleGrain
 {
-    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == BackupConstants.ScheduleReminder)
         {
-            await RunOccurrenceAsync(status);
+            await TickScheduleAsync();
         }
         else if (reminderName.StartsWith(BackupConstants.ExpiryReminderPrefix, StringComparison.Ordinal))
         {
-            Expire(reminderName[BackupConstants.ExpiryReminderPrefix.Length..]);
+            await TickExpiryAsync(reminderName, reminderName[BackupConstants.ExpiryReminderPrefix.Length..]);
         }
+    }
+
+    /// <summary>An occurrence missed while no silo held the reminder runs once when the grain next activates.</summary>
+    protected override async Task OnActivatedAsync()
+    {
+        if (State.Schedule is not null && State.NextOccurrence <= Now)
+        {
+            await TickScheduleAsync();
+            await CommitAsync();
+        }
+    }
+
+    private async Task TickScheduleAsync()
+    {
+        if (State.Schedule is not { } schedule)
+        {
+            await ClearReminderAsync(BackupConstants.ScheduleReminder);
+            return;
+        }
+
+        var occurrence = State.NextOccurrence ?? BackupSchedules.ReminderFor(schedule)!.NextAfter(Now)!.Value;
+        if (occurrence <= Now)
+        {
+            // Occurrences missed while every silo was down collapse into this one run.
+            await RunOccurrenceAsync(occurrence);
+            schedule = State.Schedule ?? schedule;
+            occurrence = BackupSchedules.ReminderFor(schedule)!.NextAfter(Now)!.Value;
+            State = State with { NextOccurrence = occurrence };
+        }
+
+        await SetReminderAsync(BackupConstants.ScheduleReminder, occurrence);
+    }
+
+    private async Task TickExpiryAsync(string reminderName, string backupId)
+    {
+        if (State.Backup(backupId) is { Status: BackupStatuses.Ready, ExpiresAt: { } expiresAt } && expiresAt > Now)
+        {
+            await SetReminderAsync(reminderName, expiresAt);
+            return;
+        }
+
+        Expire(backupId);
+        await ClearReminderAsync(reminderName);
     }
 
     public Task<IReadOnlyList<BackupEntry>> GetBackupsAsync() =>
@@ -33,7 +75,7 @@ public sealed partial class BackupScheduleGrain
             return Task.FromResult(false);
         }
 
-        Replace(backup with { Status = BackupStatuses.Running, StartedAt = backup.StartedAt ?? Turn.Now, RunId = runId });
+        Replace(backup with { Status = BackupStatuses.Running, StartedAt = backup.StartedAt ?? Now, RunId = runId });
         return Task.FromResult(true);
     }
 
@@ -46,13 +88,13 @@ public sealed partial class BackupScheduleGrain
             case { Status: BackupStatuses.Ready or BackupStatuses.Expired } published:
                 return published.RunId == runId;
             case var backup:
-                var expiresAt = Turn.Now + Options.LinkLifetime;
+                var expiresAt = Now + Options.LinkLifetime;
                 Replace(backup with
                 {
-                    Status = BackupStatuses.Ready, RunId = runId, ReadyAt = Turn.Now, ExpiresAt = expiresAt, FinishedAt = Turn.Now,
+                    Status = BackupStatuses.Ready, RunId = runId, ReadyAt = Now, ExpiresAt = expiresAt, FinishedAt = Now,
                     Files = [.. files], Manifest = manifest,
                 });
-                await RegisterOrUpdateReminderAsync(BackupConstants.ExpiryReminderPrefix + backupId, ReminderSchedule.Once(expiresAt));
+                await SetReminderAsync(BackupConstants.ExpiryReminderPrefix + backupId, expiresAt);
                 AddHistory(BackupHistoryKinds.BackupReady, null, new
                 {
                     backupId, expiresAt, records = manifest.Modules.Sum(m => m.Rows), attachments = manifest.Attachments.Count,
@@ -66,7 +108,7 @@ public sealed partial class BackupScheduleGrain
     {
         if (State.Backup(backupId) is { IsActive: true } backup)
         {
-            Replace(backup with { Status = BackupStatuses.Failed, Reason = reason, FinishedAt = Turn.Now });
+            Replace(backup with { Status = BackupStatuses.Failed, Reason = reason, FinishedAt = Now });
             State = BackupQuota.Refund(State, backup);
             AddHistory(BackupHistoryKinds.BackupFailed, null, new { backupId, reason, quotaReturned = backup.QuotaSource });
         }
@@ -98,7 +140,7 @@ public sealed partial class BackupScheduleGrain
         if (request.BackupId is { } backupId)
         {
             var backup = State.Backup(backupId) ?? throw ProblemException.NotFound($"Backup {backupId}");
-            if (!AsOfNow(backup).IsDownloadable(Turn.Now))
+            if (!AsOfNow(backup).IsDownloadable(Now))
             {
                 throw backup.Status is BackupStatuses.Expired or BackupStatuses.Ready
                     ? new ProblemException(410, ProblemCodes.Gone, $"Backup {backupId} expired and its files were deleted; restore from a downloaded copy with POST …/restores/upload.")
@@ -109,60 +151,54 @@ public sealed partial class BackupScheduleGrain
             attachments = backup.Files.Where(f => f.Kind == BackupFileKinds.Attachments).Select(f => f.Path).ToList();
         }
 
-        if (await RestoreStore.HasActiveAsync(Turn.Connection, Turn.Transaction, org.Id!))
+        if (await restores.HasActiveAsync(org.Id!))
         {
             throw ProblemException.Conflict(ProblemCodes.BackupBusy, "A restore of this organization is already queued or running; wait until it finishes.");
         }
 
-        await RestoreStore.InsertAsync(Turn.Connection, Turn.RequireTransaction(), new RestoreRow(
+        AddEffect(new RestoreQueuedEffect(new RestoreRow(
             request.RestoreId, org.Id!, request.BackupId, data, attachments, request.Mode, module, request.DryRun, RestoreStatuses.Queued, null,
-            new RestoreCounts(), null, userId, Turn.Now, null, null));
-        await StartJobAsync(BackupConstants.RestoreJobKind, new RestoreJobPayload(org.Id!, request.RestoreId));
+            new RestoreCounts(), null, userId, Now, null, null)));
+        StartRun(BackupConstants.RestoreJobKind, org.Id!, new RestoreJobPayload(org.Id!, request.RestoreId));
         AddHistory(BackupHistoryKinds.RestoreRequested, userId, new { restoreId = request.RestoreId, request.BackupId, request.Mode, module, request.DryRun });
         return request.RestoreId;
     }
 
-    private async Task RequestImmediateAsync(OrganizationState org, string userId)
+    private void RequestImmediate(OrganizationState org, string userId)
     {
         if (State.Backups.FirstOrDefault(b => b.IsActive) is { } active)
         {
             throw ProblemException.Conflict(ProblemCodes.BackupBusy, $"Backup {active.Id} is already {active.Status}; request another once it is ready.");
         }
 
-        var month = BackupSchedules.MonthOf(Turn.Now, org.TimeZone);
+        var month = BackupSchedules.MonthOf(Now, org.TimeZone);
         var included = BackupQuota.IncludedPerMonth(org.Plan);
         var source = BackupQuota.SourceForImmediate(State, included, State.UsageIn(month))
             ?? throw QuotaExceeded(1, $"The {included} backup(s) included in your plan for {month} are used or reserved by the schedule, and no one-time add-on is left.");
-        await StartBackupAsync(BackupTriggers.Immediate, month, source, userId);
+        StartBackup(BackupTriggers.Immediate, month, source, userId);
     }
 
-    private async Task RunOccurrenceAsync(TickStatus status)
+    private async Task RunOccurrenceAsync(DateTimeOffset occurrence)
     {
-        if (State.Schedule is not { } schedule)
-        {
-            await UnregisterReminderAsync(BackupConstants.ScheduleReminder);
-            return;
-        }
-
-        if (State.LastOccurrence >= status.Occurrence)
+        var schedule = State.Schedule!;
+        if (State.LastOccurrence >= occurrence)
         {
             return;
         }
 
-        State = State with { LastOccurrence = status.Occurrence };
+        State = State with { LastOccurrence = occurrence };
         var org = await OrganizationAsync();
         if (org.TimeZone != schedule.TimeZone)
         {
             // The org moved to another time zone: later occurrences follow it.
             schedule = schedule with { TimeZone = org.TimeZone };
             State = State with { Schedule = schedule };
-            await RegisterOrUpdateReminderAsync(BackupConstants.ScheduleReminder, BackupSchedules.ReminderFor(schedule)!);
         }
 
-        var month = BackupSchedules.MonthOf(status.Occurrence, org.TimeZone);
+        var month = BackupSchedules.MonthOf(occurrence, org.TimeZone);
         if (State.Backups.FirstOrDefault(b => b.IsActive) is { } active)
         {
-            AddHistory(BackupHistoryKinds.BackupFailed, null, new { occurrence = status.Occurrence, reason = $"Backup {active.Id} was still {active.Status}; this occurrence was skipped." });
+            AddHistory(BackupHistoryKinds.BackupFailed, null, new { occurrence, reason = $"Backup {active.Id} was still {active.Status}; this occurrence was skipped." });
             return;
         }
 
@@ -174,24 +210,24 @@ public sealed partial class BackupScheduleGrain
                 : $"No included backup is left for {month} and no one-time add-on was purchased; buy 1 add-on.";
             AddBackup(new BackupEntry
             {
-                Id = Ids.New(), Status = BackupStatuses.Failed, Trigger = BackupTriggers.Scheduled, RequestedAt = Turn.Now, QuotaSource = "none",
-                Month = month, FinishedAt = Turn.Now, Reason = reason,
+                Id = Ids.New(), Status = BackupStatuses.Failed, Trigger = BackupTriggers.Scheduled, RequestedAt = Now, QuotaSource = "none",
+                Month = month, FinishedAt = Now, Reason = reason,
             });
-            AddHistory(BackupHistoryKinds.BackupFailed, null, new { occurrence = status.Occurrence, reason });
+            AddHistory(BackupHistoryKinds.BackupFailed, null, new { occurrence, reason });
             return;
         }
 
-        await StartBackupAsync(BackupTriggers.Scheduled, month, source, null);
+        StartBackup(BackupTriggers.Scheduled, month, source, null);
     }
 
-    private async Task StartBackupAsync(string trigger, string month, string source, string? userId)
+    private void StartBackup(string trigger, string month, string source, string? userId)
     {
         var id = Ids.New();
-        var jobId = await StartJobAsync(BackupConstants.BackupJobKind, new BackupJobPayload(GetPrimaryKeyString(), id));
+        var jobId = StartRun(BackupConstants.BackupJobKind, this.GetPrimaryKeyString(), new BackupJobPayload(this.GetPrimaryKeyString(), id));
         State = BackupQuota.Consume(State, month, source, trigger == BackupTriggers.Scheduled);
         AddBackup(new BackupEntry
         {
-            Id = id, Status = BackupStatuses.Scheduled, Trigger = trigger, RequestedAt = Turn.Now, RequestedBy = userId, QuotaSource = source, Month = month, JobId = jobId,
+            Id = id, Status = BackupStatuses.Scheduled, Trigger = trigger, RequestedAt = Now, RequestedBy = userId, QuotaSource = source, Month = month, JobId = jobId,
         });
         AddHistory(BackupHistoryKinds.BackupRequested, userId, new { backupId = id, trigger, quota = source });
     }
@@ -204,15 +240,15 @@ public sealed partial class BackupScheduleGrain
         }
 
         // Files first: if this turn fails the reminder is delivered again and deleting is idempotent.
-        blobs.DeleteFolder(BackupConstants.BackupFolder(GetPrimaryKeyString(), backupId));
+        blobs.DeleteFolder(BackupConstants.BackupFolder(this.GetPrimaryKeyString(), backupId));
         // Nothing is left to download or restore; the history keeps what the backup held, and the state stays small.
-        Replace(backup with { Status = BackupStatuses.Expired, FinishedAt = Turn.Now, Files = [], Manifest = null });
+        Replace(backup with { Status = BackupStatuses.Expired, FinishedAt = Now, Files = [], Manifest = null });
         AddHistory(BackupHistoryKinds.BackupExpired, null, new { backupId });
     }
 
     /// <summary>A ready backup past its expiry reads as expired, whether or not its reminder has fired yet.</summary>
     private BackupEntry AsOfNow(BackupEntry backup) =>
-        backup.Status == BackupStatuses.Ready && backup.ExpiresAt <= Turn.Now ? backup with { Status = BackupStatuses.Expired } : backup;
+        backup.Status == BackupStatuses.Ready && backup.ExpiresAt <= Now ? backup with { Status = BackupStatuses.Expired } : backup;
 
     private void Replace(BackupEntry backup) =>
         State = State with { Backups = State.Backups.Replace(State.Backup(backup.Id)!, backup) };

@@ -2,25 +2,30 @@ using System.Text.Json;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Grains;
+using CrmActors.Grains.Blobs;
 using Microsoft.Extensions.Options;
 
 namespace CrmActors.Grains.Backups;
 
 /// <summary>The schedule, quota and purchases; backup runs, expiry, downloads and restores are in the other part.</summary>
-public sealed partial class BackupScheduleGrain(IOptions<BackupOptions> options, IBlobStore blobs) : Grain<BackupScheduleState>, IBackupScheduleGrain, IRemindable
+public sealed partial class BackupScheduleGrain(
+    [PersistentState("backup-schedule", StorageNames.Crm)] IPersistentState<StoredState<BackupScheduleState>> state,
+    IOptions<BackupOptions> options,
+    IBlobStore blobs,
+    RestoreStore restores,
+    CrmGrainServices services)
+    : CrmGrain<BackupScheduleState>(state, services), IBackupScheduleGrain, IRemindable
 {
     private BackupOptions Options => options.Value;
 
     public async Task<BackupSummary> SetScheduleAsync(ScheduleRequest request, string userId)
     {
         var org = await OrganizationAsync();
-        var settings = BackupSchedules.Validate(request, org.TimeZone, Turn.Now, userId);
+        var settings = BackupSchedules.Validate(request, org.TimeZone, Now, userId);
         if (settings.Frequency == BackupFrequencies.Now)
         {
-            await RequestImmediateAsync(org, userId);
-            return await SummaryAsync(org);
+            RequestImmediate(org, userId);
+            return Summary(org);
         }
 
         var reminder = BackupSchedules.ReminderFor(settings)!;
@@ -33,7 +38,7 @@ public sealed partial class BackupScheduleGrain(IOptions<BackupOptions> options,
         if (settings.Frequency != BackupFrequencies.Weekly)
         {
             var included = BackupQuota.IncludedPerMonth(org.Plan);
-            var (month, occurrences) = BackupSchedules.OccurrencesInNextMonth(reminder, Turn.Now, org.TimeZone);
+            var (month, occurrences) = BackupSchedules.OccurrencesInNextMonth(reminder, Now, org.TimeZone);
             var needed = occurrences - BackupQuota.AvailableForSchedule(State, included, month);
             if (needed > 0)
             {
@@ -42,12 +47,13 @@ public sealed partial class BackupScheduleGrain(IOptions<BackupOptions> options,
         }
 
         var previous = State.Schedule;
-        State = State with { Schedule = settings, LastOccurrence = null };
-        await RegisterOrUpdateReminderAsync(BackupConstants.ScheduleReminder, reminder);
+        var next = reminder.NextAfter(Now);
+        State = State with { Schedule = settings, LastOccurrence = null, NextOccurrence = next };
+        await SetReminderAsync(BackupConstants.ScheduleReminder, next!.Value);
         AddHistory(BackupHistoryKinds.ScheduleSet, userId, new { schedule = BackupSchedules.Describe(settings), replaced = previous?.Frequency });
-        await AuditAsync(userId, previous is null ? AuditActions.Create : AuditActions.Update, "backup/schedule",
+        Audit(userId, previous is null ? AuditActions.Create : AuditActions.Update, "backup/schedule",
             [new("frequency", previous?.Frequency, settings.Frequency), new("schedule", previous is null ? null : Json(BackupSchedules.Describe(previous)), Json(BackupSchedules.Describe(settings)))]);
-        return await SummaryAsync(org);
+        return Summary(org);
     }
 
     public async Task StopScheduleAsync(string userId)
@@ -59,20 +65,20 @@ public sealed partial class BackupScheduleGrain(IOptions<BackupOptions> options,
                 $"Backup {active.Id} is {active.Status}; the schedule can be stopped once it is ready and its download period has ended.");
         }
 
-        if (State.Backups.FirstOrDefault(b => b.IsDownloadable(Turn.Now)) is { } ready)
+        if (State.Backups.FirstOrDefault(b => b.IsDownloadable(Now)) is { } ready)
         {
             throw ProblemException.Conflict(ProblemCodes.BackupBusy,
                 $"Backup {ready.Id} is ready for download until {ready.ExpiresAt:O}; the schedule can be stopped after that.");
         }
 
         var previous = State.Schedule;
-        State = State with { Schedule = null, LastOccurrence = null };
-        await UnregisterReminderAsync(BackupConstants.ScheduleReminder);
+        State = State with { Schedule = null, LastOccurrence = null, NextOccurrence = null };
+        await ClearReminderAsync(BackupConstants.ScheduleReminder);
         AddHistory(BackupHistoryKinds.ScheduleStopped, userId, new { frequency = previous?.Frequency, weeklySubscriptionKept = State.WeeklySubscription });
-        await AuditAsync(userId, AuditActions.Delete, "backup/schedule", [new("frequency", previous?.Frequency, null)]);
+        Audit(userId, AuditActions.Delete, "backup/schedule", [new("frequency", previous?.Frequency, null)]);
     }
 
-    public async Task<BackupSummary> GetSummaryAsync() => await SummaryAsync(await OrganizationAsync());
+    public async Task<BackupSummary> GetSummaryAsync() => Summary(await OrganizationAsync());
 
     public async Task<BackupSummary> PurchaseAsync(string kind, int count, string userId)
     {
@@ -107,27 +113,27 @@ public sealed partial class BackupScheduleGrain(IOptions<BackupOptions> options,
         {
             AddHistory(count > 0 ? BackupHistoryKinds.Purchase : BackupHistoryKinds.Downgrade, userId,
                 new { kind, count, oneTimeAddOns = State.OneTimeAddOns, weeklySubscription = State.WeeklySubscription });
-            await AuditAsync(userId, AuditActions.Update, "backup/purchases",
+            Audit(userId, AuditActions.Update, "backup/purchases",
                 [new("oneTimeAddOns", before.OneTimeAddOns, State.OneTimeAddOns), new("weeklySubscription", before.WeeklySubscription, State.WeeklySubscription)]);
         }
 
-        return await SummaryAsync(org);
+        return Summary(org);
     }
 
     public Task<IReadOnlyList<BackupHistoryEntry>> GetHistoryAsync() => Task.FromResult<IReadOnlyList<BackupHistoryEntry>>(State.History);
 
-    private async Task<BackupSummary> SummaryAsync(OrganizationState org)
+    private BackupSummary Summary(OrganizationState org)
     {
         var included = BackupQuota.IncludedPerMonth(org.Plan);
-        var month = BackupSchedules.MonthOf(Turn.Now, org.TimeZone);
+        var month = BackupSchedules.MonthOf(Now, org.TimeZone);
         var usage = State.UsageIn(month);
         var reserved = BackupQuota.Reserved(State.Schedule, included);
         var quota = new BackupQuotaSummary(month, included, usage.Total, State.OneTimeAddOns,
             BackupQuota.ImmediatePool(included, reserved, usage) + State.OneTimeAddOns, reserved, State.WeeklySubscription);
-        var next = State.Schedule is null ? null : (await GetReminderAsync(BackupConstants.ScheduleReminder))?.NextDue;
+        var next = State.Schedule is null ? null : State.NextOccurrence;
         var status = State.Backups.Any(b => b.Status == BackupStatuses.Running) ? BackupStatuses.Running
             : State.Backups.Any(b => b.Status == BackupStatuses.Scheduled) ? BackupStatuses.Scheduled
-            : State.Backups.Any(b => b.IsDownloadable(Turn.Now)) ? BackupStatuses.Ready
+            : State.Backups.Any(b => b.IsDownloadable(Now)) ? BackupStatuses.Ready
             : State.Schedule is not null ? BackupStatuses.Scheduled
             : "idle";
         return new BackupSummary(State.Schedule?.Frequency, status, next, State.Schedule, quota, State.Backups.LastOrDefault()?.Id);
@@ -135,7 +141,7 @@ public sealed partial class BackupScheduleGrain(IOptions<BackupOptions> options,
 
     private async Task<OrganizationState> OrganizationAsync()
     {
-        var org = await GrainFactory.GetGrain<IOrganizationGrain>(GetPrimaryKeyString()).GetAsync();
+        var org = await GrainFactory.GetGrain<IOrganizationGrain>(this.GetPrimaryKeyString()).GetAsync();
         return org.Exists ? org : throw ProblemException.NotFound("Organization");
     }
 
@@ -146,12 +152,12 @@ public sealed partial class BackupScheduleGrain(IOptions<BackupOptions> options,
 
     private void AddHistory(string kind, string? userId, object details)
     {
-        var history = State.History.Add(new BackupHistoryEntry(Turn.Now, kind, userId, JsonSerializer.SerializeToElement(details, JsonSerializerOptions.Web)));
+        var history = State.History.Add(new BackupHistoryEntry(Now, kind, userId, JsonSerializer.SerializeToElement(details, JsonSerializerOptions.Web)));
         State = State with { History = history.Count > Options.HistoryLimit ? history.RemoveRange(0, history.Count - Options.HistoryLimit) : history };
     }
 
-    private Task AuditAsync(string? userId, string action, string setting, IEnumerable<FieldChange> changes) =>
-        AuditLog.WriteAsync(Turn.Connection, Turn.RequireTransaction(), GetPrimaryKeyString(), Turn.Now, userId, action, AuditTargets.Setting, null, null, setting, changes);
+    private void Audit(string? userId, string action, string setting, IEnumerable<FieldChange> changes) =>
+        Audit(this.GetPrimaryKeyString(), userId, action, setting, changes);
 
     private static string Json(object value) => JsonSerializer.Serialize(value, JsonSerializerOptions.Web);
 }

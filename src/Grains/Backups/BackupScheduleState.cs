@@ -11,6 +11,9 @@ public sealed record BackupScheduleState
     /// <summary>The last schedule occurrence handled, so a re-delivered reminder starts nothing twice.</summary>
     public DateTimeOffset? LastOccurrence { get; init; }
 
+    /// <summary>The schedule's next occurrence; its reminder is due then, and a tick or activation past it runs it once.</summary>
+    public DateTimeOffset? NextOccurrence { get; init; }
+
     /// <summary>Included backups used, per calendar month ("yyyy-MM" in the org's time zone).</summary>
     public ImmutableSortedDictionary<string, MonthUsage> Usage { get; init; } = ImmutableSortedDictionary<string, MonthUsage>.Empty;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Reminders;
+using CrmActors.Grains.Scheduling;
 using NodaTime;
 
 namespace CrmActors.Grains.Backups;

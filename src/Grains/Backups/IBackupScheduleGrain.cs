@@ -1,4 +1,3 @@
-using CrmActors.Runtime.Grains;
 
 namespace CrmActors.Grains.Backups;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using CrmActors.Grains.Attachments;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Blobs;
+using CrmActors.Grains.Storage;
 using Dapper;
 
 namespace CrmActors.Grains.Backups;

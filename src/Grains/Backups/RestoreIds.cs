@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 using Dapper;
 using Npgsql;
 

@@ -1,9 +1,8 @@
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Jobs;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Blobs;
+using CrmActors.Grains.Runs;
+using CrmActors.Grains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CrmActors.Grains.Backups;
@@ -15,11 +14,11 @@ namespace CrmActors.Grains.Backups;
 /// </summary>
 public sealed class RestoreJob(
     IDatabase database, RecordStore records, RestoreStore restores, IBlobStore blobs, IGrainFactory grains, IOptions<BackupOptions> options, TimeProvider clock)
-    : IJobHandler
+    : IRunHandler
 {
     public string Kind => BackupConstants.RestoreJobKind;
 
-    public async Task<string?> RunAsync(JobContext context)
+    public async Task<string?> RunAsync(RunContext context)
     {
         var payload = context.Payload<RestoreJobPayload>();
         var restore = await restores.GetAsync(payload.OrgId, payload.RestoreId);
@@ -62,9 +61,9 @@ public sealed class RestoreJob(
         return null;
     }
 
-    public async Task OnFailedAsync(JobRecord job, string error)
+    public async Task OnFailedAsync(RunContext context, string error)
     {
-        var payload = System.Text.Json.JsonSerializer.Deserialize<RestoreJobPayload>(job.Payload, System.Text.Json.JsonSerializerOptions.Web)!;
+        var payload = context.Payload<RestoreJobPayload>();
         if (await restores.GetAsync(payload.OrgId, payload.RestoreId) is { } restore)
         {
             await FinishAsync(restore, RestoreStatuses.Failed, error);

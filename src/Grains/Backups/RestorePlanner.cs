@@ -1,7 +1,7 @@
 using System.Data.Common;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 using Dapper;
 
 namespace CrmActors.Grains.Backups;

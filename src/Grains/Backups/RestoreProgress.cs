@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
-using CrmActors.Runtime.Jobs;
+using CrmActors.Grains.Runs;
 
 namespace CrmActors.Grains.Backups;
 
@@ -21,7 +21,7 @@ public sealed record RestoreCursor(string Phase, int Module, long Rows, long Seq
 /// The counts and report items of a restore, saved with the resume cursor in the same transaction as
 /// each batch of writes: a resumed restore neither loses nor double-counts a batch.
 /// </summary>
-public sealed class RestoreProgress(RestoreRow restore, JobContext job)
+public sealed class RestoreProgress(RestoreRow restore, RunContext job)
 {
     private readonly List<RestoreItem> _items = [];
 

@@ -4,7 +4,7 @@ using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 using Dapper;
 
 namespace CrmActors.Grains.Backups;

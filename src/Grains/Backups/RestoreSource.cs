@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
-using CrmActors.Runtime.Blobs;
+using CrmActors.Grains.Blobs;
 
 namespace CrmActors.Grains.Backups;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 using Dapper;
 
 namespace CrmActors.Grains.Backups;
@@ -22,7 +22,7 @@ public sealed class RestoreStore(IDatabase database)
 
     public static Task InsertAsync(DbConnection connection, DbTransaction transaction, RestoreRow row) =>
         connection.ExecuteAsync(
-            $"INSERT INTO backup_restores ({Columns}) VALUES (@Id, @OrgId, @BackupId, @dataParts, @attachmentParts, @Mode, @Module, @dryRun, @Status, NULL, @counts, NULL, @RequestedBy, @createdAt, NULL, NULL)",
+            $"INSERT INTO backup_restores ({Columns}) VALUES (@Id, @OrgId, @BackupId, @dataParts, @attachmentParts, @Mode, @Module, @dryRun, @Status, NULL, @counts, NULL, @RequestedBy, @createdAt, NULL, NULL) ON CONFLICT (id) DO NOTHING",
             new
             {
                 row.Id, row.OrgId, row.BackupId, dataParts = JsonSerializer.Serialize(row.DataParts, Json), attachmentParts = JsonSerializer.Serialize(row.AttachmentParts, Json),
@@ -31,9 +31,12 @@ public sealed class RestoreStore(IDatabase database)
             },
             transaction);
 
-    public static Task<bool> HasActiveAsync(DbConnection connection, DbTransaction? transaction, string orgId) =>
-        connection.ExecuteScalarAsync<bool>(
-            "SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND status IN ('queued', 'running')", new { orgId }, transaction);
+    public async Task<bool> HasActiveAsync(string orgId)
+    {
+        await using var connection = await database.OpenAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND status IN ('queued', 'running')", new { orgId });
+    }
 
     public async Task<RestoreRow?> GetAsync(string orgId, string id)
     {

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using CrmActors.Runtime.Blobs;
+using CrmActors.Grains.Blobs;
 
 namespace CrmActors.Grains.Backups;
 

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Jobs;
+using CrmActors.Grains.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace CrmActors.Grains.ConfigCopy;
@@ -12,7 +11,7 @@ namespace CrmActors.Grains.ConfigCopy;
 /// nothing), then the transfer records the outcome. Runs on any node and again if its node dies;
 /// the organization applies a transfer at most once, so a rerun only records the outcome.
 /// </summary>
-public sealed class ConfigCopyApplyJob(IGrainFactory grains, ILogger<ConfigCopyApplyJob> logger) : IJobHandler
+public sealed class ConfigCopyApplyJob(IGrainFactory grains, ILogger<ConfigCopyApplyJob> logger) : IRunHandler
 {
     public const string JobKind = "config-copy.apply";
 
@@ -20,7 +19,7 @@ public sealed class ConfigCopyApplyJob(IGrainFactory grains, ILogger<ConfigCopyA
 
     public string Kind => JobKind;
 
-    public async Task<string?> RunAsync(JobContext context)
+    public async Task<string?> RunAsync(RunContext context)
     {
         var id = context.Payload<Payload>().TransferId;
         var transfer = grains.GetGrain<IConfigTransferGrain>(id);
@@ -47,9 +46,9 @@ public sealed class ConfigCopyApplyJob(IGrainFactory grains, ILogger<ConfigCopyA
         return JsonSerializer.Serialize(new { completed.Status, completed.AppliedChanges });
     }
 
-    public async Task OnFailedAsync(JobRecord job, string error)
+    public async Task OnFailedAsync(RunContext context, string error)
     {
-        var id = JsonSerializer.Deserialize<Payload>(job.Payload, JsonSerializerOptions.Web)!.TransferId;
+        var id = context.Payload<Payload>().TransferId;
         await grains.GetGrain<IConfigTransferGrain>(id).CompleteAsync(new TransferOutcome(null, $"The copy could not be applied: {error}"));
     }
 }

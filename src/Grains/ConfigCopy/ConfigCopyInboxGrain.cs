@@ -1,17 +1,20 @@
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Audit;
-using CrmActors.Runtime.Grains;
 
 namespace CrmActors.Grains.ConfigCopy;
 
-public sealed class ConfigCopyInboxGrain : Grain<ConfigCopyInboxState>, IConfigCopyInboxGrain
+public sealed class ConfigCopyInboxGrain(
+    [PersistentState("config-copy-inbox", StorageNames.Crm)] IPersistentState<StoredState<ConfigCopyInboxState>> state,
+    CrmGrainServices services)
+    : CrmGrain<ConfigCopyInboxState>(state, services), IConfigCopyInboxGrain
 {
-    public async Task<string?> ReplaceKeyAsync(string keyHash, DateTimeOffset expiresAt, string actorId)
+    public Task<string?> ReplaceKeyAsync(string keyHash, DateTimeOffset expiresAt, string actorId)
     {
         var previous = State.CurrentKeyHash;
         State = State with { CurrentKeyHash = keyHash };
-        await AuditLog.WriteAsync(Turn.Connection, Turn.RequireTransaction(), GetPrimaryKeyString(), Turn.Now, actorId, AuditActions.Create,
-            AuditTargets.Setting, null, null, "config-copy/keys", [new("expiresAt", null, expiresAt), new("replacedPreviousKey", null, previous is not null)]);
-        return previous;
+        Audit(this.GetPrimaryKeyString(), actorId, AuditActions.Create, "config-copy/keys",
+            [new("expiresAt", null, expiresAt), new("replacedPreviousKey", null, previous is not null)]);
+        return Task.FromResult(previous);
     }
 
     public Task AddTransferAsync(string transferId)

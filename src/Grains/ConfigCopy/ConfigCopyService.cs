@@ -1,6 +1,5 @@
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Records;
-using CrmActors.Runtime.Grains;
 
 namespace CrmActors.Grains.ConfigCopy;
 

@@ -1,11 +1,13 @@
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
-using CrmActors.Runtime.Grains;
 
 namespace CrmActors.Grains.ConfigCopy;
 
-public sealed class ConfigTransferGrain : Grain<ConfigTransferState>, IConfigTransferGrain
+public sealed class ConfigTransferGrain(
+    [PersistentState("config-transfer", StorageNames.Crm)] IPersistentState<StoredState<ConfigTransferState>> state,
+    CrmGrainServices services)
+    : CrmGrain<ConfigTransferState>(state, services), IConfigTransferGrain
 {
     public async Task<ConfigTransferState> ReceiveAsync(IncomingTransfer transfer)
     {
@@ -17,17 +19,17 @@ public sealed class ConfigTransferGrain : Grain<ConfigTransferState>, IConfigTra
         var target = await GrainFactory.GetGrain<IOrganizationGrain>(transfer.TargetOrgId).GetAsync();
         State = new ConfigTransferState
         {
-            Id = GetPrimaryKeyString(),
+            Id = this.GetPrimaryKeyString(),
             SourceOrgId = transfer.SourceOrgId,
             SourceOrgName = transfer.SourceOrgName,
             SentBy = transfer.SentBy,
             TargetOrgId = transfer.TargetOrgId,
-            ReceivedAt = Turn.Now,
+            ReceivedAt = Now,
             Package = transfer.Package,
             Preview = ConfigurationPreview.Compute(transfer.Package, target),
         };
-        await AuditAsync(State.SourceOrgId, State.SentBy, AuditActions.Create, $"config-copy/sent/{State.Id}", [new("targetOrgId", null, State.TargetOrgId)]);
-        await AuditAsync(State.TargetOrgId, null, AuditActions.Create, $"config-copy/transfers/{State.Id}",
+        Audit(State.SourceOrgId, State.SentBy, AuditActions.Create, $"config-copy/sent/{State.Id}", [new("targetOrgId", null, State.TargetOrgId)]);
+        Audit(State.TargetOrgId, null, AuditActions.Create, $"config-copy/transfers/{State.Id}",
             [new("sourceOrgId", null, State.SourceOrgId), new("status", null, State.Status)]);
         return State;
     }
@@ -50,39 +52,39 @@ public sealed class ConfigTransferGrain : Grain<ConfigTransferState>, IConfigTra
                 new Dictionary<string, object?> { ["conflicts"] = conflicts });
         }
 
-        State = State with { Status = TransferStatus.Applying, Preview = preview, DecidedAt = Turn.Now, DecidedBy = actorId };
-        await StartJobAsync(ConfigCopyApplyJob.JobKind, new ConfigCopyApplyJob.Payload(State.Id!));
-        await AuditStatusAsync(actorId, TransferStatus.Pending);
+        State = State with { Status = TransferStatus.Applying, Preview = preview, DecidedAt = Now, DecidedBy = actorId };
+        StartRun(ConfigCopyApplyJob.JobKind, targetOrgId, new ConfigCopyApplyJob.Payload(State.Id!));
+        AuditStatus(actorId, TransferStatus.Pending);
         return State;
     }
 
-    public async Task<ConfigTransferState> RejectAsync(string targetOrgId, string actorId)
+    public Task<ConfigTransferState> RejectAsync(string targetOrgId, string actorId)
     {
         RequirePending(targetOrgId, "rejected");
-        State = State with { Status = TransferStatus.Rejected, DecidedAt = Turn.Now, DecidedBy = actorId };
-        await AuditStatusAsync(actorId, TransferStatus.Pending);
-        return State;
+        State = State with { Status = TransferStatus.Rejected, DecidedAt = Now, DecidedBy = actorId };
+        AuditStatus(actorId, TransferStatus.Pending);
+        return Task.FromResult(State);
     }
 
-    public async Task<ConfigTransferState> CompleteAsync(TransferOutcome outcome)
+    public Task<ConfigTransferState> CompleteAsync(TransferOutcome outcome)
     {
         if (State.Status != TransferStatus.Applying)
         {
-            return State;
+            return Task.FromResult(State);
         }
 
         State = outcome.Applied is { } applied
-            ? State with { Status = TransferStatus.Applied, AppliedChanges = applied.Changes, CompletedAt = Turn.Now }
-            : State with { Status = TransferStatus.Failed, FailureReason = outcome.FailureReason, CompletedAt = Turn.Now };
-        await AuditStatusAsync(State.DecidedBy, TransferStatus.Applying);
-        return State;
+            ? State with { Status = TransferStatus.Applied, AppliedChanges = applied.Changes, CompletedAt = Now }
+            : State with { Status = TransferStatus.Failed, FailureReason = outcome.FailureReason, CompletedAt = Now };
+        AuditStatus(State.DecidedBy, TransferStatus.Applying);
+        return Task.FromResult(State);
     }
 
     private void RequirePending(string targetOrgId, string verb)
     {
         if (!State.Exists || State.TargetOrgId != targetOrgId)
         {
-            throw ProblemException.NotFound($"Incoming transfer {GetPrimaryKeyString()}");
+            throw ProblemException.NotFound($"Incoming transfer {this.GetPrimaryKeyString()}");
         }
 
         if (State.Status != TransferStatus.Pending)
@@ -91,7 +93,7 @@ public sealed class ConfigTransferGrain : Grain<ConfigTransferState>, IConfigTra
         }
     }
 
-    private Task AuditStatusAsync(string? actorId, string before)
+    private void AuditStatus(string? actorId, string before)
     {
         List<FieldChange> changes = [new("status", before, State.Status)];
         if (State.FailureReason is { } reason)
@@ -99,9 +101,6 @@ public sealed class ConfigTransferGrain : Grain<ConfigTransferState>, IConfigTra
             changes.Add(new("failureReason", null, reason));
         }
 
-        return AuditAsync(State.TargetOrgId, actorId, AuditActions.Update, $"config-copy/transfers/{State.Id}", changes);
+        Audit(State.TargetOrgId, actorId, AuditActions.Update, $"config-copy/transfers/{State.Id}", changes);
     }
-
-    private Task AuditAsync(string orgId, string? actorId, string action, string setting, IEnumerable<FieldChange> changes) =>
-        AuditLog.WriteAsync(Turn.Connection, Turn.RequireTransaction(), orgId, Turn.Now, actorId, action, AuditTargets.Setting, null, null, setting, changes);
 }

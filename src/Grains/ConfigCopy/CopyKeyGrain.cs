@@ -1,11 +1,14 @@
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Reminders;
+using CrmActors.Grains.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace CrmActors.Grains.ConfigCopy;
 
-public sealed class CopyKeyGrain(IOptions<ConfigCopyOptions> options) : Grain<CopyKeyState>, ICopyKeyGrain, IRemindable
+public sealed class CopyKeyGrain(
+    [PersistentState("copy-key", StorageNames.Crm)] IPersistentState<StoredState<CopyKeyState>> state,
+    IOptions<ConfigCopyOptions> options,
+    CrmGrainServices services)
+    : CrmGrain<CopyKeyState>(state, services), ICopyKeyGrain, IRemindable
 {
     public const string ExpiryReminder = "expiry";
 
@@ -20,27 +23,27 @@ public sealed class CopyKeyGrain(IOptions<ConfigCopyOptions> options) : Grain<Co
         {
             TargetOrgId = targetOrgId,
             IssuedBy = issuedBy,
-            IssuedAt = Turn.Now,
-            ExpiresAt = Turn.Now + options.Value.KeyValidity,
+            IssuedAt = Now,
+            ExpiresAt = Now + options.Value.KeyValidity,
         };
-        await RegisterOrUpdateReminderAsync(ExpiryReminder, ReminderSchedule.Once(State.ExpiresAt));
+        await SetReminderAsync(ExpiryReminder, State.ExpiresAt);
         return State;
     }
 
     public async Task RevokeAsync()
     {
-        if (State.Exists && State.StatusAt(Turn.Now) == CopyKeyStatus.Active)
+        if (State.Exists && State.StatusAt(Now) == CopyKeyStatus.Active)
         {
-            State = State with { Status = CopyKeyStatus.Revoked, ClosedAt = Turn.Now };
-            await UnregisterReminderAsync(ExpiryReminder);
+            State = State with { Status = CopyKeyStatus.Revoked, ClosedAt = Now };
+            await ClearReminderAsync(ExpiryReminder);
         }
     }
 
     public async Task<CopyKeyState> RedeemAsync(string sourceOrgId, string transferId)
     {
-        var status = State.Exists ? State.StatusAt(Turn.Now) : null;
+        var status = State.Exists ? State.StatusAt(Now) : null;
         if (status == CopyKeyStatus.Active
-            && (await GrainFactory.GetGrain<IConfigCopyInboxGrain>(State.TargetOrgId!).GetAsync()).CurrentKeyHash != GetPrimaryKeyString())
+            && (await GrainFactory.GetGrain<IConfigCopyInboxGrain>(State.TargetOrgId!).GetAsync()).CurrentKeyHash != this.GetPrimaryKeyString())
         {
             // A newer key replaced this one, and the replacement did not get as far as revoking it.
             status = CopyKeyStatus.Revoked;
@@ -63,20 +66,32 @@ public sealed class CopyKeyGrain(IOptions<ConfigCopyOptions> options) : Grain<Co
             throw ConfigCopyRules.KeyInvalid("own-organization", "This copy key belongs to your own organization; an organization cannot send its configuration to itself. Use the key in the source organization.");
         }
 
-        State = State with { Status = CopyKeyStatus.Used, ClosedAt = Turn.Now, SourceOrgId = sourceOrgId, TransferId = transferId };
-        await UnregisterReminderAsync(ExpiryReminder);
+        State = State with { Status = CopyKeyStatus.Used, ClosedAt = Now, SourceOrgId = sourceOrgId, TransferId = transferId };
+        await ClearReminderAsync(ExpiryReminder);
         return State;
     }
 
     public Task<CopyKeyState> GetAsync() => Task.FromResult(State);
 
-    public Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == ExpiryReminder && State.StatusAt(status.Now) == CopyKeyStatus.Expired && State.Status == CopyKeyStatus.Active)
+        if (reminderName != ExpiryReminder)
+        {
+            return;
+        }
+
+        if (State.Exists && State.Status == CopyKeyStatus.Active && State.StatusAt(Now) != CopyKeyStatus.Expired)
+        {
+            // Ticked early (a due time is capped): wait for the deadline itself.
+            await SetReminderAsync(ExpiryReminder, State.ExpiresAt);
+            return;
+        }
+
+        if (State.StatusAt(Now) == CopyKeyStatus.Expired && State.Status == CopyKeyStatus.Active)
         {
             State = State with { Status = CopyKeyStatus.Expired, ClosedAt = State.ExpiresAt };
         }
 
-        return Task.CompletedTask;
+        await ClearReminderAsync(ExpiryReminder);
     }
 }

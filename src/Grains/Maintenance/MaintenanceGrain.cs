@@ -1,26 +1,40 @@
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Reminders;
+using CrmActors.Grains.Common;
 
 namespace CrmActors.Grains.Maintenance;
 
-/// <summary>Turns each daily purge occurrence into a purge job, so the grain's turn stays short.</summary>
-public sealed class MaintenanceGrain : Grain, IMaintenanceGrain, IRemindable
+/// <summary>Turns each daily purge occurrence into a purge run, so the grain's turn stays short.</summary>
+public sealed class MaintenanceGrain(
+    [PersistentState("maintenance", StorageNames.Crm)] IPersistentState<StoredState<MaintenanceState>> state,
+    CrmGrainServices services)
+    : CrmGrain<MaintenanceState>(state, services), IMaintenanceGrain, IRemindable
 {
     public const string PurgeReminder = "purge";
 
+    public static readonly TimeSpan PurgePeriod = TimeSpan.FromDays(1);
+
     public async Task EnsureScheduledAsync()
     {
-        if (await GetReminderAsync(PurgeReminder) is null)
+        if (await this.GetReminder(PurgeReminder) is null)
         {
-            await RegisterOrUpdateReminderAsync(PurgeReminder, ReminderSchedule.Every(TimeSpan.FromDays(1), Turn.Now.AddMinutes(1)));
+            await this.RegisterOrUpdateReminder(PurgeReminder, TimeSpan.FromMinutes(1), PurgePeriod);
         }
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == PurgeReminder)
+        // One purge per UTC day: a tick delivered twice (a silo died mid-call) starts no second run.
+        var day = DateOnly.FromDateTime(Now.UtcDateTime);
+        if (reminderName == PurgeReminder && State.LastPurgeDay != day)
         {
-            await StartJobAsync(PurgeJob.JobKind, new PurgeJob.Payload(status.Occurrence));
+            State = State with { LastPurgeDay = day };
+            StartRun(PurgeJob.JobKind, IMaintenanceGrain.Key, new PurgeJob.Payload(Now));
         }
+
+        return Task.CompletedTask;
     }
+}
+
+public sealed record MaintenanceState
+{
+    public DateOnly? LastPurgeDay { get; init; }
 }

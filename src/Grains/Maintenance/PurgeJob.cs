@@ -1,7 +1,7 @@
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.RecycleBin;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Jobs;
+using CrmActors.Grains.Blobs;
+using CrmActors.Grains.Runs;
 using Microsoft.Extensions.Logging;
 
 namespace CrmActors.Grains.Maintenance;
@@ -10,7 +10,7 @@ namespace CrmActors.Grains.Maintenance;
 /// Deletes audit entries and recycle-bin batches past their 60 days, and temporary files of blob
 /// writes abandoned by killed nodes. Idempotent: rerunning purges nothing more.
 /// </summary>
-public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, IBlobStore blobs, TimeProvider clock, ILogger<PurgeJob> logger) : IJobHandler
+public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, IBlobStore blobs, TimeProvider clock, ILogger<PurgeJob> logger) : IRunHandler
 {
     public const string JobKind = "maintenance.purge";
 
@@ -18,7 +18,7 @@ public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, IBlob
 
     public string Kind => JobKind;
 
-    public async Task<string?> RunAsync(JobContext context)
+    public async Task<string?> RunAsync(RunContext context)
     {
         var now = clock.GetUtcNow();
         var entries = await audit.PurgeAsync(now);
@@ -28,5 +28,5 @@ public sealed class PurgeJob(AuditLog audit, RecycleBinService recycleBin, IBlob
         return $"{{\"auditEntries\":{entries},\"records\":{records},\"abandonedWrites\":{abandoned}}}";
     }
 
-    public Task OnFailedAsync(JobRecord job, string error) => Task.CompletedTask;
+    public Task OnFailedAsync(RunContext context, string error) => Task.CompletedTask;
 }

@@ -1,6 +1,5 @@
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Settings;
-using CrmActors.Runtime.Grains;
 
 namespace CrmActors.Grains.Organizations;
 

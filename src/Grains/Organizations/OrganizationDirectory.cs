@@ -1,10 +1,9 @@
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 using Dapper;
 
 namespace CrmActors.Grains.Organizations;
 
-/// <summary>Which organizations exist, for the operator's views: the organization grains' keys.</summary>
+/// <summary>Which organizations exist, for the operator's views: the <c>organizations</c> table the organization grains keep.</summary>
 public sealed class OrganizationDirectory(IDatabase database)
 {
     /// <summary>The IDs of the organizations changed most recently.</summary>
@@ -12,7 +11,6 @@ public sealed class OrganizationDirectory(IDatabase database)
     {
         await using var connection = await database.OpenAsync();
         return (await connection.QueryAsync<string>(
-            "SELECT grain_key FROM grain_state WHERE grain_type = @type AND payload IS NOT NULL ORDER BY modified_on DESC LIMIT @limit",
-            new { type = GrainTypeRegistry.NameOf(typeof(OrganizationGrain)), limit })).ToList();
+            "SELECT id FROM organizations ORDER BY modified_at DESC LIMIT @limit", new { limit })).ToList();
     }
 }

@@ -7,18 +7,18 @@ namespace CrmActors.Grains.Organizations;
 
 public sealed partial class OrganizationGrain
 {
-    public async Task<AppliedCopy> ApplyConfigurationAsync(string transferId, string sourceOrgId, ConfigurationPackage package, string actorId)
+    public Task<AppliedCopy> ApplyConfigurationAsync(string transferId, string sourceOrgId, ConfigurationPackage package, string actorId)
     {
         RequireExisting();
         if (State.AppliedCopies.FirstOrDefault(c => c.TransferId == transferId) is { } done)
         {
-            return done;
+            return Task.FromResult(done);
         }
 
         ConfigCopyRules.RequireNoIntegrations(State);
 
-        // Each step changes State and writes its audit entry at once, in this turn's transaction; a refusal
-        // at any later step throws, and the runtime then neither commits the entries nor writes the state.
+        // Each step changes State and queues its audit entry; a refusal at any later step throws, and the
+        // call then neither writes the state nor applies the queued entries (CrmGrain).
         var marker = new FieldChange("configCopy", null, transferId);
         var changes = 0;
         foreach (var module in package.Modules)
@@ -29,7 +29,7 @@ public sealed partial class OrganizationGrain
             {
                 var added = new ModuleDefinition(module.Name, true, []);
                 State = State with { Modules = State.Modules.Add(added) };
-                await AuditAsync(actorId, AuditActions.Create, $"modules/{added.Name}", [new("definition", null, added), marker]);
+                Audit(actorId, AuditActions.Create, $"modules/{added.Name}", [new("definition", null, added), marker]);
                 changes++;
             }
         }
@@ -49,17 +49,17 @@ public sealed partial class OrganizationGrain
 
                 var before = module.Field(field.Name);
                 State = State.WithField(module, definition);
-                await AuditAsync(actorId, before is null ? AuditActions.Create : AuditActions.Update, $"modules/{module.Name}/fields/{field.Name}",
+                Audit(actorId, before is null ? AuditActions.Create : AuditActions.Update, $"modules/{module.Name}/fields/{field.Name}",
                     [new("definition", before, definition), marker]);
                 changes++;
             }
         }
 
-        changes += await ApplySettingsAsync(SettingKinds.Layouts, package.Layouts, actorId, marker);
-        changes += await ApplySettingsAsync(SettingKinds.WorkflowRules, package.WorkflowRules, actorId, marker);
-        changes += await ApplySettingsAsync(SettingKinds.Blueprints, package.Blueprints, actorId, marker);
-        changes += await ApplySettingsAsync(SettingKinds.Roles, TopDown(package.Roles), actorId, marker);
-        changes += await ApplySettingsAsync(SettingKinds.Profiles, package.Profiles, actorId, marker);
+        changes += ApplySettings(SettingKinds.Layouts, package.Layouts, actorId, marker);
+        changes += ApplySettings(SettingKinds.WorkflowRules, package.WorkflowRules, actorId, marker);
+        changes += ApplySettings(SettingKinds.Blueprints, package.Blueprints, actorId, marker);
+        changes += ApplySettings(SettingKinds.Roles, TopDown(package.Roles), actorId, marker);
+        changes += ApplySettings(SettingKinds.Profiles, package.Profiles, actorId, marker);
 
         // The organization's own objects must still fit the schema the copy changed (e.g. a picklist's values).
         try
@@ -71,14 +71,14 @@ public sealed partial class OrganizationGrain
             throw ProblemException.Conflict(ProblemCodes.Conflict, $"Applying the copy would break this organization's configuration. {problem.Message}");
         }
 
-        var applied = new AppliedCopy(transferId, sourceOrgId, Turn.Now, changes);
+        var applied = new AppliedCopy(transferId, sourceOrgId, Now, changes);
         State = State with { AppliedCopies = State.AppliedCopies.Add(applied) };
-        await AuditAsync(actorId, AuditActions.Create, $"config-copy/applications/{transferId}",
+        Audit(actorId, AuditActions.Create, $"config-copy/applications/{transferId}",
             [new("sourceOrgId", null, sourceOrgId), new("changes", null, changes)]);
-        return applied;
+        return Task.FromResult(applied);
     }
 
-    private async Task<int> ApplySettingsAsync<T>(SettingKind<T> kind, IEnumerable<T> incoming, string actorId, FieldChange marker) where T : class
+    private int ApplySettings<T>(SettingKind<T> kind, IEnumerable<T> incoming, string actorId, FieldChange marker) where T : class
     {
         var changes = 0;
         foreach (var item in incoming)
@@ -94,7 +94,7 @@ public sealed partial class OrganizationGrain
                 throw ProblemException.Conflict(ProblemCodes.Conflict, $"The copy's {kind.Title} '{kind.Key(item)}' cannot be applied: {problem.Message}");
             }
 
-            if (await PutSettingAsync(kind, validated, actorId, marker))
+            if (PutSetting(kind, validated, actorId, marker))
             {
                 changes++;
             }

@@ -6,7 +6,7 @@ namespace CrmActors.Grains.Organizations;
 
 public sealed partial class OrganizationGrain
 {
-    public async Task<ModuleDefinition> ChangeFieldAsync(string module, string field, FieldPatch patch, string actorId)
+    public Task<ModuleDefinition> ChangeFieldAsync(string module, string field, FieldPatch patch, string actorId)
     {
         RequireExisting();
         var definition = State.Module(module) ?? throw ProblemException.NotFound($"Module {module}");
@@ -14,13 +14,13 @@ public sealed partial class OrganizationGrain
         var after = OrganizationRules.ChangeField(before, patch.Values, patch.Required);
         if (SettingValues.Same(before, after))
         {
-            return definition;
+            return Task.FromResult(definition);
         }
 
         State = State.WithField(definition, after);
         SettingKinds.CheckIntegrity(State);
-        await AuditAsync(actorId, AuditActions.Update, $"modules/{definition.Name}/fields/{before.Name}", [new("definition", before, after)]);
-        return State.Module(definition.Name)!;
+        Audit(actorId, AuditActions.Update, $"modules/{definition.Name}/fields/{before.Name}", [new("definition", before, after)]);
+        return Task.FromResult(State.Module(definition.Name)!);
     }
 
     public Task<LayoutDefinition> SaveLayoutAsync(LayoutDefinition layout, SaveMode mode, string actorId) =>
@@ -38,7 +38,7 @@ public sealed partial class OrganizationGrain
     public Task<ProfileDefinition> SaveProfileAsync(ProfileDefinition profile, SaveMode mode, string actorId) =>
         SaveSettingAsync(SettingKinds.Profiles, profile, mode, actorId);
 
-    private async Task<T> SaveSettingAsync<T>(SettingKind<T> kind, T item, SaveMode mode, string actorId) where T : class
+    private Task<T> SaveSettingAsync<T>(SettingKind<T> kind, T item, SaveMode mode, string actorId) where T : class
     {
         RequireExisting();
         var validated = kind.Validate(item, State);
@@ -54,12 +54,12 @@ public sealed partial class OrganizationGrain
             throw ProblemException.NotFound($"The {kind.Title} {key}");
         }
 
-        await PutSettingAsync(kind, validated, actorId);
-        return validated;
+        PutSetting(kind, validated, actorId);
+        return Task.FromResult(validated);
     }
 
     /// <summary>Stores an already validated object and audits it; false when the organization already had it exactly.</summary>
-    private async Task<bool> PutSettingAsync<T>(SettingKind<T> kind, T validated, string actorId, params FieldChange[] context) where T : class
+    private bool PutSetting<T>(SettingKind<T> kind, T validated, string actorId, params FieldChange[] context) where T : class
     {
         var key = kind.Key(validated);
         var existing = kind.Find(State, key);
@@ -69,7 +69,7 @@ public sealed partial class OrganizationGrain
         }
 
         State = kind.Upsert(State, validated);
-        await AuditAsync(actorId, existing is null ? AuditActions.Create : AuditActions.Update, $"{kind.Path}/{key}",
+        Audit(actorId, existing is null ? AuditActions.Create : AuditActions.Update, $"{kind.Path}/{key}",
             [new FieldChange("definition", existing, validated), .. context]);
         return true;
     }

@@ -1,14 +1,17 @@
 using System.Collections.Immutable;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Grains;
-using CrmActors.Runtime.Reminders;
+using CrmActors.Grains.Scheduling;
 
 namespace CrmActors.Grains.Organizations;
 
-public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrganizationGrain
+public sealed partial class OrganizationGrain(
+    [PersistentState("organization", StorageNames.Crm)] IPersistentState<StoredState<OrganizationState>> state,
+    TokenStore tokens,
+    CrmGrainServices services)
+    : CrmGrain<OrganizationState>(state, services), IOrganizationGrain
 {
-    public async Task<UserAccount> CreateAsync(CreateOrganization request, string adminUserId, string adminTokenHash)
+    public Task<UserAccount> CreateAsync(CreateOrganization request, string adminUserId, string adminTokenHash)
     {
         if (State.Exists)
         {
@@ -20,10 +23,10 @@ public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrgan
         OrganizationRules.ValidateTimeZone(request.TimeZone);
         OrganizationRules.ValidateDomain(request.Domain);
         OrganizationRules.ValidateEmail("admin.email", request.AdminEmail);
-        var admin = new UserAccount(adminUserId, request.AdminEmail.Trim().ToLowerInvariant(), request.AdminName.Trim(), Roles.Admin, true, Profile.Default, Turn.Now);
+        var admin = new UserAccount(adminUserId, request.AdminEmail.Trim().ToLowerInvariant(), request.AdminName.Trim(), Roles.Admin, true, Profile.Default, Now);
         State = new OrganizationState
         {
-            Id = GetPrimaryKeyString(),
+            Id = this.GetPrimaryKeyString(),
             Name = request.Name.Trim(),
             Plan = request.Plan,
             Trial = request.Trial,
@@ -32,18 +35,19 @@ public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrgan
             TimeZone = request.TimeZone,
             Domain = request.Domain.Trim().ToLowerInvariant(),
             PrimaryContactUserId = admin.Id,
-            CreatedAt = Turn.Now,
+            CreatedAt = Now,
             Users = [admin],
             Modules = StandardModules.Create(),
         };
-        await TokenStore.AddAsync(Turn.Connection, Turn.RequireTransaction(), adminTokenHash, State.Id, admin.Id, Turn.Now);
-        await AuditAsync(admin.Id, AuditActions.Create, "organization", [new("name", null, State.Name), new("plan", null, State.Plan)]);
-        return admin;
+        AddEffect(new TokenAddedEffect(adminTokenHash, State.Id, admin.Id, Now));
+        AddEffect(new OrganizationIndexedEffect(State.Id, State.Name, Now));
+        Audit(admin.Id, AuditActions.Create, "organization", [new("name", null, State.Name), new("plan", null, State.Plan)]);
+        return Task.FromResult(admin);
     }
 
     public Task<OrganizationState> GetAsync() => Task.FromResult(State);
 
-    public async Task<OrganizationState> UpdateAsync(OrganizationPatch patch, string actorId)
+    public Task<OrganizationState> UpdateAsync(OrganizationPatch patch, string actorId)
     {
         var before = RequireExisting();
         var changes = new List<FieldChange>();
@@ -82,13 +86,14 @@ public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrgan
         State = after;
         if (changes.Count > 0)
         {
-            await AuditAsync(actorId, AuditActions.Update, "organization", changes);
+            AddEffect(new OrganizationIndexedEffect(State.Id!, State.Name, Now));
+            Audit(actorId, AuditActions.Update, "organization", changes);
         }
 
-        return State;
+        return Task.FromResult(State);
     }
 
-    public async Task<UserAccount> AddUserAsync(NewUser user, string tokenHash, string actorId)
+    public Task<UserAccount> AddUserAsync(NewUser user, string tokenHash, string actorId)
     {
         RequireExisting();
         OrganizationRules.ValidateEmail("email", user.Email);
@@ -109,19 +114,19 @@ public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrgan
         }
 
         var profile = OrganizationRules.ValidateProfile(user.Profile ?? Profile.Default, State);
-        var account = new UserAccount(Ids.New(), email, user.Name.Trim(), user.Role, true, profile, Turn.Now);
+        var account = new UserAccount(Ids.New(), email, user.Name.Trim(), user.Role, true, profile, Now);
         State = State with { Users = State.Users.Add(account) };
-        await TokenStore.AddAsync(Turn.Connection, Turn.RequireTransaction(), tokenHash, State.Id!, account.Id, Turn.Now);
-        await AuditAsync(actorId, AuditActions.Create, $"users/{account.Id}", [new("email", null, email), new("role", null, account.Role)]);
-        return account;
+        AddEffect(new TokenAddedEffect(tokenHash, State.Id!, account.Id, Now));
+        Audit(actorId, AuditActions.Create, $"users/{account.Id}", [new("email", null, email), new("role", null, account.Role)]);
+        return Task.FromResult(account);
     }
 
-    public async Task SetUserActiveAsync(string userId, bool active, string actorId)
+    public Task SetUserActiveAsync(string userId, bool active, string actorId)
     {
         var user = RequireUser(userId);
         if (user.Active == active)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         if (!active && user.IsAdmin && State.Users.Count(u => u.IsAdmin && u.Active) == 1)
@@ -130,24 +135,29 @@ public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrgan
         }
 
         State = State with { Users = State.Users.Replace(user, user with { Active = active }) };
-        await AuditAsync(actorId, AuditActions.Update, $"users/{userId}", [new("active", !active, active)]);
+        Audit(actorId, AuditActions.Update, $"users/{userId}", [new("active", !active, active)]);
+
+        return Task.CompletedTask;
     }
 
-    public async Task IssueTokenAsync(string userId, string tokenHash, string actorId)
+    public Task IssueTokenAsync(string userId, string tokenHash, string actorId)
     {
         RequireUser(userId);
-        await TokenStore.AddAsync(Turn.Connection, Turn.RequireTransaction(), tokenHash, State.Id!, userId, Turn.Now);
-        await AuditAsync(actorId, AuditActions.Create, $"users/{userId}/tokens", []);
+        AddEffect(new TokenAddedEffect(tokenHash, State.Id!, userId, Now));
+        Audit(actorId, AuditActions.Create, $"users/{userId}/tokens", []);
+
+        return Task.CompletedTask;
     }
 
     public async Task RevokeTokensAsync(string userId, string actorId)
     {
         RequireUser(userId);
-        var revoked = await TokenStore.RevokeAllAsync(Turn.Connection, Turn.RequireTransaction(), State.Id!, userId, Turn.Now);
-        await AuditAsync(actorId, AuditActions.Delete, $"users/{userId}/tokens", [new("revoked", null, revoked)]);
+        var revoked = await tokens.CountActiveAsync(State.Id!, userId);
+        AddEffect(new TokensRevokedEffect(State.Id!, userId, Now));
+        Audit(actorId, AuditActions.Delete, $"users/{userId}/tokens", [new("revoked", null, revoked)]);
     }
 
-    public async Task<ModuleDefinition> AddModuleAsync(NewModule module, string actorId)
+    public Task<ModuleDefinition> AddModuleAsync(NewModule module, string actorId)
     {
         RequireExisting();
         if (!ModuleDefinition.IsValidName(module.Name))
@@ -167,25 +177,25 @@ public sealed partial class OrganizationGrain : Grain<OrganizationState>, IOrgan
         }
 
         State = State with { Modules = State.Modules.Add(definition) };
-        await AuditAsync(actorId, AuditActions.Create, $"modules/{definition.Name}",
+        Audit(actorId, AuditActions.Create, $"modules/{definition.Name}",
             definition.Fields.Select(f => new FieldChange(f.Name, null, f.Type)));
-        return definition;
+        return Task.FromResult(definition);
     }
 
-    public async Task<ModuleDefinition> AddFieldAsync(string module, NewField field, string actorId)
+    public Task<ModuleDefinition> AddFieldAsync(string module, NewField field, string actorId)
     {
         RequireExisting();
         var definition = State.Module(module) ?? throw ProblemException.NotFound($"Module {module}");
         var added = definition with { Fields = definition.Fields.Add(OrganizationRules.ValidateField(field, definition, State)) };
         State = State with { Modules = State.Modules.Replace(definition, added) };
-        await AuditAsync(actorId, AuditActions.Create, $"modules/{definition.Name}/fields/{field.Name}", [new(field.Name, null, field.Type)]);
-        return added;
+        Audit(actorId, AuditActions.Create, $"modules/{definition.Name}/fields/{field.Name}", [new(field.Name, null, field.Type)]);
+        return Task.FromResult(added);
     }
 
     private OrganizationState RequireExisting() => State.Exists ? State : throw ProblemException.NotFound("Organization");
 
     private UserAccount RequireUser(string userId) => RequireExisting().User(userId) ?? throw ProblemException.NotFound($"User {userId}");
 
-    private Task AuditAsync(string? actorId, string action, string setting, IEnumerable<FieldChange> changes) =>
-        AuditLog.WriteAsync(Turn.Connection, Turn.RequireTransaction(), State.Id!, Turn.Now, actorId, action, AuditTargets.Setting, null, null, setting, changes);
+    private void Audit(string? actorId, string action, string setting, IEnumerable<FieldChange> changes) =>
+        Audit(State.Id!, actorId, action, setting, changes);
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using CrmActors.Grains.Common;
-using CrmActors.Runtime.Reminders;
+using CrmActors.Grains.Scheduling;
 
 namespace CrmActors.Grains.Organizations;
 

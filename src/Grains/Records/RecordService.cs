@@ -6,7 +6,7 @@ using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.RecycleBin;
 using CrmActors.Grains.Settings;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 
 namespace CrmActors.Grains.Records;
 

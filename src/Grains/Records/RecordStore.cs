@@ -1,5 +1,5 @@
 using System.Data.Common;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Storage;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;

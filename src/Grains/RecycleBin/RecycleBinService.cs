@@ -4,8 +4,8 @@ using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
-using CrmActors.Runtime.Blobs;
-using CrmActors.Runtime.Storage;
+using CrmActors.Grains.Blobs;
+using CrmActors.Grains.Storage;
 using Dapper;
 
 namespace CrmActors.Grains.RecycleBin;

@@ -1,0 +1,20 @@
+namespace CrmActors.Grains.Runs;
+
+/// <summary>Limits and timings of runs (<c>Runs:*</c>).</summary>
+public sealed class RunOptions
+{
+    /// <summary>Runs working at once on one silo; more wait, queued, for a slot.</summary>
+    public int MaxConcurrentPerSilo { get; set; } = 2;
+
+    /// <summary>Attempts before a run fails for good (a crash-resume is an attempt too).</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Period of the resume reminder a run holds while active; Orleans's minimum is 1 minute unless lowered.</summary>
+    public TimeSpan ResumePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Delay before a failed attempt is retried.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a running run writes its progress and heartbeat to the <c>runs</c> table the dashboards read.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,33 @@
+using System.Data.Common;
+
+namespace CrmActors.Grains.Storage;
+
+/// <summary>
+/// The one storage interface both providers implement: connections, write transactions and the
+/// few statements whose SQL differs between PostgreSQL and SQLite. Everything else is portable SQL
+/// (times are Unix milliseconds, IDs and JSON are text).
+/// </summary>
+public interface IDatabase
+{
+    StorageProvider Provider { get; }
+
+    ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Begins a transaction that will write (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED).</summary>
+    ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken = default);
+
+    /// <summary>Row-locking suffix for a SELECT that claims rows ("FOR UPDATE SKIP LOCKED" on PostgreSQL).</summary>
+    string SkipLocked { get; }
+
+    /// <summary>Row-locking suffix for a SELECT that waits for a row lock ("FOR UPDATE" on PostgreSQL).</summary>
+    string ForUpdate { get; }
+
+    /// <summary>SQL expression reading a top-level text member of a JSON text column.</summary>
+    string JsonText(string column, string memberParameter);
+}
+
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}
