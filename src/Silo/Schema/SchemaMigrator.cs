@@ -56,8 +56,10 @@ public sealed class SchemaMigrator(StorageOptions storage, ILogger<SchemaMigrato
     private void Run(UpgradeEngineBuilder builder, string[] names)
     {
         var engine = builder
-            .WithScripts(names.Select(Load))
+            // DbUp applies scripts in name order: the position makes the journaled name sort as listed.
+            .WithScripts(names.Select((name, i) => Load(name, i + 1)))
             .WithTransactionPerScript()
+            .WithVariablesDisabled()
             .LogTo(new DbUpLog(logger))
             .Build();
         var result = engine.PerformUpgrade();
@@ -67,13 +69,13 @@ public sealed class SchemaMigrator(StorageOptions storage, ILogger<SchemaMigrato
         }
     }
 
-    private static SqlScript Load(string name)
+    private static SqlScript Load(string name, int position)
     {
         var assembly = Assembly.GetExecutingAssembly();
         var resource = $"{assembly.GetName().Name}.Schema.{name}.sql";
         using var stream = assembly.GetManifestResourceStream(resource) ?? throw new InvalidOperationException($"Schema script {resource} is not embedded.");
         using var reader = new StreamReader(stream);
-        return new SqlScript(name, reader.ReadToEnd());
+        return new SqlScript($"{position:0000} {name}", reader.ReadToEnd());
     }
 
     private sealed class DbUpLog(ILogger logger) : DbUp.Engine.Output.IUpgradeLog
