@@ -25,7 +25,7 @@ public abstract class DashboardApiTests(CrmApplication app)
             TimeSpan.FromSeconds(30), "org A's backup on its dashboard");
         Assert.Equal(a.OrgId, forA.GetProperty("scope").GetString());
         Assert.Equal([a.OrgId], forA.GetProperty("organizations").EnumerateArray().Select(o => o.GetProperty("id").GetString()));
-        Assert.All(forA.GetProperty("jobs").EnumerateArray(), job => Assert.StartsWith(a.OrgId, job.GetProperty("grainKey").GetString(), StringComparison.Ordinal));
+        Assert.All(forA.GetProperty("jobs").EnumerateArray(), job => Assert.StartsWith(a.OrgId, job.GetProperty("ownerKey").GetString(), StringComparison.Ordinal));
         Assert.Contains(forA.GetProperty("jobs").EnumerateArray(), job => job.GetProperty("kind").GetString() == "backup.run");
         Assert.NotEmpty(forA.GetProperty("nodes").EnumerateArray());
 

@@ -1,4 +1,5 @@
 using System.Net;
+using CrmActors.Grains.Maintenance;
 using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.Api;
@@ -15,6 +16,7 @@ public abstract class RetentionTests(CrmApplication app)
         Assert.NotEmpty((await org.GetJsonAsync("audit-log")).EnumerateArray());
 
         app.Clock.Advance(TimeSpan.FromDays(61));
+        await app.DeliverAsync<IMaintenanceGrain>(IMaintenanceGrain.Key, MaintenanceGrain.PurgeReminder);
 
         await Eventually.GetAsync(async () => (await org.GetJsonAsync("recycle-bin")).GetArrayLength(), n => n == 0, TimeSpan.FromSeconds(30), "the recycle bin to be purged");
         await Eventually.GetAsync(async () => (await org.GetJsonAsync("audit-log")).GetArrayLength(), n => n == 0, TimeSpan.FromSeconds(30), "old audit entries to be purged");

@@ -1,4 +1,5 @@
 using System.Net;
+using CrmActors.Grains.Backups;
 using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.Backups;
@@ -21,6 +22,7 @@ public abstract class BackupExpiryTests(CrmApplication app)
         Assert.NotEmpty(Directory.GetFiles(folder, "*.zip", SearchOption.AllDirectories));
 
         app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        await app.DeliverAsync<IBackupScheduleGrain>(org.OrgId, BackupConstants.ExpiryReminderPrefix + backupId);
 
         await (await anonymous.GetAsync(url)).AssertProblemAsync(HttpStatusCode.Gone, "gone");
         await Eventually.GetAsync(() => Task.FromResult(Directory.Exists(folder)), exists => !exists, BackupCalls.Patience, "the backup's files to be deleted");

@@ -74,10 +74,10 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var backupId = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("latestBackupId").GetString()!;
 
         // The node running the backup, caught while it is still exporting the first module.
-        var runner = await Eventually.GetAsync(RunningJobAsync, job => job is { Progress: 0 }, TimeSpan.FromSeconds(60), "the backup job to be running");
+        var runner = await Eventually.GetAsync(RunningJobAsync, job => job is { Progress: 0 }, TimeSpan.FromSeconds(60), "the backup run to be running");
         var busy = await client.DeleteAsync($"/api/orgs/{orgId}/backup/schedule");
         await busy.AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
-        var victim = _silos.Single(s => s.Address.ToString().TrimEnd('/') == runner!.Address);
+        var victim = _silos.Single(s => s.Name == runner!.Silo);
         victim.Kill();
         var survivor = second is null ? await StartSiloAsync() : _silos.Single(s => s != victim);
 
@@ -89,9 +89,9 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var backups = await admin2.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups");
         Assert.Single(backups.EnumerateArray());
 
-        var job = await JobAsync("backup.run", backupId);
+        var job = await JobAsync("backup.run", orgId);
         Assert.Equal(("completed", 2), (job.Status, job.Attempts));
-        Assert.NotEqual(runner!.Owner, job.Owner);
+        Assert.NotEqual(runner!.Silo, job.Silo);
         var folder = Path.Combine(_directory.Path, "blobs", "orgs", orgId, "backups", backupId);
         Assert.Single(Directory.GetDirectories(folder));
 
@@ -133,7 +133,7 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         Assert.Equal(("completed", 0L, 0L, (long)Rows, 0L), (restore.GetProperty("status").GetString(), report.GetProperty("created").GetInt64(),
             report.GetProperty("updated").GetInt64(), report.GetProperty("skipped").GetInt64(), report.GetProperty("failedCount").GetInt64()));
         // At least one more attempt finished it (a slow heartbeat on a loaded machine may add another); the counts above stay exact either way.
-        var restoreJob = await JobAsync("backup.restore", restoreId);
+        var restoreJob = await JobAsync("backup.restore", orgId);
         Assert.True(restoreJob is { Status: "completed", Attempts: >= 2 }, $"{restoreJob}");
     }
 
@@ -143,16 +143,16 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         return await connection.QuerySingleOrDefaultAsync<string?>("SELECT cursor FROM backup_restores WHERE id = @restoreId", new { restoreId });
     }
 
-    private async Task<JobRows.Running?> RunningJobAsync()
+    private async Task<RunRows.Running?> RunningJobAsync()
     {
         await using var connection = await OpenDatabaseAsync();
-        return await JobRows.RunningAsync(connection, "backup.run");
+        return await RunRows.RunningAsync(connection, "backup.run");
     }
 
-    private async Task<JobRows.Finished> JobAsync(string kind, string id)
+    private async Task<RunRows.Finished> JobAsync(string kind, string orgId)
     {
         await using var connection = await OpenDatabaseAsync();
-        return await JobRows.OfAsync(connection, kind, id);
+        return await RunRows.OfAsync(connection, kind, orgId);
     }
 
     private async Task<DbConnection> OpenDatabaseAsync()
@@ -172,9 +172,12 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
             ["Storage:DataDirectory"] = Path.Combine(_directory.Path, "data"),
             ["Blobs:Root"] = Path.Combine(_directory.Path, "blobs"),
             ["Operator:Key"] = OperatorKey,
-            ["Runtime:JobLease"] = "00:00:03",
-            ["Runtime:JobPollInterval"] = "00:00:00.200",
         };
+        foreach (var (key, value) in SiloCluster.FastTimings)
+        {
+            settings[key] = value;
+        }
+
         if (_postgres is not null)
         {
             settings["ConnectionStrings:Crm"] = _postgres.ConnectionString;

@@ -60,11 +60,11 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         var backupId = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("latestBackupId").GetString()!;
 
         var runner = await Eventually.GetAsync(RunningBackupAsync, job => job is { Progress: < 0.5 }, TimeSpan.FromSeconds(60), "the backup job to run");
-        var victim = cluster.Nodes.Single(n => n.Address.ToString().TrimEnd('/') == runner!.Address);
+        var victim = cluster.Nodes.Single(n => n.Name == runner!.Silo);
         victim.Kill();
         try
         {
-            await FinishesElsewhereAsync(orgId, token, backupId, rows, runner!.Owner, victim, cluster.Nodes.First(n => n != victim));
+            await FinishesElsewhereAsync(orgId, token, backupId, rows, runner!.Silo, victim, cluster.Nodes.First(n => n != victim));
         }
         finally
         {
@@ -92,7 +92,7 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         await page.FillAsync("#secret", SiloCluster.OperatorKey);
         await page.ClickAsync("#sign-in button[type=submit]");
         await Assertions.Expect(page.Locator("#jobs tbody tr", new() { HasText = "backup.run" }).Locator("td.running")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
-        await Assertions.Expect(page.Locator("#nodes tbody tr", new() { HasText = victim.Name }).Locator("td.late")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#nodes tbody tr", new() { HasText = victim.Name }).Locator("td.dead")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#organizations tbody tr", new() { HasText = "Cluster Org" }).First).ToBeVisibleAsync();
         Assert.Empty(errors);
 
@@ -104,23 +104,23 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         Assert.Single((await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups")).EnumerateArray());
         Assert.Equal(rows, backup.GetProperty("manifest").GetProperty("modules").EnumerateArray()
             .Single(m => m.GetProperty("name").GetString() == "Leads").GetProperty("rows").GetInt64());
-        var job = await BackupJobAsync(backupId);
+        var job = await BackupJobAsync(orgId);
         Assert.Equal("completed", job.Status);
         Assert.Equal(2, job.Attempts);
-        Assert.NotEqual(killedOwner, job.Owner);
+        Assert.NotEqual(killedOwner, job.Silo);
     }
 
-    private async Task<JobRows.Running?> RunningBackupAsync()
+    private async Task<RunRows.Running?> RunningBackupAsync()
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
-        return await JobRows.RunningAsync(connection, "backup.run");
+        return await RunRows.RunningAsync(connection, "backup.run");
     }
 
-    private async Task<JobRows.Finished> BackupJobAsync(string backupId)
+    private async Task<RunRows.Finished> BackupJobAsync(string orgId)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
-        return await JobRows.OfAsync(connection, "backup.run", backupId);
+        return await RunRows.OfAsync(connection, "backup.run", orgId);
     }
 }

@@ -40,9 +40,12 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
         builder.UseSetting("Operator:Key", OperatorKey);
         builder.UseSetting("Storage:Provider", provider);
         builder.UseSetting("Storage:DataDirectory", _directory.Path);
-        builder.UseSetting("Runtime:ReminderPollInterval", "00:00:00.200");
-        builder.UseSetting("Runtime:JobPollInterval", "00:00:00.200");
         builder.UseSetting("Limits:MaxUploadBytes", (1024 * 1024).ToString());
+        foreach (var (key, value) in SiloCluster.FastTimings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         if (_postgres is not null)
         {

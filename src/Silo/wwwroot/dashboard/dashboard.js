@@ -41,18 +41,12 @@ function progress(value) {
 }
 
 function render(data) {
-  const seconds = state.previous ? (new Date(data.generatedAt) - new Date(state.previous.generatedAt)) / 1000 : 0;
-  const before = new Map((state.previous?.grains ?? []).map(g => [g.type, g.calls]));
   $("#scope").textContent = data.scope === "cluster" ? "whole cluster" : "organization " + data.scope;
   $("#updated").textContent = "updated " + new Date(data.generatedAt).toLocaleTimeString();
   $("#node-count").textContent = `(${data.nodes.filter(n => n.status === "healthy").length} healthy)`;
   fill("nodes", data.nodes.map(n => [n.name, n.address, { text: n.status, className: n.status }, when(n.startedAt), when(n.heartbeatAt)]));
-  fill("grains", data.grains.map(g => {
-    const rate = seconds > 0 && before.has(g.type) ? Math.max(0, (g.calls - before.get(g.type)) / seconds) : 0;
-    return [g.type, { text: g.active, className: "num" }, { text: rate.toFixed(1), className: "num" }, { text: g.calls, className: "num" },
-      { text: g.errors, className: "num" }, { text: g.averageLatencyMs.toFixed(2), className: "num" }];
-  }));
-  fill("jobs", data.jobs.map(j => [j.kind, j.grainKey, { text: j.status, className: j.status }, j.node, progress(j.progress), j.attempts, when(j.createdAt), j.error]));
+  fill("grains", data.grains.map(g => [g.type, { text: g.activations, className: "num" }, { text: g.silos, className: "num" }]));
+  fill("jobs", data.jobs.map(j => [j.kind, j.ownerKey, { text: j.status, className: j.status }, j.node, progress(j.progress), j.attempts, when(j.requestedAt), j.error]));
   fill("organizations", data.organizations.map(o => [
     o.name, o.plan,
     { text: `${o.backup.frequency ?? "none"} (${o.backup.status})`, className: o.backup.status },
@@ -61,7 +55,7 @@ function render(data) {
     { text: o.backup.quotaRemaining, className: "num" },
     o.configCopies.map(c => `${c.sourceOrgName}: ${c.status}${c.failureReason ? " — " + c.failureReason : ""}`).join("; "),
   ]));
-  fill("reminders", data.reminders.map(r => [r.grainType, r.grainKey, r.name, when(r.nextDue), when(r.lastFired)]));
+  fill("reminders", data.reminders.map(r => [r.grainType, r.grainKey, r.name, when(r.nextDue), r.period]));
   state.previous = data;
 }
 
@@ -86,22 +80,33 @@ function schedule() {
 }
 
 function show(signedIn) {
+  $("#orleans-link").hidden = !(signedIn && credentials()?.kind === "operator");
   $("#sign-in").hidden = signedIn;
   $("#board").hidden = !signedIn;
   $("#sign-out").hidden = !signedIn;
 }
 
 function signOut(message) {
+  if (credentials()?.kind === "operator") fetch("/api/dashboard/operator-session", { method: "DELETE" }).catch(() => {});
   sessionStorage.removeItem("crm-dashboard");
   state.previous = null;
   show(false);
   $("#sign-in-error").textContent = message ?? "";
 }
 
-$("#sign-in").addEventListener("submit", event => {
+$("#sign-in").addEventListener("submit", async event => {
   event.preventDefault();
   const kind = document.querySelector("input[name=kind]:checked").value;
-  sessionStorage.setItem("crm-dashboard", JSON.stringify({ kind, secret: $("#secret").value.trim() }));
+  const auth = { kind, secret: $("#secret").value.trim() };
+  if (kind === "operator") {
+    // The operator's session cookie opens the Orleans dashboard, which sends no custom headers.
+    const session = await fetch("/api/dashboard/operator-session", { method: "POST", headers: headers(auth) });
+    if (!session.ok) {
+      $("#sign-in-error").textContent = (await session.json()).detail;
+      return;
+    }
+  }
+  sessionStorage.setItem("crm-dashboard", JSON.stringify(auth));
   $("#secret").value = "";
   show(true);
   schedule();
