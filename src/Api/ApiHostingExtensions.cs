@@ -40,6 +40,7 @@ public static class ApiHostingExtensions
     public static WebApplication UseCrmApi(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseSiloFailover();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
         app.UseStaticFiles();

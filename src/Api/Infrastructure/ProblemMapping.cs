@@ -21,6 +21,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             BadHttpRequestException b => Create(b.StatusCode, ProblemCodes.MalformedBody, b.Message),
             JsonException j => Create(400, ProblemCodes.MalformedBody, $"The body is not valid JSON: {j.Message}"),
             DecoderFallbackException => Create(400, ProblemCodes.MalformedBody, "The body is not valid UTF-8; save the file as UTF-8 and send it again."),
+            var e when SiloFailover.IsSiloFailure(e) => Create(503, ProblemCodes.Unavailable,
+                "A node of the cluster stopped answering while this request was handled; the cluster is moving its work to the other nodes. Send the request again in a few seconds."),
             CsvHelper.CsvHelperException c => Create(400, ProblemCodes.MalformedBody, $"The CSV is malformed near row {c.Context?.Parser?.Row}: {c.Message.Split('\n')[0]}"),
             _ => null,
         };
@@ -30,6 +32,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         }
 
         context.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == 503)
+        {
+            context.Response.Headers.RetryAfter = "2";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 

@@ -6,6 +6,7 @@ namespace CrmActors.Grains.Backups;
 /// <c>manifest.json</c> of a Data ZIP: what was backed up (modules, row counts, the CSV files with
 /// their SHA-256), the Attachments ZIP parts, what a backup never holds, and the format version.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.backup-manifest")]
 public sealed record BackupManifest(
     int FormatVersion,
     string OrgId,
@@ -22,13 +23,18 @@ public sealed record BackupManifest(
 }
 
 /// <summary>A backed-up module: its row count, its CSV files in order, and its fields as they were.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.manifest-module")]
 public sealed record ManifestModule(string Name, long Rows, ImmutableList<string> Files, ImmutableList<ManifestField> Fields);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.manifest-field")]
 public sealed record ManifestField(string Name, string Type, string? LookupModule);
 
 /// <summary>One entry of the Data ZIP: <see cref="Kind"/> "records" (a module's CSV) or "files" (the record-to-file links).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.manifest-file")]
 public sealed record ManifestFile(string Name, string Kind, string? Module, long Rows, long Bytes, string Sha256, string Part);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.manifest-attachments")]
 public sealed record ManifestAttachments(long Count, long Bytes, ImmutableList<ManifestPart> Parts, ImmutableList<string> Missing);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.manifest-part")]
 public sealed record ManifestPart(string Name, long Size, string Sha256);

@@ -1,6 +1,7 @@
 namespace CrmActors.Grains.Backups;
 
 /// <summary>The schedule summary: frequency, current status, when the next backup is due, and the quota.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.backup-summary")]
 public sealed record BackupSummary(
     string? Frequency, string Status, DateTimeOffset? NextBackupAt, BackupSettings? Schedule, BackupQuotaSummary Quota, string? LatestBackupId);
 
@@ -9,10 +10,12 @@ public sealed record BackupSummary(
 /// <see cref="Purchased"/> unused one-time add-ons, and <see cref="Remaining"/> backups that can
 /// still be taken now (included ones not reserved by the schedule, plus add-ons).
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.backup-quota-summary")]
 public sealed record BackupQuotaSummary(
     string Month, int Included, int Used, int Purchased, int Remaining, int ReservedForSchedule, bool WeeklySubscription);
 
 /// <summary>A restore to start: from a stored backup (<see cref="BackupId"/>) or from uploaded ZIP parts.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.restore-start")]
 public sealed record RestoreStart(
     string RestoreId,
     string? BackupId,

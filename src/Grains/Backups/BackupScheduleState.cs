@@ -33,6 +33,7 @@ public sealed record BackupScheduleState
 }
 
 /// <summary>The chosen schedule, as set (time of day in <see cref="TimeZone"/>).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.backup-settings")]
 public sealed record BackupSettings(
     string Frequency,
     DayOfWeek? DayOfWeek,
@@ -46,14 +47,17 @@ public sealed record BackupSettings(
     string SetBy);
 
 /// <summary>Included backups taken in one month by scheduled runs and by immediate requests.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.month-usage")]
 public sealed record MonthUsage(int Scheduled, int Immediate)
 {
     public int Total => Scheduled + Immediate;
 }
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.backup-history-entry")]
 public sealed record BackupHistoryEntry(DateTimeOffset At, string Kind, string? UserId, JsonElement Details);
 
 /// <summary>One backup: scheduled → running → ready → expired, or failed with a reason.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.backup-entry")]
 public sealed record BackupEntry
 {
     public required string Id { get; init; }
@@ -97,6 +101,7 @@ public sealed record BackupEntry
 }
 
 /// <summary>A published ZIP part of a backup: <see cref="Kind"/> is "data" or "attachments".</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.backup-file")]
 public sealed record BackupFile(string Name, string Kind, string Path, long Size, string Sha256);
 
 public static class QuotaSources

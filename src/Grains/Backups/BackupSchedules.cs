@@ -6,6 +6,7 @@ using NodaTime;
 namespace CrmActors.Grains.Backups;
 
 /// <summary>A schedule as an admin asks for it (strings as sent); <see cref="BackupSchedules.Validate"/> checks it.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.schedule-request")]
 public sealed record ScheduleRequest(string? Frequency, string? DayOfWeek, string? DayOfMonth, string? WeekOfMonth, string? Time);
 
 /// <summary>Schedule validation and the calendar: which reminder schedule a frequency is, and calendar months in the org's zone.</summary>

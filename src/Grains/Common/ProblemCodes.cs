@@ -19,4 +19,5 @@ public static class ProblemCodes
     public const string IntegrationsEnabled = "integrations-enabled";
     public const string KeyInvalid = "key-invalid";
     public const string OutboundBlocked = "outbound-blocked";
+    public const string Unavailable = "unavailable";
 }

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 namespace CrmActors.Grains.ConfigCopy;
 
 /// <summary>A configuration copy sent to a target organization, from receipt to its outcome.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.config-transfer-state")]
 public sealed record ConfigTransferState
 {
     public string? Id { get; init; }
@@ -46,7 +47,9 @@ public static class TransferStatus
     public const string Failed = "failed";
 }
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.incoming-transfer")]
 public sealed record IncomingTransfer(string SourceOrgId, string SourceOrgName, string SentBy, string TargetOrgId, ConfigurationPackage Package);
 
 /// <summary>How applying ended: the application, or why it failed (the target is then unchanged).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.transfer-outcome")]
 public sealed record TransferOutcome(AppliedCopy? Applied, string? FailureReason);

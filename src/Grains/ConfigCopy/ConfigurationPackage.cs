@@ -10,6 +10,7 @@ namespace CrmActors.Grains.ConfigCopy;
 /// rules, blueprints, roles and profiles. Everything is sorted by name, so two organizations with the
 /// same customization have equal packages. It is what a configuration copy sends and what export shows.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.configuration-package")]
 public sealed record ConfigurationPackage(
     ImmutableList<ModuleDefinition> Modules,
     ImmutableList<LayoutDefinition> Layouts,
@@ -41,4 +42,5 @@ public sealed record ConfigurationPackage(
 }
 
 /// <summary>A configuration copy applied to the organization: from where, when, and how many changes it made.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.applied-copy")]
 public sealed record AppliedCopy(string TransferId, string SourceOrgId, DateTimeOffset AppliedAt, int Changes);

@@ -6,6 +6,7 @@ using CrmActors.Grains.Settings;
 namespace CrmActors.Grains.ConfigCopy;
 
 /// <summary>One component of an incoming copy and what it would do to the target: add, change or conflict.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.preview-item")]
 public sealed record PreviewItem(string Component, string Name, string Change, string? Detail = null);
 
 /// <summary>

@@ -1,6 +1,7 @@
 namespace CrmActors.Grains.ConfigCopy;
 
 /// <summary>A configuration-copy key, stored under the key's hash: which organization it admits copies into, and whether it still can.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.copy-key-state")]
 public sealed record CopyKeyState
 {
     public string? TargetOrgId { get; init; }

@@ -7,6 +7,7 @@ namespace CrmActors.Grains.Organizations;
 /// A field of a module. <see cref="LookupModule"/> "*" means a lookup to a record of any module;
 /// <see cref="Parent"/> marks the lookup to the record this one depends on (deleted and restored with it).
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.field-definition")]
 public sealed record FieldDefinition(
     string Name,
     string Type,
@@ -19,6 +20,7 @@ public sealed record FieldDefinition(
     public const string AnyModule = "*";
 }
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.module-definition")]
 public sealed partial record ModuleDefinition(string Name, bool Custom, ImmutableList<FieldDefinition> Fields)
 {
     public FieldDefinition? Field(string name) => Fields.FirstOrDefault(f => f.Name == name);

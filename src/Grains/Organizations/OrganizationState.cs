@@ -5,6 +5,7 @@ using CrmActors.Grains.Settings;
 namespace CrmActors.Grains.Organizations;
 
 /// <summary>An organization's settings, users, data schema and configuration: the organization grain's state.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.organization-state")]
 public sealed record OrganizationState
 {
     public string? Id { get; init; }

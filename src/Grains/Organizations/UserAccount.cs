@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 
 namespace CrmActors.Grains.Organizations;
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.user-account")]
 public sealed record UserAccount(
     string Id,
     string Email,
@@ -22,6 +23,7 @@ public sealed record UserAccount(
 /// Per-module permissions (view, create, edit, delete) and feature permissions. With no module list,
 /// every module is fully allowed; with one, only the listed modules and actions are.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.profile")]
 public sealed record Profile(ImmutableSortedDictionary<string, ImmutableList<string>>? Modules, ImmutableList<string> Features)
 {
     public static readonly IReadOnlyList<string> ModuleActions = [ModuleAction.View, ModuleAction.Create, ModuleAction.Edit, ModuleAction.Delete];

@@ -44,7 +44,7 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
                 failedCount++;
                 if (failures.Count < MaxReportedFailures)
                 {
-                    failures.Add(new Failure(row, problem.Extensions.GetValueOrDefault("field") as string ?? "", problem.Message));
+                    failures.Add(new Failure(row, problem.Field ?? "", problem.Message));
                 }
             }
         }

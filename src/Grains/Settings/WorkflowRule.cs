@@ -7,6 +7,7 @@ namespace CrmActors.Grains.Settings;
 /// condition holds, the actions run on the record before it is saved. Values are stored as the
 /// canonical text of the field's type, so a rule can be rebound to another organization's fields.
 /// </summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.workflow-rule")]
 public sealed record WorkflowRule(
     string Name,
     string Module,
@@ -15,8 +16,10 @@ public sealed record WorkflowRule(
     ImmutableList<RuleAction> Actions,
     bool Active = true);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.rule-condition")]
 public sealed record RuleCondition(string Field, string Operator, string? Value);
 
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.rule-action")]
 public sealed record RuleAction(string Type, string Field, string? Value);
 
 public static class WorkflowTriggers

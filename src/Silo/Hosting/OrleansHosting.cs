@@ -68,8 +68,9 @@ public static class OrleansHosting
                 configuration.GetSection("Orleans:Membership").Bind(o);
             });
             silo.Configure<GrainCollectionOptions>(o => configuration.GetSection("Orleans:GrainCollection").Bind(o));
-            silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(
-                isSupported: type => type.Namespace?.StartsWith("CrmActors.", StringComparison.Ordinal) == true));
+            // Grain-call types carry [GenerateSerializer]; the one foreign type they hold, JsonElement (free-form
+            // history details), travels as JSON.
+            silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(System.Text.Json.JsonElement)));
             silo.AddDashboard();
         });
         return builder;

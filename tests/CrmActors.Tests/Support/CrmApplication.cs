@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Runtime;
 
 namespace CrmActors.Tests.Support;
 
@@ -61,6 +62,8 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            services.RemoveAll<IFatalErrorHandler>();
+            services.AddSingleton<IFatalErrorHandler, InProcessFatalErrors>();
         });
     }
 
