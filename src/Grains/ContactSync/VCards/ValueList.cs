@@ -1,8 +1,10 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace CrmActors.Grains.ContactSync.VCards;
 
 /// <summary>An immutable list that compares by its items, so records holding lists compare by value.</summary>
+[CollectionBuilder(typeof(ValueList), nameof(ValueList.Create))]
 public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 {
     private readonly T[] items;
@@ -36,7 +38,17 @@ public sealed class ValueList<T> : IReadOnlyList<T>, IEquatable<ValueList<T>>
 
     public override string ToString() => $"[{string.Join(", ", items)}]";
 
+    public static bool operator ==(ValueList<T>? left, ValueList<T>? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(ValueList<T>? left, ValueList<T>? right) => !(left == right);
+
     public static implicit operator ValueList<T>(T[] items) => new(items);
 
     public static implicit operator ValueList<T>(List<T> items) => new(items);
+}
+
+/// <summary>Lets collection expressions (<c>[a, b]</c>) build a <see cref="ValueList{T}"/>.</summary>
+public static class ValueList
+{
+    public static ValueList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }
