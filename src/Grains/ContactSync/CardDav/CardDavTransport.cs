@@ -24,7 +24,8 @@ internal sealed class CardDavTransport
     private readonly CardDavClientOptions options;
     private readonly ILogger logger;
     private readonly ResiliencePipeline<DavReply> retrying;
-    private readonly ResiliencePipeline<DavReply> once;
+    private readonly ResiliencePipeline<DavReply> writing;
+    private volatile bool closeEachConnection;
 
     public CardDavTransport(HttpClient http, CardDavCredentials credentials, CardDavClientOptions options, ILogger logger)
     {
@@ -33,8 +34,18 @@ internal sealed class CardDavTransport
         this.options = options;
         this.logger = logger;
         var timeout = new TimeoutStrategyOptions { Timeout = options.RequestTimeout };
-        once = new ResiliencePipelineBuilder<DavReply>().AddTimeout(timeout).Build();
-        retrying = options.MaxRetries <= 0 ? once : new ResiliencePipelineBuilder<DavReply>()
+        // A write is retried only when a kept-alive connection turned out closed before any answer: the server
+        // never read it. (Should it have, the retry meets the changed ETag and says 412, which the sync resolves.)
+        writing = new ResiliencePipelineBuilder<DavReply>()
+            .AddRetry(new RetryStrategyOptions<DavReply>
+            {
+                MaxRetryAttempts = 1,
+                Delay = TimeSpan.Zero,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }),
+            })
+            .AddTimeout(timeout)
+            .Build();
+        retrying = options.MaxRetries <= 0 ? new ResiliencePipelineBuilder<DavReply>().AddTimeout(timeout).Build() : new ResiliencePipelineBuilder<DavReply>()
             .AddRetry(new RetryStrategyOptions<DavReply>
             {
                 MaxRetryAttempts = options.MaxRetries,
@@ -77,13 +88,14 @@ internal sealed class CardDavTransport
 
     private async Task<DavReply> SendOnceAsync(HttpMethod method, Uri uri, string? body, string? contentType, IReadOnlyDictionary<string, string>? headers, bool withCredentials, CancellationToken cancellationToken)
     {
-        var pipeline = SafeMethods.Contains(method.Method) ? retrying : once;
+        var pipeline = SafeMethods.Contains(method.Method) ? retrying : writing;
         try
         {
             return await pipeline.ExecuteAsync(async token =>
             {
                 using var request = new HttpRequestMessage(method, uri);
                 request.Headers.UserAgent.ParseAdd(options.UserAgent);
+                request.Headers.ConnectionClose = closeEachConnection ? true : null;
                 if (withCredentials)
                 {
                     request.Headers.Authorization = credentials.Header;
@@ -100,6 +112,9 @@ internal sealed class CardDavTransport
                 }
 
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+                // HTTP/1.0 servers (Radicale's own) close after each answer without saying so; HttpClient would
+                // reuse the dead connection, so from now on ask for a new one each time.
+                closeEachConnection |= response.Version == HttpVersion.Version10 && !response.Headers.Connection.Contains("keep-alive", StringComparer.OrdinalIgnoreCase);
                 var text = await ReadBodyAsync(response, uri, token);
                 logger.LogDebug("CardDAV {Method} {Url} answered {Status}", method, CardDavException.Describe(uri), (int)response.StatusCode);
                 return new DavReply(uri, (int)response.StatusCode, response.Headers, response.Content.Headers.ContentType?.MediaType, text);
