@@ -18,9 +18,9 @@ public static class RadicaleServer
         ? new Uri(Environment.GetEnvironmentVariable("CRM_TEST_RADICALE_URL")!)
         : throw new InvalidOperationException("CRM_TEST_RADICALE_URL is not set although CI=true: scripts/test.sh must `source scripts/radicale.sh` so the CardDAV tests run against a real Radicale.");
 
-    public static string User => Environment.GetEnvironmentVariable("CRM_TEST_RADICALE_USER") ?? throw new InvalidOperationException("CRM_TEST_RADICALE_USER is not set; source scripts/radicale.sh.");
+    public static string User => Required("CRM_TEST_RADICALE_USER");
 
-    public static string Password => Environment.GetEnvironmentVariable("CRM_TEST_RADICALE_PASSWORD") ?? throw new InvalidOperationException("CRM_TEST_RADICALE_PASSWORD is not set; source scripts/radicale.sh.");
+    public static string Password => Required("CRM_TEST_RADICALE_PASSWORD");
 
     public static Uri Home => new(Url, $"/{User}/");
 
@@ -42,6 +42,12 @@ public static class RadicaleServer
     /// <summary>A new, empty address book with a unique name under the test user's home.</summary>
     public static Task<Uri> NewAddressBookAsync(CardDavClient client) =>
         client.CreateAddressBookAsync(Home, $"book-{Guid.NewGuid():N}", BookName, "Created by the contact-sync tests");
+
+    private static string Required(string name)
+    {
+        _ = Url;
+        return Environment.GetEnvironmentVariable(name) ?? throw new InvalidOperationException($"{name} is not set; source scripts/radicale.sh.");
+    }
 
     /// <summary>Answers a request itself when <c>filter</c> returns a response, else passes it on; stands in for servers that lack a feature.</summary>
     private sealed class FilterHandler(Func<HttpRequestMessage, string, HttpResponseMessage?>? before, Action<HttpRequestMessage, HttpResponseMessage>? after) : DelegatingHandler
