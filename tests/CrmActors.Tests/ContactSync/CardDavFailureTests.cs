@@ -125,6 +125,35 @@ public class CardDavFailureTests
     }
 
     [Fact]
+    public async Task CredentialsFollowARedirectOnTheSameOriginOnly()
+    {
+        const string empty = "<multistatus xmlns=\"DAV:\"/>";
+        await using var elsewhere = FakeHttpServer.Answering(207, "application/xml", empty);
+        await using var server = new FakeHttpServer(async (head, stream, token) =>
+        {
+            var answer = head.StartsWith("PROPFIND /moved/ ", StringComparison.Ordinal) ? $"HTTP/1.1 207 Multi-Status\r\nContent-Type: application/xml\r\nContent-Length: {empty.Length}\r\n\r\n{empty}"
+                : head.StartsWith("PROPFIND /same/ ", StringComparison.Ordinal) ? "HTTP/1.1 301 Moved\r\nLocation: /moved/\r\nContent-Length: 0\r\n\r\n"
+                : $"HTTP/1.1 307 Moved\r\nLocation: {new Uri(elsewhere.Url, "/other/")}\r\nContent-Length: 0\r\n\r\n";
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(answer), token);
+        });
+        using var bearer = CardDavClient.Create(new OutboundTargets(true), CardDavCredentials.Bearer("tok-" + Password), Quick);
+        using var basic = ClientFor();
+
+        await bearer.ListCardsAsync(new Uri(server.Url, "/same/"));
+        await basic.ListCardsAsync(new Uri(server.Url, "/away/"));
+
+        var heads = server.Heads.ToList();
+        Assert.Equal(3, heads.Count);
+        Assert.Contains($"Authorization: Bearer tok-{Password}\r\n", heads[0]);
+        Assert.StartsWith("PROPFIND /moved/ ", heads[1]);
+        Assert.Contains($"Authorization: Bearer tok-{Password}\r\n", heads[1]);
+        Assert.Contains($"Authorization: Basic {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("someone:" + Password))}\r\n", heads[2]);
+        var moved = Assert.Single(elsewhere.Heads);
+        Assert.StartsWith("PROPFIND /other/ ", moved);
+        Assert.DoesNotContain("Authorization", moved);
+    }
+
+    [Fact]
     public void CredentialsNeverShowTheirSecret()
     {
         Assert.Equal("Basic someone:***", CardDavCredentials.Basic("someone", Password).ToString());

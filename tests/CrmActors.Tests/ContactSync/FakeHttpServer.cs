@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -12,11 +13,16 @@ public sealed class FakeHttpServer : IAsyncDisposable
 {
     private readonly TcpListener listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource stop = new();
-    private readonly Func<Stream, CancellationToken, Task> respond;
+    private readonly Func<string, Stream, CancellationToken, Task> respond;
     private readonly Task loop;
     private int requests;
 
-    public FakeHttpServer(Func<Stream, CancellationToken, Task> respond)
+    public FakeHttpServer(Func<Stream, CancellationToken, Task> respond) : this((_, stream, token) => respond(stream, token))
+    {
+    }
+
+    /// <summary>A server whose answer depends on the request line and headers it is given.</summary>
+    public FakeHttpServer(Func<string, Stream, CancellationToken, Task> respond)
     {
         this.respond = respond;
         listener.Start();
@@ -27,6 +33,9 @@ public sealed class FakeHttpServer : IAsyncDisposable
     public Uri Url { get; }
 
     public int Requests => Volatile.Read(ref requests);
+
+    /// <summary>The request line and headers of every request received.</summary>
+    public ConcurrentQueue<string> Heads { get; } = new();
 
     public static FakeHttpServer Answering(int status, string contentType, string body, int? declaredLength = null) =>
         new(async (stream, token) =>
@@ -72,9 +81,10 @@ public sealed class FakeHttpServer : IAsyncDisposable
             try
             {
                 var stream = client.GetStream();
-                await ReadRequestAsync(stream, stop.Token);
+                var head = await ReadRequestAsync(stream, stop.Token);
+                Heads.Enqueue(head);
                 Interlocked.Increment(ref requests);
-                await respond(stream, stop.Token);
+                await respond(head, stream, stop.Token);
                 await stream.FlushAsync(stop.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or SocketException)
@@ -85,7 +95,7 @@ public sealed class FakeHttpServer : IAsyncDisposable
     }
 
     /// <summary>Reads headers and a Content-Length body, so closing the socket does not reset an unread request.</summary>
-    private static async Task ReadRequestAsync(Stream stream, CancellationToken token)
+    private static async Task<string> ReadRequestAsync(Stream stream, CancellationToken token)
     {
         var buffer = new List<byte>();
         var one = new byte[1];
@@ -103,6 +113,8 @@ public sealed class FakeHttpServer : IAsyncDisposable
         {
             read += n;
         }
+
+        return head;
     }
 
     private static bool EndsWithBlankLine(List<byte> b) =>
