@@ -154,6 +154,27 @@ public class CardDavFailureTests
     }
 
     [Fact]
+    public async Task AnAnswerOverTheSizeCapIsRefused()
+    {
+        var big = "<multistatus xmlns=\"DAV:\">" + string.Concat(Enumerable.Repeat("<response><href>/book/x.vcf</href></response>", 100)) + "</multistatus>";
+        await using var declared = FakeHttpServer.Answering(207, "application/xml", big);
+        await using var chunked = new FakeHttpServer(async (stream, token) =>
+        {
+            var chunk = System.Text.Encoding.UTF8.GetBytes(big);
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 207 Multi-Status\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n{chunk.Length:X}\r\n"), token);
+            await stream.WriteAsync(chunk, token);
+            await stream.WriteAsync("\r\n0\r\n\r\n"u8.ToArray(), token);
+        });
+        using var client = CardDavClient.Create(new OutboundTargets(true), CardDavCredentials.Basic("someone", Password), Quick with { MaxResponseBytes = 1000 });
+
+        var byLength = await Assert.ThrowsAsync<CardDavException>(() => client.ListCardsAsync(new Uri(declared.Url, "/book/")));
+        var byCount = await Assert.ThrowsAsync<CardDavException>(() => client.ListCardsAsync(new Uri(chunked.Url, "/book/")));
+
+        Assert.Equal((CardDavError.ResponseTooLarge, CardDavError.ResponseTooLarge), (byLength.Error, byCount.Error));
+        Assert.Contains("more than 1000 bytes", byCount.Message);
+    }
+
+    [Fact]
     public void CredentialsNeverShowTheirSecret()
     {
         Assert.Equal("Basic someone:***", CardDavCredentials.Basic("someone", Password).ToString());

@@ -31,8 +31,6 @@ public sealed partial class CardDavClient : IDisposable
     private CardDavClient(HttpClient http, CardDavCredentials credentials, CardDavClientOptions? options, ILogger? logger, bool owned)
     {
         this.options = options ?? new CardDavClientOptions();
-        // The transport times every attempt itself; HttpClient's own timeout would cut retries short.
-        http.Timeout = Timeout.InfiniteTimeSpan;
         transport = new CardDavTransport(http, credentials, this.options, logger ?? NullLogger.Instance);
         this.owned = owned ? http : null;
     }
@@ -41,7 +39,8 @@ public sealed partial class CardDavClient : IDisposable
     public static CardDavClient Create(OutboundTargets targets, CardDavCredentials credentials, CardDavClientOptions? options = null, ILogger<CardDavClient>? logger = null)
     {
         options ??= new CardDavClientOptions();
-        var http = new HttpClient(OutboundHttpHandler.Create(targets, options.ConnectTimeout), disposeHandler: true);
+        // The transport times every attempt itself (RequestTimeout, body included); HttpClient's 100 s would only add a second clock.
+        var http = new HttpClient(OutboundHttpHandler.Create(targets, options.ConnectTimeout), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         return new CardDavClient(http, credentials, options, logger, owned: true);
     }
 
