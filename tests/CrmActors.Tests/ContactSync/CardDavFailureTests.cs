@@ -106,6 +106,7 @@ public class CardDavFailureTests
 
         Assert.Equal((CardDavError.OutboundBlocked, CardDavError.OutboundBlocked), (e.Error, byName.Error));
         Assert.Contains("Outbound__AllowPrivateNetworks", e.Message);
+        Assert.Equal((400, "outbound-blocked"), (e.ToProblem().Status, e.ToProblem().Code));
         Assert.Equal(0, server.Requests);
         Assert.Empty(await allowed.ListCardsAsync(new Uri(server.Url, "/book/")));
         Assert.Equal(1, server.Requests);
@@ -122,6 +123,7 @@ public class CardDavFailureTests
 
         Assert.Equal(CardDavError.Unreachable, e.Error);
         Assert.Contains("could not be reached", e.Message);
+        Assert.Equal((400, "carddav-unreachable", "remote"), (e.ToProblem().Status, e.ToProblem().Code, e.ToProblem().Extensions["field"]));
     }
 
     [Fact]

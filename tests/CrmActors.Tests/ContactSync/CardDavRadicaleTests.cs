@@ -61,6 +61,7 @@ public sealed class CardDavRadicaleTests : IAsyncLifetime
         Assert.DoesNotContain(wrong, e.ToString());
         Assert.DoesNotContain(RadicaleServer.Password, e.ToString());
         Assert.Contains("check the user name and password", e.Message);
+        Assert.Equal((400, "carddav-unauthorized", 401), (e.ToProblem().Status, e.ToProblem().Code, e.ToProblem().Extensions["remoteStatus"]));
     }
 
     [RadicaleFact]
