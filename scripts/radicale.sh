@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a private Radicale (CardDAV) for the contact-sync tests: own config and storage, htpasswd auth, loopback, a free port.
 # Usage: source scripts/radicale.sh   (exports CRM_TEST_RADICALE_URL, _USER, _PASSWORD, _USER2, _PASSWORD2; installs Radicale if missing)
+# Settings: CRM_RADICALE_DIR (default .radicale: config, htpasswd users, storage, log, pid, port).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rdir="${CRM_RADICALE_DIR:-$root/.radicale}"

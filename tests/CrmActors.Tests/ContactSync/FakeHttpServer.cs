@@ -34,7 +34,7 @@ public sealed class FakeHttpServer : IAsyncDisposable
 
     public int Requests => Volatile.Read(ref requests);
 
-    /// <summary>The request line and headers of every request received.</summary>
+    /// <summary>Every request received: request line, headers and body.</summary>
     public ConcurrentQueue<string> Heads { get; } = new();
 
     public static FakeHttpServer Answering(int status, string contentType, string body, int? declaredLength = null) =>
@@ -114,7 +114,7 @@ public sealed class FakeHttpServer : IAsyncDisposable
             read += n;
         }
 
-        return head;
+        return head + Encoding.UTF8.GetString(body, 0, read);
     }
 
     private static bool EndsWithBlankLine(List<byte> b) =>

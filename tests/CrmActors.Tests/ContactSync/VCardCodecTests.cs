@@ -248,6 +248,33 @@ public class VCardCodecTests
         Assert.Equal(VCardSamples.Google + VCardSamples.ICloud + VCardSamples.Nextcloud, VCardWriter.WriteAll(cards));
     }
 
+    [Fact]
+    public void AppleAndVersion4GroupCardsListAndTakeMembers()
+    {
+        var apple = VCard.Parse(Crlf("""
+            BEGIN:VCARD
+            VERSION:3.0
+            PRODID:-//Apple Inc.//Mac OS X 14.2//EN
+            N:Clients
+            FN:Clients
+            X-ADDRESSBOOKSERVER-KIND:group
+            X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:B3E9F4A1-2C5D-4E6F-8A7B-9C0D1E2F3A4B
+            UID:7C1E0F2A-93B4-4D5E-8F60-1A2B3C4D5E6F
+            END:VCARD
+            """));
+        var v4 = VCardContacts.Create(new ContactFields { Uid = "g1", FormattedName = "VIP" }, "4.0").Append(new VCardProperty("KIND", "group"));
+
+        var joined = apple.WithMember("0c8e4c56-7d0a-4d7e-b0d7-53c1b6f0e2a9");
+
+        Assert.True(apple.IsGroup() && v4.IsGroup() && !VCard.Parse(VCardSamples.ICloud).IsGroup());
+        Assert.Equal(["B3E9F4A1-2C5D-4E6F-8A7B-9C0D1E2F3A4B", "0c8e4c56-7d0a-4d7e-b0d7-53c1b6f0e2a9"], joined.Members());
+        Assert.Contains("X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:0c8e4c56-7d0a-4d7e-b0d7-53c1b6f0e2a9\r\n", joined.ToString());
+        Assert.StartsWith(apple.ToString()[..^"END:VCARD\r\n".Length], joined.ToString());
+        Assert.Same(joined, joined.WithMember("urn:uuid:0c8e4c56-7d0a-4d7e-b0d7-53c1b6f0e2a9"));
+        Assert.Equal(["B3E9F4A1-2C5D-4E6F-8A7B-9C0D1E2F3A4B"], joined.WithoutMember("0c8e4c56-7d0a-4d7e-b0d7-53c1b6f0e2a9").Members());
+        Assert.Contains("MEMBER:urn:uuid:abc\r\n", v4.WithMember("abc").ToString());
+    }
+
     private static List<string> Describe(VCard card) =>
         [.. card.Properties.Select(p => $"{p.Group}|{p.Name}|{string.Join(";", p.Parameters)}|{p.RawValue}")];
 
