@@ -12,4 +12,5 @@ fi
 export CRM_TEST_CHROMIUM="$(command -v chromium)"
 
 source scripts/postgres.sh
+source scripts/dovecot.sh
 dotnet test CrmActors.slnx --nologo -c "${CONFIGURATION:-Debug}" --logger "console;verbosity=normal" "$@"
