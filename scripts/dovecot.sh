@@ -150,7 +150,7 @@ CONF
   echo "$port $tls_port" >"$dcdir/ports"
 fi
 export CRM_TEST_POP3_HOST=127.0.0.1 CRM_TEST_POP3_PORT="$port" CRM_TEST_POP3_TLS_PORT="$tls_port"
-export CRM_TEST_POP3_MAILDIRS="$dcdir/mail" CRM_TEST_POP3_USERS="alice latest resume bench"
+export CRM_TEST_POP3_CERT="$dcdir/cert.pem" CRM_TEST_POP3_MAILDIRS="$dcdir/mail" CRM_TEST_POP3_USERS="alice latest resume bench"
 # Every user's password is "<user>-secret".
 export CRM_TEST_POP3_PASSWORD_SUFFIX="-secret"
 echo "Dovecot POP3 on 127.0.0.1:$port (pop3s $tls_port)"

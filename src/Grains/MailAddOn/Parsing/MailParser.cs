@@ -13,12 +13,6 @@ public static partial class MailParser
 {
     private const int SnippetLength = 200;
 
-    static MailParser()
-    {
-        // ISO-2022-JP, Shift_JIS, windows-125x and friends are not in .NET's default encodings.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-    }
-
     public static async Task<ParsedMail> ParseAsync(Stream raw, CancellationToken cancellationToken)
     {
         using var message = await MimeMessage.LoadAsync(ParserOptions.Default, raw, persistent: raw.CanSeek, cancellationToken);

@@ -128,11 +128,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
     /// <summary>The UIDL list, or null when the server has no UIDL (optional in RFC 1939) and keys fall back to SHA-256.</summary>
     private static async Task<IList<string>?> UidlsAsync(Pop3Client client, CancellationToken cancellationToken)
     {
-        if ((client.Capabilities & Pop3Capabilities.UIDL) == 0 && client.Capabilities != Pop3Capabilities.None)
-        {
-            return null;
-        }
-
+        // MailKit sends UIDL even when CAPA did not list it (CAPA itself is optional) and maps -ERR to NotSupportedException.
         try
         {
             var uidls = await client.GetMessageUidsAsync(cancellationToken);

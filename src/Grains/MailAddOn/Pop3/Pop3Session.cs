@@ -33,7 +33,7 @@ internal static class Pop3Session
                 await socket.ConnectAsync(new IPEndPoint(address, mailbox.Port), connect.Token);
                 await client.ConnectAsync(socket, mailbox.Host, mailbox.Port, SocketOptions(mailbox.Tls), connect.Token);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception) when (connect.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new MailboxFetchException(MailboxFetchFailure.Timeout,
                     $"The POP3 server {mailbox.Host}:{mailbox.Port} did not connect and greet within {options.ConnectTimeout.TotalSeconds:0.#} s.");
