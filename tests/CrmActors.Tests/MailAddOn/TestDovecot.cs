@@ -46,8 +46,9 @@ public static class TestDovecot
     /// <summary>Accepts exactly the test server's self-signed certificate and nothing else.</summary>
     public static RemoteCertificateValidationCallback PinnedCertificate()
     {
-        var pinned = X509Certificate2.CreateFromPemFile(Required("CRM_TEST_POP3_CERT"), null).GetCertHash();
-        return (_, certificate, _, _) => certificate is not null && certificate.GetCertHash().AsSpan().SequenceEqual(pinned);
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Required("CRM_TEST_POP3_CERT")));
+        var pinned = certificate.GetCertHash();
+        return (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(pinned);
     }
 
     /// <summary>A plain MailKit session, independent of the code under test, to see what the server holds.</summary>
