@@ -60,8 +60,8 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
         var sizes = await client.GetMessageSizesAsync(cancellationToken);
         var serverKeys = new List<MessageKey>(sizes.Count);
         var seen = new HashSet<MessageKey>();
-        int fetched = 0, skipped = 0, headersOnly = 0;
-        long bytes = 0;
+        var skipped = 0;
+        await using var pipeline = new CommitPipeline(onStored);
 
         for (var i = 0; i < sizes.Count; i++)
         {
@@ -79,50 +79,55 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
                 if (await store.ContainsAsync(mailbox.MailboxId, known, cancellationToken))
                 {
                     skipped++;
-                    await Report(new FetchedMessage(known, i, sizes[i], 0, null, false, WasInStore: true));
+                    await pipeline.ReportAsync(new FetchedMessage(known, i, sizes[i], 0, null, false, WasInStore: true), cancellationToken);
                     continue;
                 }
             }
 
             var tooBig = sizes[i] > options.MaxMessageBytes;
-            await using var pending = await store.BeginAsync(mailbox.MailboxId, cancellationToken);
-            var (written, sha256) = await DownloadAsync(client, i, tooBig, pending.Content, cancellationToken);
-
-            if (key is null)
+            var pending = await store.BeginAsync(mailbox.MailboxId, cancellationToken);
+            long written;
+            string sha256;
+            try
             {
-                // Without UIDL the content hash is the key, known only now; identical copies are kept once.
-                var hashed = MessageKey.FromSha256(sha256);
-                if (!seen.Add(hashed))
+                (written, sha256) = await DownloadAsync(client, i, tooBig, pending.Content, cancellationToken);
+                if (key is null)
                 {
-                    continue;
-                }
+                    // Without UIDL the content hash is the key, known only now; identical copies are kept once.
+                    var hashed = MessageKey.FromSha256(sha256);
+                    var duplicate = !seen.Add(hashed);
+                    if (!duplicate)
+                    {
+                        serverKeys.Add(hashed);
+                    }
 
-                serverKeys.Add(hashed);
-                if (alreadyStored.Contains(hashed))
-                {
-                    skipped++;
-                    continue;
-                }
+                    if (duplicate || alreadyStored.Contains(hashed))
+                    {
+                        skipped += duplicate ? 0 : 1;
+                        await pending.DisposeAsync();
+                        continue;
+                    }
 
-                key = hashed;
+                    key = hashed;
+                }
+            }
+            catch
+            {
+                await pending.DisposeAsync();
+                throw;
             }
 
-            await pending.CommitAsync(key.Value, cancellationToken);
-            fetched++;
-            bytes += written;
             if (tooBig)
             {
-                headersOnly++;
                 logger.LogWarning("Message {Position} of mailbox {Mailbox} is {Size} bytes, over the {Limit}-byte limit: kept its headers only",
                     i + 1, mailbox.MailboxId, sizes[i], options.MaxMessageBytes);
             }
 
-            await Report(new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig, WasInStore: false));
+            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig, WasInStore: false), cancellationToken);
         }
 
-        return new MailboxFetchResult(sizes.Count, fetched, skipped, headersOnly, bytes, uidls is not null, serverKeys);
-
-        ValueTask Report(FetchedMessage message) => onStored?.Invoke(message, cancellationToken) ?? ValueTask.CompletedTask;
+        await pipeline.DrainAsync(cancellationToken);
+        return new MailboxFetchResult(sizes.Count, pipeline.Committed, skipped, pipeline.HeadersOnly, pipeline.Bytes, uidls is not null, serverKeys);
     }
 
     /// <summary>The UIDL list, or null when the server has no UIDL (optional in RFC 1939) and keys fall back to SHA-256.</summary>

@@ -23,7 +23,8 @@ public sealed partial class MailFolderStore(string root, bool durable = true) : 
     {
         var partial = Directory.CreateDirectory(Path.Combine(FolderOf(mailbox), PartialFolder)).FullName;
         var path = Path.Combine(partial, Guid.NewGuid().ToString("N") + ".part");
-        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+        // Unbuffered (bufferSize 0): the fetcher writes 64 KB chunks, and a per-message buffer would be garbage.
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
         return Task.FromResult<IPendingMessage>(new PendingFile(this, mailbox, path, stream));
     }
 
