@@ -21,8 +21,9 @@ if ! runuser -u "$mailuser" -- test -x "$(dirname "$dcdir")" 2>/dev/null; then
   dcdir="/var/tmp/crm-dovecot-$(printf %s "$root" | sha256sum | cut -c1-12)"
 fi
 
-dc_running() { [ -f "$dcdir/ports" ] && [ -f "$dcdir/run/master.pid" ] && kill -0 "$(cat "$dcdir/run/master.pid")" 2>/dev/null; }
 dc_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1" && timeout 2 head -c 3 <&3 | grep -q '+OK') 2>/dev/null; }
+dc_running() { [ -f "$dcdir/ports" ] && [ -f "$dcdir/run/master.pid" ] && kill -0 "$(cat "$dcdir/run/master.pid")" 2>/dev/null \
+  && dc_answers "$(cut -d' ' -f1 "$dcdir/ports")"; }
 
 dc_seed() { # user: writes the sample messages straight into the user's Maildir/new
   python3 - "$dcdir/mail/$1/Maildir" "${2:-0}" <<'PY'
