@@ -45,6 +45,9 @@ public sealed class FakePop3Server : IAsyncDisposable
 
     public static FakePop3Server WithoutUidl(IReadOnlyList<string> messages) => new((server, stream, token) => server.ServeAsync(stream, messages, token, echoPassword: false));
 
+    /// <summary>Lists one message but answers its RETR with <paramref name="error"/>, as a server with a locked or broken mailbox does.</summary>
+    public static FakePop3Server FailingRetr(string error) => new((server, stream, token) => server.ServeAsync(stream, ["Subject: x\r\n\r\ny\r\n"], token, echoPassword: false, retrError: error));
+
     public static int UnusedPort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -79,7 +82,7 @@ public sealed class FakePop3Server : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(NetworkStream stream, IReadOnlyList<string> messages, CancellationToken token, bool echoPassword)
+    private async Task ServeAsync(NetworkStream stream, IReadOnlyList<string> messages, CancellationToken token, bool echoPassword, string? retrError = null)
     {
         using var reader = new StreamReader(stream, Encoding.ASCII);
         await WriteAsync(stream, "+OK fake POP3 ready\r\n", token);
@@ -96,6 +99,7 @@ public sealed class FakePop3Server : IAsyncDisposable
                 "PASS" => "+OK logged in\r\n",
                 "STAT" => $"+OK {messages.Count} {messages.Sum(m => m.Length)}\r\n",
                 "LIST" => "+OK\r\n" + string.Concat(messages.Select((m, i) => $"{i + 1} {m.Length}\r\n")) + ".\r\n",
+                "RETR" when retrError is not null => $"{retrError}\r\n",
                 "RETR" when int.TryParse(arg, out var n) && n >= 1 && n <= messages.Count =>
                     $"+OK {messages[n - 1].Length} octets\r\n" + messages[n - 1].Replace("\r\n.", "\r\n..", StringComparison.Ordinal) + ".\r\n",
                 "NOOP" => "+OK\r\n",

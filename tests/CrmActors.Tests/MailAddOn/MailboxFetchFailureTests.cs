@@ -74,6 +74,20 @@ public sealed class MailboxFetchFailureTests
     }
 
     [Fact]
+    public async Task AnErrorAnswerToRetrFailsWithTheServersReasonAndStoresNothing()
+    {
+        await using var server = FakePop3Server.FailingRetr("-ERR [SYS/TEMP] Mailbox is locked by another session");
+        using var harness = new FetchHarness();
+
+        var failure = await Assert.ThrowsAsync<MailboxFetchException>(() => harness.FetchAsync(server.Mailbox()));
+
+        Assert.Equal(MailboxFetchFailure.ServerError, failure.Failure);
+        Assert.Equal("[SYS/TEMP] Mailbox is locked by another session", failure.ServerReason);
+        Assert.Empty(await harness.StoredKeysAsync("fake"));
+        Assert.Empty(Directory.EnumerateFiles(harness.Store.Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task AClosedPortFailsAsUnreachable()
     {
         var port = FakePop3Server.UnusedPort();
