@@ -13,4 +13,5 @@ export CRM_TEST_CHROMIUM="$(command -v chromium)"
 
 source scripts/postgres.sh
 source scripts/radicale.sh
+source scripts/dovecot.sh
 dotnet test CrmActors.slnx --nologo -c "${CONFIGURATION:-Debug}" --logger "console;verbosity=normal" "$@"

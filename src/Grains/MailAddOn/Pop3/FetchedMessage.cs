@@ -1,0 +1,23 @@
+using CrmActors.Grains.MailAddOn.Store;
+
+namespace CrmActors.Grains.MailAddOn.Pop3;
+
+/// <summary>
+/// A message now in the store, passed to the progress callback: the caller adds <see cref="Key"/> to its
+/// checkpoint and may parse and link the blob. <see cref="WasInStore"/> is true for a message a crashed
+/// run stored but did not checkpoint: it is not downloaded again, only reported so the checkpoint catches up.
+/// </summary>
+public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSize, long StoredBytes, string? Sha256, bool HeadersOnly, bool WasInStore);
+
+/// <summary>
+/// What one fetch did. <see cref="ServerKeys"/> are the keys of every message on the server, in server
+/// order, so "new since the last backup" can be computed without another connection.
+/// </summary>
+public sealed record MailboxFetchResult(
+    int OnServer,
+    int Fetched,
+    int Skipped,
+    int HeadersOnly,
+    long BytesFetched,
+    bool ServerHasUidl,
+    IReadOnlyList<MessageKey> ServerKeys);

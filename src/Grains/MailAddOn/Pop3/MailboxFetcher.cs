@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using CrmActors.Grains.MailAddOn.Store;
+using CrmActors.Grains.Outbound;
+using MailKit.Net.Pop3;
+using Microsoft.Extensions.Logging;
+
+namespace CrmActors.Grains.MailAddOn.Pop3;
+
+/// <summary>
+/// Copies a POP3 mailbox into an <see cref="IMailMessageStore"/>, one message at a time, never sending
+/// <c>DELE</c>. Messages whose key is in the caller's checkpoint (or already in the store) are not downloaded
+/// again; after each stored message the callback runs so the caller can extend its checkpoint, and cancelling
+/// the token there stops the fetch before the next message.
+/// </summary>
+public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore store, Pop3FetchOptions options, ILogger<MailboxFetcher> logger)
+{
+    private const int CopyBufferSize = 64 * 1024;
+
+    public async Task<MailboxFetchResult> FetchAsync(
+        Pop3Mailbox mailbox,
+        IReadOnlySet<MessageKey> alreadyStored,
+        Func<FetchedMessage, CancellationToken, ValueTask>? onStored,
+        CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(options.TotalTimeout);
+        var recorder = new ServerReplyRecorder();
+        Pop3Client? client = null;
+        try
+        {
+            client = await Pop3Session.OpenAsync(targets, mailbox, options, recorder, budget.Token);
+            var result = await FetchMessagesAsync(client, mailbox, alreadyStored, onStored, budget.Token);
+            await client.DisconnectAsync(quit: true, budget.Token);
+            logger.LogInformation("Fetched {Fetched} of {OnServer} messages ({Bytes} bytes, {Skipped} already stored) from mailbox {Mailbox} on {Host}",
+                result.Fetched, result.OnServer, result.BytesFetched, result.Skipped, mailbox.MailboxId, mailbox.Host);
+            return result;
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw Logged(new MailboxFetchException(MailboxFetchFailure.Timeout,
+                $"Fetching the mailbox from {mailbox.Host}:{mailbox.Port} took longer than {options.TotalTimeout}; run it again to resume."), mailbox);
+        }
+        catch (Exception e) when (e is not OperationCanceledException
+            && FetchFailures.Translate(e, mailbox, recorder.LastError, client?.IsConnected ?? false) is { } failure)
+        {
+            throw Logged(failure, mailbox);
+        }
+        finally
+        {
+            client?.Dispose();
+        }
+    }
+
+    private async Task<MailboxFetchResult> FetchMessagesAsync(
+        Pop3Client client, Pop3Mailbox mailbox, IReadOnlySet<MessageKey> alreadyStored,
+        Func<FetchedMessage, CancellationToken, ValueTask>? onStored, CancellationToken cancellationToken)
+    {
+        var uidls = await UidlsAsync(client, cancellationToken);
+        var sizes = await client.GetMessageSizesAsync(cancellationToken);
+        var serverKeys = new List<MessageKey>(sizes.Count);
+        var seen = new HashSet<MessageKey>();
+        var skipped = 0;
+        await using var pipeline = new CommitPipeline(onStored);
+
+        for (var i = 0; i < sizes.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            MessageKey? key = uidls is null ? null : MessageKey.FromUidl(uidls[i]);
+            if (key is { } known)
+            {
+                serverKeys.Add(known);
+                if (alreadyStored.Contains(known))
+                {
+                    skipped++;
+                    continue;
+                }
+
+                if (await store.ContainsAsync(mailbox.MailboxId, known, cancellationToken))
+                {
+                    skipped++;
+                    await pipeline.ReportAsync(new FetchedMessage(known, i, sizes[i], 0, null, false, WasInStore: true), cancellationToken);
+                    continue;
+                }
+            }
+
+            var tooBig = sizes[i] > options.MaxMessageBytes;
+            var pending = await store.BeginAsync(mailbox.MailboxId, cancellationToken);
+            long written;
+            string sha256;
+            try
+            {
+                (written, sha256) = await DownloadAsync(client, i, tooBig, pending.Content, cancellationToken);
+                if (key is null)
+                {
+                    // Without UIDL the content hash is the key, known only now; identical copies are kept once.
+                    var hashed = MessageKey.FromSha256(sha256);
+                    var duplicate = !seen.Add(hashed);
+                    if (!duplicate)
+                    {
+                        serverKeys.Add(hashed);
+                    }
+
+                    if (duplicate || alreadyStored.Contains(hashed))
+                    {
+                        skipped += duplicate ? 0 : 1;
+                        await pending.DisposeAsync();
+                        continue;
+                    }
+
+                    key = hashed;
+                }
+            }
+            catch
+            {
+                await pending.DisposeAsync();
+                throw;
+            }
+
+            if (tooBig)
+            {
+                logger.LogWarning("Message {Position} of mailbox {Mailbox} is {Size} bytes, over the {Limit}-byte limit: kept its headers only",
+                    i + 1, mailbox.MailboxId, sizes[i], options.MaxMessageBytes);
+            }
+
+            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig, WasInStore: false), cancellationToken);
+        }
+
+        await pipeline.DrainAsync(cancellationToken);
+        return new MailboxFetchResult(sizes.Count, pipeline.Committed, skipped, pipeline.HeadersOnly, pipeline.Bytes, uidls is not null, serverKeys);
+    }
+
+    /// <summary>The UIDL list, or null when the server has no UIDL (optional in RFC 1939) and keys fall back to SHA-256.</summary>
+    private static async Task<IList<string>?> UidlsAsync(Pop3Client client, CancellationToken cancellationToken)
+    {
+        // MailKit sends UIDL even when CAPA did not list it (CAPA itself is optional) and maps -ERR to NotSupportedException.
+        try
+        {
+            var uidls = await client.GetMessageUidsAsync(cancellationToken);
+            return uidls.All(IsValidUidl) ? uidls : null;
+        }
+        catch (Exception e) when (e is NotSupportedException or Pop3CommandException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsValidUidl(string uidl) => uidl.Length is > 0 and <= 70 && uidl.All(c => c is >= '!' and <= '~');
+
+    /// <summary>
+    /// RETR (or TOP n 0) copied to the pending blob while hashing. MailKit's GetStream buffers one message in
+    /// memory blocks, bounded by <see cref="Pop3FetchOptions.MaxMessageBytes"/>; the mailbox never is.
+    /// </summary>
+    private static async Task<(long Written, string Sha256)> DownloadAsync(Pop3Client client, int index, bool headersOnly, Stream target, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        long written = 0;
+        try
+        {
+            await using var message = await client.GetStreamAsync(index, headersOnly, cancellationToken);
+            int read;
+            while ((read = await message.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                written += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return (written, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    private MailboxFetchException Logged(MailboxFetchException failure, Pop3Mailbox mailbox)
+    {
+        logger.LogWarning("Fetching mailbox {Mailbox} from {Host}:{Port} failed ({Failure}): {Reason}",
+            mailbox.MailboxId, mailbox.Host, mailbox.Port, failure.Failure, failure.Message);
+        return failure;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+
+namespace CrmActors.Grains.MailAddOn.Store;
+
+/// <summary>
+/// <see cref="IMailMessageStore"/> on a directory (a local blob folder or a cluster-shared mount):
+/// <c>root/{mailbox}/{key}.eml</c>. A message is written to <c>root/{mailbox}/.partial/</c>, flushed to
+/// disk when <paramref name="durable"/>, then renamed into place — a rename within one file system is atomic.
+/// </summary>
+public sealed partial class MailFolderStore(string root, bool durable = true) : IMailMessageStore
+{
+    private const string PartialFolder = ".partial";
+
+    private readonly bool _durable = durable;
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public Task<bool> ContainsAsync(string mailbox, MessageKey key, CancellationToken cancellationToken) =>
+        Task.FromResult(File.Exists(PathOf(mailbox, key)));
+
+    public Task<IPendingMessage> BeginAsync(string mailbox, CancellationToken cancellationToken)
+    {
+        var partial = Directory.CreateDirectory(Path.Combine(FolderOf(mailbox), PartialFolder)).FullName;
+        var path = Path.Combine(partial, Guid.NewGuid().ToString("N") + ".part");
+        // Unbuffered (bufferSize 0): the fetcher writes 64 KB chunks, and a per-message buffer would be garbage.
+        var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
+        return Task.FromResult<IPendingMessage>(new PendingFile(this, mailbox, path, stream));
+    }
+
+    public Task<Stream> OpenReadAsync(string mailbox, MessageKey key, CancellationToken cancellationToken) =>
+        Task.FromResult<Stream>(new FileStream(PathOf(mailbox, key), FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous));
+
+    public async IAsyncEnumerable<MessageKey> ListAsync(string mailbox, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var folder = FolderOf(mailbox);
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*.eml"))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return MessageKey.FromFileName(file);
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public string PathOf(string mailbox, MessageKey key) => Path.Combine(FolderOf(mailbox), key.FileName);
+
+    /// <summary>The mailbox ID becomes a folder name, so it may not climb out of the root.</summary>
+    private string FolderOf(string mailbox) =>
+        MailboxId().IsMatch(mailbox)
+            ? Path.Combine(Root, mailbox)
+            : throw new ArgumentException("A mailbox ID is 1 to 128 letters, digits, '-', '_' or '.', not starting with '.'.", nameof(mailbox));
+
+    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex MailboxId();
+
+    private sealed class PendingFile(MailFolderStore store, string mailbox, string path, FileStream stream) : IPendingMessage
+    {
+        private bool _committed;
+
+        public Stream Content => stream;
+
+        public async Task CommitAsync(MessageKey key, CancellationToken cancellationToken)
+        {
+            await stream.FlushAsync(cancellationToken);
+            if (store._durable)
+            {
+                stream.Flush(flushToDisk: true);
+            }
+
+            await stream.DisposeAsync();
+            File.Move(path, store.PathOf(mailbox, key), overwrite: true);
+            _committed = true;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stream.DisposeAsync();
+            if (!_committed)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+using CrmActors.Grains.MailAddOn.Parsing;
+
+namespace CrmActors.Tests.MailAddOn;
+
+public sealed class MailParserTests
+{
+    private static Task<ParsedMail> ParseAsync(string raw) =>
+        MailParser.ParseAsync(new MemoryStream(Encoding.ASCII.GetBytes(raw)), CancellationToken.None);
+
+    [Fact]
+    public async Task AnIso2022JpMessageHasItsJapaneseSubjectSenderAndBody()
+    {
+        var mail = await ParseAsync(RecordedMessages.Iso2022Jp);
+
+        Assert.Equal("打ち合わせの件", mail.Subject);
+        Assert.Equal(new MailParty("山田太郎", "Yamada@Docomo.NE.jp"), Assert.Single(mail.From));
+        Assert.Equal("営業部", Assert.Single(mail.To).Name);
+        Assert.Equal("いつもお世話になっております。\n明日の打ち合わせの件です。\n", mail.TextBody);
+        Assert.Equal("20230110091500.ABCD@docomo.ne.jp", mail.MessageId);
+        Assert.Equal(new DateTimeOffset(2023, 1, 10, 9, 15, 0, TimeSpan.FromHours(9)), mail.Date);
+    }
+
+    [Fact]
+    public async Task AShiftJisBase64MessageIsDecoded()
+    {
+        var mail = await ParseAsync(RecordedMessages.ShiftJis);
+
+        Assert.Equal("御見積書送付のお願い", mail.Subject);
+        Assert.Equal("佐藤", Assert.Single(mail.From).Name);
+        Assert.Equal("見積書を送付してください。よろしくお願いします。", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task Latin1QuotedPrintableAndAWindows1251SubjectAreDecoded()
+    {
+        var mail = await ParseAsync(RecordedMessages.Latin1QuotedPrintable);
+
+        Assert.Equal("Счёт на оплату", mail.Subject);
+        Assert.Equal("René Dupré", Assert.Single(mail.From).Name);
+        Assert.Equal("Bonjour, voici la crème brûlée du café (suite sur la même ligne).\n", mail.TextBody);
+        Assert.Equal("SALES@EXAMPLE.COM", Assert.Single(mail.To).Address);
+    }
+
+    [Fact]
+    public async Task AnHtmlOnlyMessageHasNoTextBodyAndASnippetFromItsHtml()
+    {
+        var mail = await ParseAsync(RecordedMessages.HtmlOnly);
+
+        Assert.Null(mail.TextBody);
+        Assert.Contains("<b>10 €</b>", mail.HtmlBody);
+        var summary = MailParser.Summarize("e1", mail);
+        Assert.Equal("New price: 10 € Thanks", summary.Snippet);
+        Assert.Equal("Price update €", summary.Subject);
+        Assert.Equal("Newsletter <news@vendor.example>", summary.From);
+    }
+
+    [Fact]
+    public async Task AttachmentsHaveDecodedNamesTypesAndSizes()
+    {
+        var mail = await ParseAsync(RecordedMessages.Attachments);
+
+        Assert.Equal("資料送付", mail.Subject);
+        Assert.Equal("資料を添付します。", mail.TextBody);
+        Assert.Equal("<div>資料を添付します。</div>", mail.HtmlBody);
+        Assert.Equal(
+            [
+                new MailAttachment("見積書.pdf", "application/pdf", 1000),
+                new MailAttachment("顧客一覧.xls", "application/vnd.ms-excel", 256),
+                // The line break before a boundary belongs to the boundary (RFC 2046 §5.1.1), so the last line ends in "=0D" alone.
+                new MailAttachment("売上報告.csv", "text/csv", "id,amount\r\n1,100\r".Length),
+            ],
+            mail.Attachments);
+    }
+
+    [Fact]
+    public async Task LinkAddressesAreFromToAndCcLowerCased()
+    {
+        var mail = await ParseAsync(RecordedMessages.Iso2022Jp);
+
+        Assert.Equal(new HashSet<string> { "yamada@docomo.ne.jp", "sales@example.com", "suzuki@example.co.jp" }, mail.LinkAddresses);
+    }
+
+    [Fact]
+    public async Task AMessageWithoutDateOrSubjectStillParses()
+    {
+        var mail = await ParseAsync("From: a@example.com\r\n\r\nbody\r\n");
+
+        Assert.Null(mail.Date);
+        Assert.Equal(string.Empty, mail.Subject);
+        Assert.Empty(mail.Attachments);
+        Assert.Equal("body", MailParser.Summarize("x", mail).Snippet);
+    }
+}
