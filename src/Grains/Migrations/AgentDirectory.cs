@@ -43,7 +43,6 @@ public sealed class OwnerResolver
 {
     private readonly Dictionary<string, UserAccount> _byEmail = new(StringComparer.OrdinalIgnoreCase);
     private readonly string _primaryContactId;
-    private readonly AgentDirectory? _agents;
 
     public OwnerResolver(IEnumerable<UserAccount> users, string primaryContactId, AgentDirectory? agents = null)
     {
@@ -57,12 +56,15 @@ public sealed class OwnerResolver
         }
 
         _primaryContactId = primaryContactId;
-        _agents = agents;
+        Agents = agents ?? new AgentDirectory();
     }
+
+    /// <summary>Agents by name, which a pass fills from the agents module before tickets come.</summary>
+    public AgentDirectory Agents { get; }
 
     public OwnerChoice Resolve(string? agentEmail, string? agentName)
     {
-        var email = agentEmail ?? _agents?.EmailOf(agentName);
+        var email = agentEmail ?? Agents.EmailOf(agentName);
         if (email is null)
         {
             return Fallback(agentName is null ? "the ticket names no agent" : $"the agent '{agentName}' has no e-mail in the agents file");

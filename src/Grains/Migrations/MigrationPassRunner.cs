@@ -18,8 +18,7 @@ public sealed class MigrationPassRunner(
     IMigrationLedger ledger,
     IMigrationSink sink,
     MigrationReportWriter report,
-    OwnerResolver owners,
-    AgentDirectory agents)
+    OwnerResolver owners)
 {
     public int BatchSize { get; init; } = 1000;
 
@@ -109,7 +108,7 @@ public sealed class MigrationPassRunner(
         for (var w = 0; w < writes.Count; w++)
         {
             lines[writeAt[w]] = ReportLine.Migrated(writes[w].Record.SourceId, DryRun ? null : ids[w], writes[w].Owner?.ReportNote);
-            agents.Add(writes[w].Record);
+            owners.Agents.Add(writes[w].Record);
         }
 
         foreach (var line in lines)

@@ -58,7 +58,7 @@ public sealed class MigrationFiles : IDisposable
             var dry = dryRun ? new DryRunSink(sink.Ledger) : null;
             await using var report = new MigrationReportWriter(Path.Combine(Root, "report-" + Guid.NewGuid().ToString("N")));
             var runner = new MigrationPassRunner(mapping, OrgModules, (IMigrationLedger?)dry ?? sink.Ledger, (IMigrationSink?)dry ?? sink, report,
-                new OwnerResolver(users ?? [], "primary-contact"), new AgentDirectory()) { BatchSize = 3, DryRun = dryRun };
+                new OwnerResolver(users ?? [], "primary-contact")) { BatchSize = 3, DryRun = dryRun };
             var parts = new List<PartResult>();
             foreach (var (source, part) in MigrationPassRunner.PartsInOrder(sources, modules ?? MigrationModules.Order))
             {
