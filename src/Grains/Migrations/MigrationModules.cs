@@ -50,6 +50,12 @@ public static class MigrationModules
         new FieldDefinition("Path", FieldTypes.Text, true),
     ]);
 
+    /// <summary>The module definition a migration module's rows are validated against, from the org's modules.</summary>
+    public static ModuleDefinition DefinitionIn(IReadOnlyList<ModuleDefinition> orgModules, string module) => module == Attachments
+        ? AttachmentsDefinition
+        : orgModules.FirstOrDefault(m => m.Name == CrmModules[module])
+            ?? throw new InvalidOperationException($"The org has no {CrmModules[module]} module.");
+
     public static string AllowedList => string.Join(", ", Order);
 
     public static bool IsModule(string? name) => name is not null && Order.Contains(name);

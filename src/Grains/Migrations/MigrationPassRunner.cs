@@ -29,10 +29,7 @@ public sealed class MigrationPassRunner(
     public static IReadOnlyList<(MigrationSource Source, MigrationSourcePart Part)> PartsInOrder(IEnumerable<MigrationSource> sources, IReadOnlyCollection<string> modules) =>
         [.. MigrationModules.InMigrationOrder(sources.SelectMany(s => s.Parts.Select(p => (s, p))), x => x.p.Module).Where(x => modules.Contains(x.p.Module))];
 
-    public ModuleDefinition DefinitionOf(string module) => module == MigrationModules.Attachments
-        ? MigrationModules.AttachmentsDefinition
-        : orgModules.FirstOrDefault(m => m.Name == MigrationModules.CrmModules[module])
-            ?? throw new InvalidOperationException($"The org has no {MigrationModules.CrmModules[module]} module.");
+    public ModuleDefinition DefinitionOf(string module) => MigrationModules.DefinitionIn(orgModules, module);
 
     public async Task<PartResult> RunPartAsync(MigrationSource source, MigrationSourcePart part, long resumeAfterRow = 0, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CrmActors.Grains.Migrations;
 
 /// <summary>The status of a source row in a pass's report (SPEC §3).</summary>
@@ -15,6 +17,7 @@ public sealed record ModuleCounts(long Migrated, long Failed, long Skipped)
 {
     public static ModuleCounts Zero { get; } = new(0, 0, 0);
 
+    [JsonIgnore]
     public long Total => Migrated + Failed + Skipped;
 
     public ModuleCounts Add(string status) => status switch

@@ -172,6 +172,52 @@ public sealed class MigrationPassTests : IDisposable
         Assert.Equal(["'+1", "", "failed"], outcome.Report.Lines["accounts"][2][..3]);
     }
 
+    [Fact]
+    public async Task ARepeatedSourceIdInOneBatchIsSkippedNamingTheFile()
+    {
+        var path = _files.WriteCsv("products.csv", "Source_Id,Product_Name\nP1,Widget\nP1,Widget again\n");
+
+        var outcome = await _files.RunAsync(new MigrationMapping("generic"), [path]);
+
+        Assert.Equal(new ModuleCounts(1, 0, 1), outcome.Counts["products"]);
+        Assert.Equal(["P1", "", "skipped", "the source ID appears on an earlier row of products.csv"], outcome.Report.Lines["products"][2]);
+    }
+
+    [Fact]
+    public async Task APassResumedAfterACheckpointTakesOnlyTheRowsAfterIt()
+    {
+        var path = _files.WriteCsv("products.csv", "Source_Id,Product_Name\nP1,A\nP2,B\nP3,C\nP4,D\n");
+        var sink = new InMemorySink();
+        await using var source = await MigrationFiles.OpenAsync(path, "products");
+        await using var report = new MigrationReportWriter(Path.Combine(_files.Root, "resume"));
+        var runner = new MigrationPassRunner(new MigrationMapping("generic"), MigrationFiles.OrgModules, sink.Ledger, sink, report, new OwnerResolver([], "pc"));
+
+        var result = await runner.RunPartAsync(source, source.Parts.Single(), resumeAfterRow: 3);
+
+        Assert.Equal(5, result.LastRow);
+        Assert.Equal(["P3", "P4"], sink.Written.Select(w => w.Write.Record.SourceId));
+    }
+
+    [Fact]
+    public async Task AnUploadIsInspectedEndToEndBeforeItIsAccepted()
+    {
+        var good = _files.WriteZip("export.zip", ("companies.csv", "Company ID,Company Name,Industry\n1,A\n2,B\n"), ("tickets.csv", "Ticket ID,Subject\n9,x\n"));
+        await using (var source = await MigrationFiles.OpenAsync(good, format: SourceFormats.Freshdesk))
+        {
+            var inspection = await MigrationFileCheck.InspectAsync(source, new MigrationMapping("freshdesk"), MigrationFiles.OrgModules);
+            Assert.Equal([("accounts", 2L), ("tickets", 1L)], inspection.Parts.Select(p => (p.Part.Module, p.Rows)));
+            Assert.Equal(["Industry"], inspection.Parts[0].UnusedColumns.ToArray());
+        }
+
+        var noId = _files.WriteCsv("tickets.csv", "Subject,Status\nx,Open\n");
+        await using (var source = await MigrationFiles.OpenAsync(noId, "tickets"))
+        {
+            var problem = await Assert.ThrowsAsync<CrmActors.Grains.Common.ProblemException>(
+                () => MigrationFileCheck.InspectAsync(source, new MigrationMapping("generic"), MigrationFiles.OrgModules));
+            Assert.Contains("'Source_Id'", problem.Message);
+        }
+    }
+
     private static UserAccount User(string id, string email, bool active) =>
         new(id, email, id, Roles.Standard, active, Profile.Default, DateTimeOffset.UnixEpoch);
 
