@@ -16,6 +16,11 @@ namespace CrmActors.Grains.Migrations;
 public sealed class MigrationRowMapper(ModuleColumnPlan plan, Func<string, bool>? attachmentExists = null)
 {
     private readonly string[] _names = [.. plan.Targets.Where(t => t.Field is not null).Select(t => t.Field!.Name).Distinct()];
+
+    // Per column, resolved once per file rather than once per cell: its value map and, for a lookup, the module its source IDs belong to.
+    private readonly (ColumnTarget Target, IReadOnlyDictionary<string, string>? Values, string? LookupModule)[] _targets =
+        [.. plan.Targets.Select(t => (t, t.Field is null ? null : (IReadOnlyDictionary<string, string>?)plan.Format.Values.GetValueOrDefault(t.Field.Name),
+            t.Field is { Type: FieldTypes.Lookup } lookup ? LookupModule(lookup) : null))];
     private readonly FieldDefinition? _agentEmailField = plan.Definition.Field("Agent_Email") is { Type: FieldTypes.Email } f ? f : null;
 
     public ModuleColumnPlan Plan => plan;
@@ -35,7 +40,7 @@ public sealed class MigrationRowMapper(ModuleColumnPlan plan, Func<string, bool>
         var lookups = new List<PendingLookup>();
         string? agentEmail = null, agentName = null, fullName = null;
         long? createdAt = null, modifiedAt = null;
-        foreach (var target in plan.Targets)
+        foreach (var (target, valueMap, lookupModule) in _targets)
         {
             var text = Cell(row, target.Index);
             if (text is null)
@@ -81,10 +86,10 @@ public sealed class MigrationRowMapper(ModuleColumnPlan plan, Func<string, bool>
                     break;
                 default:
                     var field = target.Field!;
-                    var value = ValueMaps.Translate(field, text, plan.Format.Values.GetValueOrDefault(field.Name));
-                    if (field.Type == FieldTypes.Lookup && LookupModule(field) is { } module)
+                    var value = ValueMaps.Translate(field, text, valueMap);
+                    if (lookupModule is not null)
                     {
-                        lookups.Add(new PendingLookup(field.Name, module, value.Trim()));
+                        lookups.Add(new PendingLookup(field.Name, lookupModule, value.Trim()));
                     }
 
                     if (field == _agentEmailField)

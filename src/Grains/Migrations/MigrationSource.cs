@@ -48,6 +48,12 @@ public sealed class MigrationSource : IAsyncDisposable
             if (!await IsZipAsync(content, cancellationToken))
             {
                 var part = new MigrationSourcePart(fileName, null, MigrationModules.Require(module, $"The X-Module header of {fileName}"));
+                if (part.Module == MigrationModules.Attachments)
+                {
+                    throw ProblemException.BadRequest(MigrationProblemCodes.InvalidFile,
+                        $"{fileName} is a CSV, but attachments come as a ZIP holding attachments.csv (Source_Id, Ticket_Id, File_Name, Path) and the files it names.");
+                }
+
                 return new MigrationSource(fileName, content, null, [part], []);
             }
 

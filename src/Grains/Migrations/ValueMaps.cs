@@ -22,9 +22,12 @@ public static class ValueMaps
         var current = text.Trim();
         for (var step = 0; step <= MaxSteps; step++)
         {
-            if (field.Values?.FirstOrDefault(v => string.Equals(v, current, StringComparison.OrdinalIgnoreCase)) is { } canonical)
+            foreach (var value in field.Values ?? [])
             {
-                return canonical;
+                if (string.Equals(value, current, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
             }
 
             if (map is null || !map.TryGetValue(current, out var next))

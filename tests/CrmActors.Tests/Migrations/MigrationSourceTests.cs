@@ -150,6 +150,16 @@ public sealed class MigrationSourceTests : IDisposable
         Assert.Contains("attachments.csv", problem.Message);
     }
 
+    [Fact]
+    public async Task AttachmentsAsAPlainCsvAreRefusedSayingTheyComeAsAZip()
+    {
+        var path = _files.WriteCsv("attachments.csv", "Source_Id,Ticket_Id,File_Name,Path\nF1,T1,a.png,files/a.png\n");
+
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => MigrationFiles.OpenAsync(path, "attachments"));
+
+        Assert.Contains("ZIP holding attachments.csv", problem.Message);
+    }
+
     [Theory]
     [InlineData("../tickets.csv")]
     [InlineData("a/b.csv")]
