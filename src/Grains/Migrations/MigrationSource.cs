@@ -35,8 +35,9 @@ public sealed class MigrationSource : IAsyncDisposable
     public bool IsZip => _zip is not null;
 
     /// <summary>
-    /// Opens an upload. <paramref name="content"/> must be seekable for a ZIP (a file or a blob
-    /// opened for reading is); the source owns it. <paramref name="module"/> is the X-Module header,
+    /// Opens an upload; the source owns <paramref name="content"/>. A ZIP is read by seeking, so a
+    /// stream that cannot seek (a remote blob) is first copied, streaming, to a temporary file that
+    /// is deleted on dispose. <paramref name="module"/> is the X-Module header,
     /// required for a CSV and ignored for a ZIP. <paramref name="format"/> may add entry names
     /// its source system gives its files ("companies.csv" for accounts).
     /// </summary>
@@ -45,6 +46,11 @@ public sealed class MigrationSource : IAsyncDisposable
         try
         {
             MigrationFileNames.RequirePlain(fileName);
+            if (!content.CanSeek)
+            {
+                content = await SpoolAsync(content, cancellationToken);
+            }
+
             if (!await IsZipAsync(content, cancellationToken))
             {
                 var part = new MigrationSourcePart(fileName, null, MigrationModules.Require(module, $"The X-Module header of {fileName}"));
@@ -89,13 +95,26 @@ public sealed class MigrationSource : IAsyncDisposable
     public static Task<MigrationSource> OpenFileAsync(string path, string? module, SourceFormat? format = null, CancellationToken cancellationToken = default) =>
         OpenAsync(Path.GetFileName(path), new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true), module, format, cancellationToken);
 
+    private static async Task<Stream> SpoolAsync(Stream content, CancellationToken cancellationToken)
+    {
+        await using var owned = content;
+        var spool = new FileStream(Path.Combine(Path.GetTempPath(), "crm-migration-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
+        try
+        {
+            await content.CopyToAsync(spool, cancellationToken);
+            spool.Position = 0;
+            return spool;
+        }
+        catch
+        {
+            await spool.DisposeAsync();
+            throw;
+        }
+    }
+
     private static async Task<bool> IsZipAsync(Stream content, CancellationToken cancellationToken)
     {
-        if (!content.CanSeek)
-        {
-            throw new ArgumentException("A migration file is read from a seekable stream (a file or a blob opened for reading).", nameof(content));
-        }
-
         var head = new byte[ZipMagic.Length];
         var read = await content.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
         content.Position = 0;

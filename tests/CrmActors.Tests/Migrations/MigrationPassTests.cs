@@ -173,6 +173,15 @@ public sealed class MigrationPassTests : IDisposable
     }
 
     [Fact]
+    public void CountsSerializeInTheShapeOfTheStatusRoute()
+    {
+        var counts = new Dictionary<string, ModuleCounts> { ["tickets"] = ModuleCounts.Zero.Add("migrated").Add("failed").Add("skipped").Add("migrated") };
+
+        Assert.Equal("""{"tickets":{"migrated":2,"failed":1,"skipped":1}}""", System.Text.Json.JsonSerializer.Serialize(counts, System.Text.Json.JsonSerializerOptions.Web));
+        Assert.Throws<ArgumentException>(() => ModuleCounts.Zero.Add("done"));
+    }
+
+    [Fact]
     public async Task ARepeatedSourceIdInOneBatchIsSkippedNamingTheFile()
     {
         var path = _files.WriteCsv("products.csv", "Source_Id,Product_Name\nP1,Widget\nP1,Widget again\n");

@@ -151,6 +151,18 @@ public sealed class MigrationSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task AZipFromAStreamThatCannotSeekIsReadThroughATemporaryCopy()
+    {
+        var bytes = File.ReadAllBytes(_files.WriteZip("export.zip", ("accounts.csv", "Source_Id,Account_Name\nA1,Acme\n"), ("tickets.csv", "Source_Id,Subject\nT1,x\n")));
+
+        await using var source = await MigrationSource.OpenAsync("export.zip", new ForwardOnlyStream(bytes), null);
+        await using var csv = await source.OpenCsvAsync(source.Parts[1]);
+
+        Assert.Equal(["accounts", "tickets"], source.Parts.Select(p => p.Module));
+        Assert.Equal("x", (await csv.ReadRowsAsync().SingleAsync()).Cells[1]);
+    }
+
+    [Fact]
     public async Task AttachmentsAsAPlainCsvAreRefusedSayingTheyComeAsAZip()
     {
         var path = _files.WriteCsv("attachments.csv", "Source_Id,Ticket_Id,File_Name,Path\nF1,T1,a.png,files/a.png\n");
@@ -193,4 +205,10 @@ public sealed class MigrationSourceTests : IDisposable
         });
 
     public void Dispose() => _files.Dispose();
+
+    /// <summary>A network body or remote blob: readable once, front to back.</summary>
+    private sealed class ForwardOnlyStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
 }
