@@ -15,10 +15,29 @@ public sealed class AgentDirectory
 
     public void Add(string name, string email) => _emails.TryAdd(name.Trim(), email.Trim());
 
-    /// <summary>Learns from a migrated agents row (Name, Email); other rows are ignored.</summary>
-    public void Add(MigrationRecord agent)
+    /// <summary>
+    /// Learns from an agents row (Name, Email) as mapped, before the ledger is asked about it: a
+    /// second pass skips agents migrated by the first, and its tickets still need their e-mails.
+    /// </summary>
+    public void Add(MappedRow agent)
     {
-        if (agent.Module == MigrationModules.Agents && agent.Values["Name"]?.GetValue<string>() is { } name && agent.Values["Email"]?.GetValue<string>() is { } email)
+        if (agent.Module != MigrationModules.Agents)
+        {
+            return;
+        }
+
+        string? name = null, email = null;
+        for (var i = 0; i < agent.Columns.Count; i++)
+        {
+            (name, email) = agent.Columns[i] switch
+            {
+                "Name" => (agent.Cells[i], email),
+                "Email" => (name, agent.Cells[i]),
+                _ => (name, email),
+            };
+        }
+
+        if (name is { Length: > 0 } && email is { Length: > 0 })
         {
             Add(name, email);
         }

@@ -73,6 +73,11 @@ public sealed class MigrationPassRunner(
         for (var i = 0; i < batch.Count; i++)
         {
             var (_, mapped, error) = batch[i];
+            if (mapped is not null)
+            {
+                owners.Agents.Add(mapped);
+            }
+
             if (mapped is null)
             {
                 lines[i] = ReportLine.From(error!);
@@ -105,7 +110,6 @@ public sealed class MigrationPassRunner(
         for (var w = 0; w < writes.Count; w++)
         {
             lines[writeAt[w]] = ReportLine.Migrated(writes[w].Record.SourceId, DryRun ? null : ids[w], writes[w].Owner?.ReportNote);
-            owners.Agents.Add(writes[w].Record);
         }
 
         foreach (var line in lines)

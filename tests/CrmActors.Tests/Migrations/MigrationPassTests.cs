@@ -123,6 +123,12 @@ public sealed class MigrationPassTests : IDisposable
         Assert.Equal(["in", "out"], new[] { "8001", "8002" }.Select(id => sink.Record("ticket_threads", id).Record.Values["Direction"]!.GetValue<string>()));
         Assert.Equal(sink.IdOf("tickets", "1001"), sink.Record("ticket_threads", "8001").Record.Values["Ticket_Id"]!.GetValue<string>());
         Assert.Equal(DateTimeOffset.Parse("2024-02-01T12:00:00Z").ToUnixTimeMilliseconds(), sink.Record("tickets", "1001").Record.CreatedAt);
+
+        // A second pass skips the agents the first migrated and still knows them by name.
+        var delta = _files.WriteCsv("tickets-delta.csv", "Ticket ID,Subject,Status,Agent,Contact ID\n1004,Later,2,ann agent,301\n");
+        var second = await _files.RunAsync(new MigrationMapping("freshdesk"), [agents, delta], Users, sink);
+        Assert.Equal(new ModuleCounts(0, 0, 1), second.Counts["agents"]);
+        Assert.Equal("u-ann", sink.Record("tickets", "1004").Owner!.OwnerId);
     }
 
     [Fact]
