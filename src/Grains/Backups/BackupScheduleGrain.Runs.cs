@@ -29,6 +29,21 @@ public sealed partial class BackupScheduleGrain
         }
     }
 
+    protected override async Task OnLegacyStateImportedAsync()
+    {
+        if (State.Schedule is { } schedule)
+        {
+            var next = BackupSchedules.ReminderFor(schedule)!.NextAfter(State.LastOccurrence is { } last && last > Now ? last : Now)!.Value;
+            State = State with { NextOccurrence = next };
+            await SetReminderAsync(BackupConstants.ScheduleReminder, next);
+        }
+
+        foreach (var backup in State.Backups.Where(b => b is { Status: BackupStatuses.Ready, ExpiresAt: not null }))
+        {
+            await SetReminderAsync(BackupConstants.ExpiryReminderPrefix + backup.Id, backup.ExpiresAt!.Value);
+        }
+    }
+
     private async Task TickScheduleAsync()
     {
         if (State.Schedule is not { } schedule)

@@ -24,7 +24,7 @@ public sealed class CrmGrainServices(TimeProvider clock, SideEffectApplier effec
 /// state and the outside world as they were. A write that meets a newer version
 /// (<see cref="InconsistentStateException"/>) means another activation took over: this one deactivates.
 /// </summary>
-public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> store, CrmGrainServices services) : Grain, IIncomingGrainCallFilter
+public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> store, CrmGrainServices services) : Grain, IIncomingGrainCallFilter, ILegacyStateImport
     where TState : class, new()
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -127,6 +127,21 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
             }
         }
     }
+
+    public async Task<bool> ImportLegacyStateAsync(string json)
+    {
+        if (store.RecordExists)
+        {
+            return false;
+        }
+
+        State = JsonSerializer.Deserialize<TState>(json, Json) ?? new TState();
+        await OnLegacyStateImportedAsync();
+        return true;
+    }
+
+    /// <summary>After a legacy import: register what the old runtime kept outside the state (reminders, directory rows).</summary>
+    protected virtual Task OnLegacyStateImportedAsync() => Task.CompletedTask;
 
     protected void AddEffect(SideEffect effect) => _effects.Add(effect);
 

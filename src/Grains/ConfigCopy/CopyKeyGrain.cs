@@ -73,6 +73,14 @@ public sealed class CopyKeyGrain(
 
     public Task<CopyKeyState> GetAsync() => Task.FromResult(State);
 
+    protected override async Task OnLegacyStateImportedAsync()
+    {
+        if (State.Exists && State.Status == CopyKeyStatus.Active)
+        {
+            await SetReminderAsync(ExpiryReminder, State.ExpiresAt);
+        }
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ExpiryReminder)

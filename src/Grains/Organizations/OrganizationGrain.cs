@@ -192,6 +192,16 @@ public sealed partial class OrganizationGrain(
         return Task.FromResult(added);
     }
 
+    protected override Task OnLegacyStateImportedAsync()
+    {
+        if (State.Exists)
+        {
+            AddEffect(new OrganizationIndexedEffect(State.Id!, State.Name, Now));
+        }
+
+        return Task.CompletedTask;
+    }
+
     private OrganizationState RequireExisting() => State.Exists ? State : throw ProblemException.NotFound("Organization");
 
     private UserAccount RequireUser(string userId) => RequireExisting().User(userId) ?? throw ProblemException.NotFound($"User {userId}");

@@ -39,12 +39,9 @@ public static class OrleansHosting
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
             silo.Configure<SiloOptions>(o => o.SiloName = siloName);
-            var (invariant, connectionString) = storage.Provider == StorageProvider.Postgres
-                ? (PostgresInvariant, storage.ConnectionString)
-                : (SqliteInvariant, SqliteForOrleans(storage.ConnectionString));
             if (storage.Provider == StorageProvider.Postgres)
             {
-                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+                silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, storage.ConnectionString));
                 silo.ConfigureEndpoints(advertised, siloPort, gatewayPort);
             }
             else
@@ -52,11 +49,7 @@ public static class OrleansHosting
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: serviceId, clusterId: clusterId);
             }
 
-            silo.AddAdoNetGrainStorage(StorageNames.Crm, o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.Configure<ReminderOptions>(o =>
-                o.MinimumReminderPeriod = configuration.GetValue("Orleans:MinimumReminderPeriod", o.MinimumReminderPeriod));
+            silo.AddCrmGrainStorage(configuration);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Tuned so a killed silo is out in a few seconds and a hung one well within 30 s (defaults: about 60 s).
@@ -68,12 +61,34 @@ public static class OrleansHosting
                 configuration.GetSection("Orleans:Membership").Bind(o);
             });
             silo.Configure<GrainCollectionOptions>(o => configuration.GetSection("Orleans:GrainCollection").Bind(o));
-            // Grain-call types carry [GenerateSerializer]; the one foreign type they hold, JsonElement (free-form
-            // history details), travels as JSON.
-            silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(System.Text.Json.JsonElement)));
             silo.AddDashboard();
         });
+
+        // Registered after the silo's hosted service, so it runs once the silo accepts grain calls.
+        builder.Services.AddHostedService<LegacyStateImport>();
         return builder;
+    }
+
+    /// <summary>
+    /// Grain storage and reminders on the CRM database, and the serializers every silo must share
+    /// (grain state is stored as plain JSON; switching serializers later would break reading it).
+    /// </summary>
+    public static ISiloBuilder AddCrmGrainStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var storage = StorageOptions.From(configuration);
+        var (invariant, connectionString) = storage.Provider == StorageProvider.Postgres
+            ? (PostgresInvariant, storage.ConnectionString)
+            : (SqliteInvariant, SqliteForOrleans(storage.ConnectionString));
+        silo.AddAdoNetGrainStorage(StorageNames.Crm, o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+        silo.Configure<ReminderOptions>(o =>
+            o.MinimumReminderPeriod = configuration.GetValue("Orleans:MinimumReminderPeriod", o.MinimumReminderPeriod));
+
+        // Grain-call types carry [GenerateSerializer]; the one foreign type they hold, JsonElement (free-form
+        // history details), travels as JSON.
+        silo.Services.AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: type => type == typeof(System.Text.Json.JsonElement)));
+        return silo;
     }
 
     /// <summary>Orleans opens its own SQLite connections: they wait for a busy database instead of failing at once.</summary>

@@ -82,14 +82,13 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var survivor = second is null ? await StartSiloAsync() : _silos.Single(s => s != victim);
 
         using var admin2 = survivor.Client(token);
-        var backup = await Eventually.GetAsync(
-            async () => await admin2.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups/{backupId}"),
+        var backup = await Eventually.JsonAsync(admin2, $"/api/orgs/{orgId}/backups/{backupId}",
             b => b.GetProperty("status").GetString() is "ready" or "failed", TimeSpan.FromSeconds(120), "another node to finish the backup");
         Assert.Equal("ready", backup.GetProperty("status").GetString());
         var backups = await admin2.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups");
         Assert.Single(backups.EnumerateArray());
 
-        var job = await JobAsync("backup.run", orgId);
+        var job = await Eventually.GetAsync(() => JobAsync("backup.run", orgId), run => run.Status != "running", TimeSpan.FromSeconds(30), "the backup run to end");
         Assert.Equal(("completed", 2), (job.Status, job.Attempts));
         Assert.NotEqual(runner!.Silo, job.Silo);
         var folder = Path.Combine(_directory.Path, "blobs", "orgs", orgId, "backups", backupId);
@@ -126,14 +125,13 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         await Eventually.GetAsync(() => RestoreCursorAsync(restoreId), cursor => cursor is not null, TimeSpan.FromSeconds(60), "the restore to commit a batch");
         survivor.Kill();
         using var admin3 = (await StartSiloAsync()).Client(token);
-        var restore = await Eventually.GetAsync(
-            async () => await admin3.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/restores/{restoreId}"),
+        var restore = await Eventually.JsonAsync(admin3, $"/api/orgs/{orgId}/restores/{restoreId}",
             r => r.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(120), "another node to finish the restore");
         var report = restore.GetProperty("report");
         Assert.Equal(("completed", 0L, 0L, (long)Rows, 0L), (restore.GetProperty("status").GetString(), report.GetProperty("created").GetInt64(),
             report.GetProperty("updated").GetInt64(), report.GetProperty("skipped").GetInt64(), report.GetProperty("failedCount").GetInt64()));
         // At least one more attempt finished it (a slow heartbeat on a loaded machine may add another); the counts above stay exact either way.
-        var restoreJob = await JobAsync("backup.restore", orgId);
+        var restoreJob = await Eventually.GetAsync(() => JobAsync("backup.restore", orgId), run => run.Status != "running", TimeSpan.FromSeconds(30), "the restore run to end");
         Assert.True(restoreJob is { Status: "completed", Attempts: >= 2 }, $"{restoreJob}");
     }
 

@@ -97,14 +97,13 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         Assert.Empty(errors);
 
         using var client = survivor.Client(token);
-        var backup = await Eventually.GetAsync(
-            async () => await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups/{backupId}"),
+        var backup = await Eventually.JsonAsync(client, $"/api/orgs/{orgId}/backups/{backupId}",
             b => b.GetProperty("status").GetString() is "ready" or "failed", TimeSpan.FromSeconds(120), "another node to finish the backup");
         Assert.Equal("ready", backup.GetProperty("status").GetString());
         Assert.Single((await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups")).EnumerateArray());
         Assert.Equal(rows, backup.GetProperty("manifest").GetProperty("modules").EnumerateArray()
             .Single(m => m.GetProperty("name").GetString() == "Leads").GetProperty("rows").GetInt64());
-        var job = await BackupJobAsync(orgId);
+        var job = await Eventually.GetAsync(() => BackupJobAsync(orgId), run => run.Status != "running", TimeSpan.FromSeconds(30), "the backup run to end");
         Assert.Equal("completed", job.Status);
         Assert.Equal(2, job.Attempts);
         Assert.NotEqual(killedOwner, job.Silo);

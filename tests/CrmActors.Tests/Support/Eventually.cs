@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
 namespace CrmActors.Tests.Support;
 
 public static class Eventually
@@ -18,5 +22,28 @@ public static class Eventually
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Polls a JSON resource until <paramref name="condition"/> holds. A 503 (a silo is being replaced)
+    /// is "not yet": clients are told to retry it; any other failure ends the wait at once.
+    /// </summary>
+    public static async Task<JsonElement> JsonAsync(HttpClient client, string url, Func<JsonElement, bool> condition, TimeSpan timeout, string what)
+    {
+        var unavailable = 0;
+        var value = await GetAsync(async () =>
+        {
+            using var response = await client.GetAsync(url);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.True(response.Headers.RetryAfter is not null, "a 503 says when to retry");
+                unavailable++;
+                return (JsonElement?)null;
+            }
+
+            Assert.True(response.IsSuccessStatusCode, $"GET {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return await response.Content.ReadFromJsonAsync<JsonElement>();
+        }, json => json is { } j && condition(j), timeout, what);
+        return value!.Value;
     }
 }

@@ -1,0 +1,78 @@
+using CrmActors.Grains.Backups;
+using CrmActors.Grains.Common;
+using Orleans.Runtime;
+
+namespace CrmActors.Tests.GrainTests;
+
+/// <summary>The backup schedule grain: one run per occurrence, a missed occurrence caught up once, busy refusals.</summary>
+[Collection(GrainCollection.Name)]
+public sealed class BackupScheduleGrainTests(GrainCluster silo)
+{
+    [Fact]
+    public async Task AWeeklyScheduleStartsOneBackupPerOccurrenceHoweverOftenItTicks()
+    {
+        var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
+        var grain = silo.Grains.GetGrain<IBackupScheduleGrain>(orgId);
+        await grain.PurchaseAsync(PurchaseKinds.Weekly, 1, admin.Id);
+        var summary = await grain.SetScheduleAsync(new ScheduleRequest("weekly", "monday", null, null, "03:00"), admin.Id);
+        var due = summary.NextBackupAt!.Value;
+
+        await TickAsync(orgId);
+        Assert.Empty(await grain.GetBackupsAsync());
+
+        MoveClockPast(due);
+        await TickAsync(orgId);
+        await TickAsync(orgId);
+        var backups = await grain.GetBackupsAsync();
+        Assert.Equal(BackupTriggers.Scheduled, Assert.Single(backups).Trigger);
+        Assert.Equal(due.AddDays(7), (await grain.GetSummaryAsync()).NextBackupAt);
+    }
+
+    [Fact]
+    public async Task OccurrencesMissedWhileNoSiloRanAreCaughtUpOnceWhenTheGrainActivates()
+    {
+        var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
+        var grain = silo.Grains.GetGrain<IBackupScheduleGrain>(orgId);
+        await grain.PurchaseAsync(PurchaseKinds.Weekly, 1, admin.Id);
+        var due = (await grain.SetScheduleAsync(new ScheduleRequest("weekly", "friday", null, null, "22:00"), admin.Id)).NextBackupAt!.Value;
+
+        // Two occurrences pass while the grain is not active anywhere.
+        await silo.Cluster.DeactivateAsync(grain);
+        MoveClockPast(due.AddDays(7));
+        var summary = await grain.GetSummaryAsync();
+        Assert.Single(await grain.GetBackupsAsync());
+        Assert.True(summary.NextBackupAt > silo.Clock.GetUtcNow());
+        await TickAsync(orgId);
+        Assert.Single(await grain.GetBackupsAsync());
+    }
+
+    [Fact]
+    public async Task StoppingIsRefusedWhileABackupIsActive()
+    {
+        var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
+        var grain = silo.Grains.GetGrain<IBackupScheduleGrain>(orgId);
+        var summary = await grain.SetScheduleAsync(new ScheduleRequest("now", null, null, null, null), admin.Id);
+        Assert.NotNull(summary.LatestBackupId);
+
+        var busy = await Assert.ThrowsAsync<ProblemException>(() => grain.StopScheduleAsync(admin.Id));
+        Assert.Equal((409, ProblemCodes.BackupBusy), (busy.Status, busy.Code));
+        var twice = await Assert.ThrowsAsync<ProblemException>(() => grain.SetScheduleAsync(new ScheduleRequest("now", null, null, null, null), admin.Id));
+        Assert.Equal(ProblemCodes.BackupBusy, twice.Code);
+    }
+
+    private Task TickAsync(string orgId)
+    {
+        var now = silo.Clock.GetUtcNow().UtcDateTime;
+        return silo.Grains.GetGrain<IBackupScheduleGrain>(orgId).AsReference<IRemindable>()
+            .ReceiveReminder(BackupConstants.ScheduleReminder, new TickStatus(now, TimeSpan.FromMinutes(10), now));
+    }
+
+    private void MoveClockPast(DateTimeOffset moment)
+    {
+        var now = silo.Clock.GetUtcNow();
+        if (moment >= now)
+        {
+            silo.Clock.Advance(moment - now + TimeSpan.FromMinutes(1));
+        }
+    }
+}
