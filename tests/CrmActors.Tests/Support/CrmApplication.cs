@@ -25,6 +25,9 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
 
     public string DataDirectory => _directory.Path;
 
+    /// <summary>The test database's connection string on PostgreSQL; null on SQLite.</summary>
+    public string? PostgresConnectionString => _postgres?.ConnectionString;
+
     public Dictionary<string, string?> Settings { get; } = [];
 
     public async Task InitializeAsync()
