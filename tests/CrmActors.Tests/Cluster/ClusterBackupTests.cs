@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -59,7 +60,8 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         var requested = await admin.PutAsJsonAsync($"/api/orgs/{orgId}/backup/schedule", new { frequency = "now" });
         var backupId = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("latestBackupId").GetString()!;
 
-        var runner = await Eventually.GetAsync(RunningBackupAsync, job => job is { Progress: < 0.5 }, TimeSpan.FromSeconds(60), "the backup job to run");
+        await using var watch = new StatusWatch(() => cluster.Nodes, token, $"/api/orgs/{orgId}/backup");
+        var runner = await Eventually.GetAsync(() => RunningAsync("backup.run"), job => job is { Progress: < 0.5 }, TimeSpan.FromSeconds(60), "the backup run to run");
         var victim = cluster.Nodes.Single(n => n.Name == runner!.Silo);
         victim.Kill();
         try
@@ -70,6 +72,62 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         {
             await cluster.ReplaceAsync(victim);
         }
+
+        await AFrozenSiloLosesItsRestoreToAnotherAsync(orgId, token, backupId, rows);
+        Assert.NotEmpty(watch.Statuses);
+        Assert.Empty(watch.ServerErrors);
+    }
+
+    /// <summary>
+    /// SIGSTOP the silo running a restore: membership evicts it and the restore resumes on another silo
+    /// from its last committed batch. SIGCONT: the stale attempt's writes fail (its fence and its state's
+    /// ETag are taken), so nothing is counted or published twice.
+    /// </summary>
+    private async Task AFrozenSiloLosesItsRestoreToAnotherAsync(string orgId, string token, string backupId, int rows)
+    {
+        using var admin = cluster.Nodes[0].Client(token);
+        var started = await admin.PostAsJsonAsync($"/api/orgs/{orgId}/restores", new { backupId, mode = "full", dryRun = true });
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var restoreId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var runner = await Eventually.GetAsync(() => RunningAsync("backup.restore"), run => run is not null, TimeSpan.FromSeconds(60), "the restore to run");
+        await Eventually.GetAsync(() => RestoreCursorAsync(restoreId), cursor => cursor is not null, TimeSpan.FromSeconds(60), "the restore to commit a batch");
+        var frozen = cluster.Nodes.Single(n => n.Name == runner!.Silo);
+        frozen.Freeze();
+        try
+        {
+            var survivor = cluster.Nodes.First(n => n != frozen);
+            using var client = survivor.Client(token);
+            var restore = await Eventually.JsonAsync(client, $"/api/orgs/{orgId}/restores/{restoreId}",
+                r => r.GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(120), "another silo to finish the restore");
+            var run = await Eventually.GetAsync(() => RunOfAsync("backup.restore", orgId), r => r.Status != "running", TimeSpan.FromSeconds(30), "the restore run to end");
+            Assert.Equal("completed", run.Status);
+            Assert.NotEqual(frozen.Name, run.Silo);
+            Assert.True(run.Attempts >= 2, $"{run}");
+
+            frozen.Thaw();
+            // The thawed silo learns it was declared dead and stops; its attempt publishes nothing more.
+            await Eventually.GetAsync(() => Task.FromResult(frozen.HasExited), exited => exited, TimeSpan.FromSeconds(60), "the thawed silo to stop");
+            var after = await Eventually.JsonAsync(client, $"/api/orgs/{orgId}/restores/{restoreId}", _ => true, TimeSpan.FromSeconds(30), "the restore");
+            foreach (var report in new[] { restore.GetProperty("report"), after.GetProperty("report") })
+            {
+                Assert.Equal((0L, 0L, (long)rows, 0L), (report.GetProperty("created").GetInt64(), report.GetProperty("updated").GetInt64(),
+                    report.GetProperty("skipped").GetInt64(), report.GetProperty("failedCount").GetInt64()));
+            }
+
+            Assert.Equal("completed", after.GetProperty("status").GetString());
+        }
+        finally
+        {
+            frozen.Thaw();
+            await cluster.ReplaceAsync(frozen);
+        }
+    }
+
+    private async Task<string?> RestoreCursorAsync(string restoreId)
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<string?>("SELECT cursor FROM backup_restores WHERE id = @restoreId", new { restoreId });
     }
 
     private async Task FinishesElsewhereAsync(string orgId, string token, string backupId, int rows, string killedOwner, SiloProcess victim, SiloProcess survivor)
@@ -103,23 +161,23 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         Assert.Single((await client.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/backups")).EnumerateArray());
         Assert.Equal(rows, backup.GetProperty("manifest").GetProperty("modules").EnumerateArray()
             .Single(m => m.GetProperty("name").GetString() == "Leads").GetProperty("rows").GetInt64());
-        var job = await Eventually.GetAsync(() => BackupJobAsync(orgId), run => run.Status != "running", TimeSpan.FromSeconds(30), "the backup run to end");
+        var job = await Eventually.GetAsync(() => RunOfAsync("backup.run", orgId), run => run.Status != "running", TimeSpan.FromSeconds(30), "the backup run to end");
         Assert.Equal("completed", job.Status);
         Assert.Equal(2, job.Attempts);
         Assert.NotEqual(killedOwner, job.Silo);
     }
 
-    private async Task<RunRows.Running?> RunningBackupAsync()
+    private async Task<RunRows.Running?> RunningAsync(string kind)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
-        return await RunRows.RunningAsync(connection, "backup.run");
+        return await RunRows.RunningAsync(connection, kind);
     }
 
-    private async Task<RunRows.Finished> BackupJobAsync(string orgId)
+    private async Task<RunRows.Finished> RunOfAsync(string kind, string orgId)
     {
         await using var connection = new NpgsqlConnection(cluster.ConnectionString);
         await connection.OpenAsync();
-        return await RunRows.OfAsync(connection, "backup.run", orgId);
+        return await RunRows.OfAsync(connection, kind, orgId);
     }
 }

@@ -35,7 +35,7 @@ public sealed class DashboardBrowserTests(SiloCluster cluster)
             await Assertions.Expect(page.Locator("#nodes tbody")).ToContainTextAsync(node.Name);
         }
 
-        await Assertions.Expect(page.Locator("#reminders tbody")).ToContainTextAsync("MaintenanceGrain");
+        await Assertions.Expect(page.Locator("#reminders tbody")).ToContainTextAsync("maintenance");
         Assert.Empty(errors);
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Net;
 using System.Net.Sockets;
 
@@ -84,7 +85,13 @@ public sealed class SiloProcess : IAsyncDisposable
         return client;
     }
 
-    /// <summary>SIGKILL: no shutdown code runs; its leases lapse and other nodes take over.</summary>
+    /// <summary>SIGSTOP: the process hangs with its sockets open, as a silo stuck in a long GC or on a dead disk.</summary>
+    public void Freeze() => Signal(19);
+
+    /// <summary>SIGCONT: a frozen process runs on, unaware of what the cluster decided meanwhile.</summary>
+    public void Thaw() => Signal(18);
+
+    /// <summary>SIGKILL: no shutdown code runs; membership declares the silo dead and others take over its grains.</summary>
     public void Kill()
     {
         if (!_process.HasExited)
@@ -108,6 +115,17 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited && kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private void Receive(string? line)
     {

@@ -34,7 +34,7 @@ CT='content-type: application/json'
 start_silo() { # provider datadir [connection string]
   local provider="$1" dir="$2" cs="${3:-}"
   PORT="$(free_port)"; API="http://127.0.0.1:$PORT"
-  mkdir -p "$dir"
+  mkdir -p "$dir"; SILO_DIR="$dir"
   ( cd "$dir" && exec env ASPNETCORE_ENVIRONMENT=Production Storage__Provider="$provider" Storage__DataDirectory="$dir" \
       Blobs__Root="$dir/blobs" Operator__Key="$KEY" ${cs:+ConnectionStrings__Crm="$cs"} \
       dotnet "$DLL" --urls "$API" >"$dir/silo.log" 2>&1 ) &
@@ -47,11 +47,13 @@ start_silo() { # provider datadir [connection string]
   echo "silo did not become ready" >&2; return 1
 }
 
-stop_silo() { # graceful: SIGINT, wait for exit
-  kill -INT "$SILO_PID"
+stop_silo() { # graceful: SIGTERM (the host's StopApplication path), wait for exit. Not SIGINT: a
+  # non-interactive shell starts background children with SIGINT ignored.
+  kill -TERM "$SILO_PID"
   for _ in $(seq 1 60); do kill -0 "$SILO_PID" 2>/dev/null || break; sleep 0.5; done
   if kill -0 "$SILO_PID" 2>/dev/null; then echo "silo did not stop" >&2; return 1; fi
   wait "$SILO_PID" 2>/dev/null || true
+  grep -q "Application is shutting down" "$SILO_DIR/silo.log" || { echo "silo did not shut down gracefully" >&2; return 1; }
 }
 
 make_data() { # writes $1 (expected part for this provider)
