@@ -7,6 +7,7 @@ using Orleans.Dashboard;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddOperatorKey();
+builder.AddClockOffset();
 builder.AddCrmOrleans();
 builder.AddCrmApi();
 

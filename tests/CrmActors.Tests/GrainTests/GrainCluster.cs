@@ -54,6 +54,7 @@ public sealed class GrainCluster : IAsyncLifetime
             host.AddCrmGrains();
             host.Services.RemoveAll<TimeProvider>();
             host.Services.AddSingleton<TimeProvider>(Clock);
+            host.Services.AddKeyedSingleton(KeyedService.AnyKey, TimeProvider.System);
             foreach (var kind in new[] { ProbeRuns.Ok, ProbeRuns.Fail, ProbeRuns.Resume })
             {
                 host.Services.AddSingleton<IRunHandler>(new ProbeRuns.Handler(kind));

@@ -65,6 +65,9 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+
+            // Orleans's own areas (membership, reminders) resolve a keyed clock: they keep real time.
+            services.AddKeyedSingleton(KeyedService.AnyKey, TimeProvider.System);
             services.RemoveAll<IFatalErrorHandler>();
             services.AddSingleton<IFatalErrorHandler, InProcessFatalErrors>();
         });
