@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CrmActors.Tests.Support;
+using Dapper;
+using Npgsql;
 
 namespace CrmActors.Tests.Cluster;
 
@@ -9,6 +11,17 @@ namespace CrmActors.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterConsistencyTests(SiloCluster cluster)
 {
+    [Fact]
+    public async Task OrleansMembershipHasTheThreeSilosActive()
+    {
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        var active = await Eventually.GetAsync(
+            async () => (await connection.QueryAsync<string>("SELECT SiloName FROM OrleansMembershipTable WHERE Status = 3")).ToHashSet(),
+            names => cluster.Nodes.All(n => names.Contains(n.Name)), TimeSpan.FromSeconds(30), "three active silos in the membership table");
+        Assert.Equal(3, active.Count);
+    }
+
     [Fact]
     public async Task RequestsSpreadAcrossThreeNodesSeeOneState()
     {

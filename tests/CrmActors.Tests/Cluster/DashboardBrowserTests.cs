@@ -37,6 +37,18 @@ public sealed class DashboardBrowserTests(SiloCluster cluster)
 
         await Assertions.Expect(page.Locator("#reminders tbody")).ToContainTextAsync("maintenance");
         Assert.Empty(errors);
+
+        // The operator's sign-in also opened the Orleans dashboard, which counts the same three silos.
+        await page.ClickAsync("#orleans-link");
+        await page.WaitForURLAsync("**/dashboard/orleans/**");
+        var active = await page.EvaluateAsync<int>("async () => (await (await fetch('DashboardCounters')).json()).totalActiveHostCount");
+        Assert.Equal(3, active);
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Orleans", new() { Timeout = 15_000 });
+
+        // A browser without the session is refused it.
+        await using var stranger = await browser.NewContextAsync();
+        var refused = await (await stranger.NewPageAsync()).GotoAsync(new Uri(cluster.Nodes[2].Address, "/dashboard/orleans/").ToString());
+        Assert.Equal(401, refused!.Status);
     }
 
     [Fact]
