@@ -26,7 +26,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public bool HasExited => _process.HasExited;
+    private bool _disposed;
+
+    public bool HasExited => _disposed || _process.HasExited;
 
     public string Output => string.Join('\n', _output);
 
@@ -112,6 +114,7 @@ public sealed class SiloProcess : IAsyncDisposable
             // Never started.
         }
 
+        _disposed = true;
         _process.Dispose();
         return ValueTask.CompletedTask;
     }

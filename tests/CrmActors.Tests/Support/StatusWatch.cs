@@ -19,7 +19,7 @@ public sealed class StatusWatch : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                foreach (var node in nodes().Where(n => !n.HasExited))
+                foreach (var node in nodes().ToArray().Where(n => !n.HasExited))
                 {
                     using var client = node.Client(token);
                     client.Timeout = TimeSpan.FromSeconds(3);
@@ -28,7 +28,7 @@ public sealed class StatusWatch : IAsyncDisposable
                         using var response = await client.GetAsync(path, _stop.Token);
                         Statuses.Enqueue(response.StatusCode);
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ObjectDisposedException or InvalidOperationException)
                     {
                         // Down or frozen: no answer at all.
                     }
