@@ -22,32 +22,13 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
     private const int Rows = 200_000;
     private const string OperatorKey = "failover-operator-key";
 
-    private readonly TempDirectory _directory = new();
-    private readonly List<SiloProcess> _silos = [];
-    private TestPostgres? _postgres;
+    private readonly SiloDeployment _deployment = new(provider, OperatorKey);
 
-    public async Task InitializeAsync()
-    {
-        if (provider == "postgres")
-        {
-            _postgres = await TestPostgres.CreateDatabaseAsync();
-        }
-    }
+    private List<SiloProcess> Silos => _deployment.Silos;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
+    public async Task InitializeAsync() => await _deployment.PrepareAsync();
 
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        _directory.Dispose();
-    }
+    public async Task DisposeAsync() => await _deployment.DisposeAsync();
 
     [Fact]
     public async Task ANodeKilledDuringABackupLeavesItToAnotherNodeAndExactlyOneBackupBecomesReady()
@@ -77,9 +58,9 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var runner = await Eventually.GetAsync(RunningJobAsync, job => job is { Progress: 0 }, TimeSpan.FromSeconds(60), "the backup run to be running");
         var busy = await client.DeleteAsync($"/api/orgs/{orgId}/backup/schedule");
         await busy.AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
-        var victim = _silos.Single(s => s.Name == runner!.Silo);
+        var victim = Silos.Single(s => s.Name == runner!.Silo);
         victim.Kill();
-        var survivor = second is null ? await StartSiloAsync() : _silos.Single(s => s != victim);
+        var survivor = second is null ? await StartSiloAsync() : Silos.Single(s => s != victim);
 
         using var admin2 = survivor.Client(token);
         var backup = await Eventually.JsonAsync(admin2, $"/api/orgs/{orgId}/backups/{backupId}",
@@ -91,7 +72,7 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var job = await Eventually.GetAsync(() => JobAsync("backup.run", orgId), run => run.Status != "running", TimeSpan.FromSeconds(30), "the backup run to end");
         Assert.Equal(("completed", 2), (job.Status, job.Attempts));
         Assert.NotEqual(runner!.Silo, job.Silo);
-        var folder = Path.Combine(_directory.Path, "blobs", "orgs", orgId, "backups", backupId);
+        var folder = Path.Combine(_deployment.BlobRoot, "orgs", orgId, "backups", backupId);
         Assert.Single(Directory.GetDirectories(folder));
 
         var manifest = backup.GetProperty("manifest");
@@ -155,49 +136,17 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
 
     private async Task<DbConnection> OpenDatabaseAsync()
     {
-        DbConnection connection = _postgres is not null
-            ? new NpgsqlConnection(_postgres.ConnectionString)
-            : new SqliteConnection($"Data Source={Path.Combine(_directory.Path, "data", "crm.db")}");
+        DbConnection connection = _deployment.ConnectionString is { } postgres
+            ? new NpgsqlConnection(postgres)
+            : new SqliteConnection($"Data Source={Path.Combine(_deployment.DataDirectory, "crm.db")}");
         await connection.OpenAsync();
         return connection;
     }
 
-    private async Task<SiloProcess> StartSiloAsync()
-    {
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = provider,
-            ["Storage:DataDirectory"] = Path.Combine(_directory.Path, "data"),
-            ["Blobs:Root"] = Path.Combine(_directory.Path, "blobs"),
-            ["Operator:Key"] = OperatorKey,
-        };
-        foreach (var (key, value) in SiloCluster.FastTimings)
-        {
-            settings[key] = value;
-        }
+    private Task<SiloProcess> StartSiloAsync() => _deployment.StartAsync();
 
-        if (_postgres is not null)
-        {
-            settings["ConnectionStrings:Crm"] = _postgres.ConnectionString;
-        }
-
-        var silo = await SiloProcess.StartAsync($"silo-{_silos.Count + 1}", settings);
-        _silos.Add(silo);
-        return silo;
-    }
-
-    private static async Task<(string OrgId, string Token)> CreateOrgAsync(SiloProcess silo)
-    {
-        using var client = silo.Client();
-        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorKey);
-        var response = await client.PostAsJsonAsync("/api/orgs", new
-        {
-            name = "Failover", plan = "enterprise", timeZone = "Asia/Tokyo", domain = "failover.example", admin = new { email = "admin@failover.example", name = "Admin" },
-        });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (created.GetProperty("id").GetString()!, created.GetProperty("adminToken").GetString()!);
-    }
+    private Task<(string OrgId, string Token)> CreateOrgAsync(SiloProcess silo) =>
+        _deployment.CreateOrgAsync(silo, "Failover", domain: "failover.example");
 
     private static string CultureInfoInvariant(FormattableString text) => FormattableString.Invariant(text);
 }

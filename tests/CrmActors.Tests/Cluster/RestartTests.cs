@@ -7,7 +7,6 @@ using CrmActors.Tests.Support;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using NodaTime;
-using Npgsql;
 
 namespace CrmActors.Tests.Cluster;
 
@@ -15,38 +14,17 @@ namespace CrmActors.Tests.Cluster;
 /// Whole deployments stopped and started again, as real processes: what was accepted survives, and a
 /// schedule whose occurrences passed while no silo ran catches up exactly once.
 /// </summary>
-public sealed class RestartTests : IAsyncLifetime
+public sealed class RestartTests
 {
     private const string OperatorKey = "restart-operator-key";
-
-    private readonly TempDirectory _directory = new();
-    private readonly List<SiloProcess> _silos = [];
-    private TestPostgres? _postgres;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var silo in _silos)
-        {
-            await silo.DisposeAsync();
-        }
-
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        _directory.Dispose();
-    }
 
     [Fact]
     public async Task TwoOccurrencesMissedWhileEverySiloWasDownRunOnceAfterTheRestart()
     {
-        _postgres = await TestPostgres.CreateDatabaseAsync();
-        var first = await StartAsync("postgres");
-        await StartAsync("postgres");
-        var (orgId, token) = await CreateOrgAsync(first);
+        await using var deployment = new SiloDeployment("postgres", OperatorKey);
+        var first = await deployment.StartAsync();
+        await deployment.StartAsync();
+        var (orgId, token) = await deployment.CreateOrgAsync(first, "Restart Org", plan: "ultimate", domain: "restart.example");
         using (var admin = first.Client(token))
         {
             Assert.Equal(HttpStatusCode.OK, (await admin.PostAsJsonAsync($"/api/orgs/{orgId}/backup/purchases", new { kind = "weekly", count = 1 })).StatusCode);
@@ -60,15 +38,15 @@ public sealed class RestartTests : IAsyncLifetime
 
             // Every silo dies before the occurrence; they come back "a week later" (the clock offset), so the
             // occurrence and the next one have both passed.
-            foreach (var silo in _silos)
+            foreach (var silo in deployment.Silos)
             {
                 silo.Kill();
             }
 
             await Task.Delay(occurrence - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2));
             var week = new Dictionary<string, string> { ["Testing:ClockOffset"] = "7.00:00:00" };
-            var restarted = await StartAsync("postgres", week);
-            await StartAsync("postgres", week);
+            var restarted = await deployment.StartAsync(week);
+            await deployment.StartAsync(week);
 
             using var after = restarted.Client(token);
             var backups = await Eventually.JsonAsync(after, $"/api/orgs/{orgId}/backups", list => list.GetArrayLength() > 0, TimeSpan.FromSeconds(60), "the catch-up backup");
@@ -83,8 +61,9 @@ public sealed class RestartTests : IAsyncLifetime
     [Fact]
     public async Task AnEmbeddedNodeKilledAndStartedAgainKeepsOrgsTokensSchedulesAndReminders()
     {
-        var node = await StartAsync("sqlite");
-        var (orgId, token) = await CreateOrgAsync(node);
+        await using var deployment = new SiloDeployment("sqlite", OperatorKey);
+        var node = await deployment.StartAsync();
+        var (orgId, token) = await deployment.CreateOrgAsync(node, "Restart Org", plan: "ultimate", domain: "restart.example");
         string userToken, copyKey;
         JsonElement summary;
         using (var admin = node.Client(token))
@@ -99,7 +78,7 @@ public sealed class RestartTests : IAsyncLifetime
         }
 
         node.Kill();
-        var again = await StartAsync("sqlite");
+        var again = await deployment.StartAsync();
 
         using var admin2 = again.Client(token);
         Assert.Equal("Restart Org", (await admin2.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}")).GetProperty("name").GetString());
@@ -110,47 +89,10 @@ public sealed class RestartTests : IAsyncLifetime
             (after.GetProperty("frequency").GetString(), after.GetProperty("nextBackupAt").GetDateTimeOffset()));
         Assert.Equal("active", (await admin2.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/config-copy/keys/current")).GetProperty("status").GetString());
 
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory.Path, "data", "crm.db")}");
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(deployment.DataDirectory, "crm.db")}");
         await connection.OpenAsync();
         var reminders = (await connection.QueryAsync<string>("SELECT GrainId || ' ' || ReminderName FROM OrleansRemindersTable")).ToList();
         Assert.Contains($"backupschedule/{orgId} backup-schedule", reminders);
         Assert.Contains($"copykey/{Ids.Sha256(copyKey)} expiry", reminders);
-    }
-
-    private async Task<SiloProcess> StartAsync(string provider, IReadOnlyDictionary<string, string>? extra = null)
-    {
-        var settings = new Dictionary<string, string>(SiloCluster.FastTimings)
-        {
-            ["Storage:Provider"] = provider,
-            ["Storage:DataDirectory"] = Path.Combine(_directory.Path, "data"),
-            ["Blobs:Root"] = Path.Combine(_directory.Path, "blobs"),
-            ["Operator:Key"] = OperatorKey,
-        };
-        if (_postgres is not null)
-        {
-            settings["ConnectionStrings:Crm"] = _postgres.ConnectionString;
-        }
-
-        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
-        {
-            settings[key] = value;
-        }
-
-        var silo = await SiloProcess.StartAsync($"silo-{_silos.Count + 1}", settings);
-        _silos.Add(silo);
-        return silo;
-    }
-
-    private static async Task<(string OrgId, string Token)> CreateOrgAsync(SiloProcess silo)
-    {
-        using var client = silo.Client();
-        client.DefaultRequestHeaders.Add("X-Operator-Key", OperatorKey);
-        var response = await client.PostAsJsonAsync("/api/orgs", new
-        {
-            name = "Restart Org", plan = "ultimate", timeZone = "Asia/Tokyo", domain = "restart.example", admin = new { email = "admin@restart.example", name = "Admin" },
-        });
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (created.GetProperty("id").GetString()!, created.GetProperty("adminToken").GetString()!);
     }
 }

@@ -16,80 +16,50 @@ namespace CrmActors.Tests.Upgrade;
 /// configuration, records, files, backups, the schedule and its quota, and a copy key all survive,
 /// their reminders are registered with Orleans, and the old runtime's tables are retired.
 /// </summary>
-public sealed class UpgradeFromPreviousBuildTests : IAsyncLifetime
+public sealed class UpgradeFromPreviousBuildTests
 {
-    private readonly TempDirectory _directory = new();
-    private SiloProcess? _silo;
-    private TestPostgres? _postgres;
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-
-        if (_postgres is not null)
-        {
-            await _postgres.DisposeAsync();
-        }
-
-        _directory.Dispose();
-    }
+    private static readonly JsonElement Expected = JsonDocument.Parse(File.ReadAllText(Fixture("expected.json"))).RootElement;
 
     [Fact]
     public async Task AnEmbeddedDatabaseOfThePreviousBuildIsUpgradedInPlace()
     {
-        var data = Directory.CreateDirectory(Path.Combine(_directory.Path, "data")).FullName;
+        await using var deployment = new SiloDeployment("sqlite", Expected.GetProperty("operatorKey").GetString()!);
+        var data = Directory.CreateDirectory(deployment.DataDirectory).FullName;
         File.Copy(Fixture("sqlite", "crm.db"), Path.Combine(data, "crm.db"));
-        CopyFolder(Fixture("sqlite", "blobs"), Path.Combine(_directory.Path, "blobs"));
-        await UpgradesAsync("sqlite", () => new SqliteConnection($"Data Source={Path.Combine(data, "crm.db")}"));
+        CopyFolder(Fixture("sqlite", "blobs"), deployment.BlobRoot);
+        await UpgradesAsync(deployment, () => new SqliteConnection($"Data Source={Path.Combine(data, "crm.db")}"));
     }
 
     [Fact]
     public async Task APostgresDatabaseOfThePreviousBuildIsUpgradedInPlace()
     {
-        _postgres = await TestPostgres.CreateDatabaseAsync();
-        await using (var connection = new NpgsqlConnection(_postgres.ConnectionString))
+        await using var deployment = await new SiloDeployment("postgres", Expected.GetProperty("operatorKey").GetString()!).PrepareAsync();
+        await using (var connection = new NpgsqlConnection(deployment.ConnectionString))
         {
             await connection.OpenAsync();
             await connection.ExecuteAsync(await File.ReadAllTextAsync(Fixture("postgres.sql")));
         }
 
-        CopyFolder(Fixture("postgres-blobs"), Path.Combine(_directory.Path, "blobs"));
-        await UpgradesAsync("postgres", () => new NpgsqlConnection(_postgres.ConnectionString));
+        CopyFolder(Fixture("postgres-blobs"), deployment.BlobRoot);
+        await UpgradesAsync(deployment, () => new NpgsqlConnection(deployment.ConnectionString));
     }
 
-    private async Task UpgradesAsync(string provider, Func<System.Data.Common.DbConnection> database)
+    private static async Task UpgradesAsync(SiloDeployment deployment, Func<System.Data.Common.DbConnection> database)
     {
-        var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Fixture("expected.json"))).RootElement;
-        var fixture = expected.GetProperty("providers").GetProperty(provider);
+        var provider = deployment.Provider;
+        var fixture = Expected.GetProperty("providers").GetProperty(provider);
         var a = fixture.GetProperty("orgA");
         var b = fixture.GetProperty("orgB");
-        var settings = new Dictionary<string, string>(SiloCluster.FastTimings)
-        {
-            ["Storage:Provider"] = provider,
-            ["Storage:DataDirectory"] = Path.Combine(_directory.Path, "data"),
-            ["Blobs:Root"] = Path.Combine(_directory.Path, "blobs"),
-            ["Operator:Key"] = expected.GetProperty("operatorKey").GetString()!,
-        };
-        if (_postgres is not null)
-        {
-            settings["ConnectionStrings:Crm"] = _postgres.ConnectionString;
-        }
-
-        _silo = await SiloProcess.StartAsync("upgraded", settings);
+        var silo = await deployment.StartAsync();
         var orgA = Text(a, "orgId");
-        using var admin = _silo.Client(Text(a, "adminToken"));
+        using var admin = silo.Client(Text(a, "adminToken"));
 
         // The organization and its users, with every token they had.
         var org = await Eventually.JsonAsync(admin, $"/api/orgs/{orgA}", o => o.TryGetProperty("name", out _), TimeSpan.FromSeconds(30), "the upgraded organization");
         Assert.Equal((Text(a, "name"), Text(a, "plan"), Text(a, "timeZone")), (Text(org, "name"), Text(org, "plan"), Text(org, "timeZone")));
-        using var second = _silo.Client(Text(a, "adminSecondToken"));
+        using var second = silo.Client(Text(a, "adminSecondToken"));
         Assert.Equal(HttpStatusCode.OK, (await second.GetAsync($"/api/orgs/{orgA}/users")).StatusCode);
-        using var bob = _silo.Client(Text(a, "bobToken"));
+        using var bob = silo.Client(Text(a, "bobToken"));
         Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/api/orgs/{orgA}/modules")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetAsync($"/api/orgs/{orgA}/users")).StatusCode);
 
@@ -120,7 +90,7 @@ public sealed class UpgradeFromPreviousBuildTests : IAsyncLifetime
         if (DateTimeOffset.Parse(Text(a, "backupExpiresAt"), System.Globalization.CultureInfo.InvariantCulture) > now)
         {
             Assert.Equal("ready", Text(backup, "status"));
-            using var anonymous = _silo.Client();
+            using var anonymous = silo.Client();
             var zip = await anonymous.GetAsync(backup.GetProperty("data")[0].GetString()!);
             Assert.Equal(HttpStatusCode.OK, zip.StatusCode);
         }
