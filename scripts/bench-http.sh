@@ -1,81 +1,111 @@
 #!/usr/bin/env bash
-# HTTP benchmark with wrk against a grain-backed read (GET org) and write (PATCH org) on one node
-# (SQLite, PostgreSQL) and three nodes (PostgreSQL), beside pgbench's single-row update rate.
-# Usage: scripts/bench-http.sh [seconds=10] [connections=16]
+# HTTP benchmark: one real Silo process (Release build, Storage__Provider=postgres on the private PostgreSQL of
+# scripts/postgres.sh) under wrk — GET /api/orgs/{org} (token lookup + read-only organization-grain call) and
+# PATCH /api/orgs/{org} (one organization-grain write + its audit row) — on one org (hot) and round-robin over
+# 16 orgs (spread); beside it, in the same run and on the same server, pgbench with as many clients updating
+# 1 row (hot) and a random row of 16 (spread) for the same duration. Prints req/s, p50, p99 and the ratios.
+# Usage: scripts/bench-http.sh [seconds=10] [connections=16] [rounds=1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-secs="${1:-10}"; conns="${2:-16}"
+secs="${1:-10}"; conns="${2:-16}"; rounds="${3:-1}"
 command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 source scripts/postgres.sh >/dev/null
-work="$(mktemp -d)"; sqlite_pid=""
-trap '[ -n "$sqlite_pid" ] && kill "$sqlite_pid" 2>/dev/null; for c in c1 c3; do CLUSTER_DIR="$work/$c" scripts/cluster.sh stop >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
-
-create_org() { # $1 = base url → prints "orgId token"
-  curl -sf -X POST "$1/api/orgs" -H "X-Operator-Key: $Operator__Key" -H 'content-type: application/json' \
-    -d '{"name":"Bench","plan":"ultimate","timeZone":"Asia/Tokyo","domain":"bench.test","admin":{"email":"a@bench.test","name":"A"}}' |
-    python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["id"], d["adminToken"])'
-}
-
-run_wrk() { # $1 = label, $2 = script, rest = base urls (connections split across them)
-  local label="$1" script="$2"; shift 2
-  local per=$(( conns / $# )); [ "$per" -ge 2 ] || per=2
-  local pids=() i=0
-  for url in "$@"; do
-    wrk -t2 -c"$per" -d"${secs}s" --latency -s "$script" "$url/api/orgs/$ORG" >"$work/wrk.$i" 2>&1 & pids+=($!); i=$((i + 1))
-  done
-  wait "${pids[@]}"
-  python3 - "$label" "$work"/wrk.* <<'PY'
-import re, sys
-label, files = sys.argv[1], sys.argv[2:]
-total, p50, p99 = 0.0, [], []
-def ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
-    if not m: raise SystemExit(f"unreadable wrk latency {v!r}")
-    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[m.group(2)]
-for f in files:
-    t = open(f).read()
-    if "Requests/sec" not in t: raise SystemExit(f"wrk failed:\n{t}")
-    total += float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-    p50.append(ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1))); p99.append(ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1)))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-    if non2xx: print(f"  ({f}: {non2xx.group(1)} non-2xx responses)", file=sys.stderr)
-print(f"| {label} | {total:,.0f} | {max(p50):.2f} | {max(p99):.2f} |")
-PY
-  rm -f "$work"/wrk.*
-}
+work="$(mktemp -d)"; silo_pid=""
+trap '[ -n "$silo_pid" ] && kill "$silo_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 export Operator__Key="bench-$(date +%s)"
 dotnet build src/Silo -c Release --nologo -v quiet >/dev/null
-echo "| setup | req/s | p50 ms | p99 ms |"
-echo "|---|---|---|---|"
+db=crm_bench_http
+psql -d postgres -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+psql -d postgres -qc "CREATE DATABASE $db"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+url="http://127.0.0.1:$port"
+(cd src/Silo && Storage__Provider=postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=$db;Maximum Pool Size=50" \
+  Storage__DataDirectory="$work/data" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  exec dotnet bin/Release/net10.0/CrmActors.Silo.dll --urls "$url") >"$work/silo.log" 2>&1 &
+silo_pid=$!
+for _ in $(seq 1 150); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.2; done
+curl -sf "$url/health/ready" >/dev/null || { echo "the Silo did not become ready:"; cat "$work/silo.log"; exit 1; }
 
-# One node, SQLite.
-(cd src/Silo && Storage__Provider=sqlite Storage__DataDirectory="$work/sqlite" ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
-  exec dotnet bin/Release/net10.0/CrmActors.Silo.dll --urls http://127.0.0.1:5191) >"$work/sqlite.log" 2>&1 &
-sqlite_pid=$!
-for _ in $(seq 1 100); do curl -sf http://127.0.0.1:5191/health/ready >/dev/null && break; sleep 0.2; done
-read -r ORG CRM_TOKEN < <(create_org http://127.0.0.1:5191); export ORG CRM_TOKEN
-run_wrk "1 node, SQLite — read (GET org)" bench/http/get-org.lua http://127.0.0.1:5191
-run_wrk "1 node, SQLite — write (PATCH org)" bench/http/patch-org.lua http://127.0.0.1:5191
-kill "$sqlite_pid"
+# 16 organizations, each with its admin's token, as a Lua table for bench/http/org.lua.
+echo "return {" >"$work/orgs.lua"
+for i in $(seq 1 16); do
+  curl -sf -X POST "$url/api/orgs" -H "X-Operator-Key: $Operator__Key" -H 'content-type: application/json' \
+    -d "{\"name\":\"Bench $i\",\"plan\":\"ultimate\",\"timeZone\":\"Asia/Tokyo\",\"domain\":\"bench$i.test\",\"admin\":{\"email\":\"a@bench$i.test\",\"name\":\"A\"}}" |
+    python3 -c 'import json,sys; d=json.load(sys.stdin); print("  { id = \"%s\", token = \"%s\" }," % (d["id"], d["adminToken"]))' >>"$work/orgs.lua"
+done
+echo "}" >>"$work/orgs.lua"
+export CRM_ORGS="$work/orgs.lua"
+psql -d "$db" -q -c "SET client_min_messages = warning" \
+  -c "CREATE TABLE bench_counter (id int PRIMARY KEY, value bigint NOT NULL)" -c "INSERT INTO bench_counter SELECT g, 0 FROM generate_series(1, 16) g"
+audit_updates() { psql -d "$db" -tAc "SELECT count(*) FROM audit_log WHERE action = 'update' AND setting = 'organization'"; }
 
-# One node, then three nodes, PostgreSQL.
-for n in 1 3; do
-  db="crm_bench_http_$n"
-  psql -d postgres -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"; psql -d postgres -qc "CREATE DATABASE $db"
-  ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=$db;Maximum Pool Size=50" CLUSTER_DIR="$work/c$n" CLUSTER_BASE_PORT=5200 \
-    scripts/cluster.sh start "$n" >/dev/null
-  urls=(); for i in $(seq 1 "$n"); do urls+=("http://127.0.0.1:$((5199 + i))"); done
-  read -r ORG CRM_TOKEN < <(create_org "${urls[0]}"); export ORG CRM_TOKEN
-  run_wrk "$n node(s), PostgreSQL — read (GET org)" bench/http/get-org.lua "${urls[@]}"
-  run_wrk "$n node(s), PostgreSQL — write (PATCH org)" bench/http/patch-org.lua "${urls[@]}"
-  CLUSTER_DIR="$work/c$n" scripts/cluster.sh stop >/dev/null
+wrk_run() { # $1 = round, $2 = shape (hot|spread), $3 = GET|PATCH, $4 = seconds, $5 = measured (1) or warm-up (0)
+  local spread=1; [ "$2" = spread ] && spread=16
+  local before; before="$(audit_updates)"
+  CRM_METHOD="$3" CRM_SPREAD="$spread" wrk -t2 -c"$conns" -d"$4s" --latency -s bench/http/org.lua "$url/" >"$work/wrk.out" 2>&1
+  [ "$5" = 1 ] || return 0
+  python3 - "$1" "$2" "$3" "$work/wrk.out" "$before" "$(audit_updates)" >>"$work/results" <<'PY'
+import json, re, sys
+rnd, shape, method, path, before, after = sys.argv[1:]
+t = open(path).read()
+if "Requests/sec" not in t: raise SystemExit(f"wrk failed:\n{t}")
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
+    return float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[m.group(2)]
+requests = int(re.search(r"(\d+) requests in", t).group(1))
+non2xx = int((re.search(r"Non-2xx or 3xx responses: (\d+)", t) or [0, 0])[1])
+errors = re.search(r"Socket errors: .*", t)
+print(json.dumps({"round": rnd, "shape": shape, "kind": method, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1)),
+    "p50": ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)), "p99": ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1)),
+    "requests": requests, "non2xx": non2xx, "errors": errors.group(0) if errors else "", "audit": int(after) - int(before)}))
+PY
+}
+
+pgbench_run() { # $1 = round, $2 = shape
+  rm -f "$work"/pgb.*
+  (cd "$work" && pgbench -n -c "$conns" -j 2 -T "$secs" -l --log-prefix=pgb -f "$OLDPWD/bench/http/update-$2.sql" "$db" >"$work/pgbench.out" 2>&1)
+  python3 - "$1" "$2" "$work/pgbench.out" "$work"/pgb.* >>"$work/results" <<'PY'
+import json, re, sys
+rnd, shape, out, logs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read(), sys.argv[4:]
+lat = sorted(int(line.split()[2]) / 1000 for f in logs for line in open(f))
+tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
+print(json.dumps({"round": rnd, "shape": shape, "kind": "pgbench", "rps": tps, "p50": lat[len(lat) // 2], "p99": lat[int(len(lat) * 0.99)],
+    "requests": len(lat), "non2xx": 0, "errors": "", "audit": 0}))
+PY
+}
+
+# Unmeasured warm-up: JIT, grain activations, connection pools.
+for kind in GET PATCH; do wrk_run 0 spread "$kind" 3 0; done
+for r in $(seq 1 "$rounds"); do
+  for shape in hot spread; do
+    wrk_run "$r" "$shape" GET "$secs" 1
+    wrk_run "$r" "$shape" PATCH "$secs" 1
+    pgbench_run "$r" "$shape"
+  done
 done
 
-# Reference: PostgreSQL's own single-row update rate, same server, same number of clients.
-psql -d postgres -qc "SET client_min_messages = warning; DROP TABLE IF EXISTS bench_counter; CREATE TABLE bench_counter (id int PRIMARY KEY, value bigint); INSERT INTO bench_counter VALUES (1, 0)"
-pgbench -n -c "$conns" -j 2 -T "$secs" -f bench/http/single-row-update.sql postgres 2>/dev/null | python3 -c '
-import re, sys
-t = sys.stdin.read()
-tps = float(re.search(r"tps = ([\d.]+)", t).group(1)); lat = float(re.search(r"latency average = ([\d.]+) ms", t).group(1))
-print(f"| pgbench single-row UPDATE (reference) | {tps:,.0f} | {lat:.2f} (avg) | |")'
+python3 - "$work/results" "$secs" "$conns" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+secs, conns = sys.argv[2], sys.argv[3]
+names = {"GET": "GET /api/orgs/{org}", "PATCH": "PATCH /api/orgs/{org}", "pgbench": "pgbench UPDATE (reference)"}
+print(f"{conns} connections / clients, {secs} s each, one Silo process on PostgreSQL")
+print()
+print("| round | shape | request | req/s | p50 ms | p99 ms | checks |")
+print("|---|---|---|---|---|---|---|")
+for r in rows:
+    checks = []
+    if r["non2xx"]: checks.append(f"{r['non2xx']} non-2xx")
+    if r["errors"]: checks.append(r["errors"])
+    if r["kind"] == "PATCH": checks.append(f"{r['audit']:,} audit rows for {r['requests']:,} responses")
+    print(f"| {r['round']} | {r['shape']} | {names[r['kind']]} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {'; '.join(checks)} |")
+print()
+print("| round | shape | reads / pgbench (target ≥ 3×) | writes / pgbench (target ≥ 0.8×) |")
+print("|---|---|---|---|")
+by = {(r["round"], r["shape"], r["kind"]): r["rps"] for r in rows}
+for (rnd, shape, kind), tps in by.items():
+    if kind != "pgbench": continue
+    reads, writes = by[(rnd, shape, "GET")] / tps, by[(rnd, shape, "PATCH")] / tps
+    print(f"| {rnd} | {shape} | {reads:.2f}× {'✓' if reads >= 3 else f'(misses by {3 / reads:.1f}×)'} | {writes:.2f}× {'✓' if writes >= 0.8 else f'(misses by {0.8 / writes:.1f}×)'} |")
+PY

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds Release, starts PostgreSQL, prints figures and ratios.
-# Usage: scripts/bench.sh grains [seconds] | bulk [rows] | backup [records] [attachments]
+# Usage: scripts/bench.sh grains [seconds] [sqlite,postgres] | bulk [rows] | backup [records] [attachments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
-dotnet build CrmActors.slnx -c Release --nologo -v quiet >/dev/null
+# The bench project builds what it needs: the product (src/Silo and below) in Release.
+dotnet build bench/CrmActors.Bench -c Release --nologo -v quiet >/dev/null
 dotnet bench/CrmActors.Bench/bin/Release/net10.0/CrmActors.Bench.dll "$@"

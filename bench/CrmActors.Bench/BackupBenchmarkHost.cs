@@ -9,7 +9,6 @@ using CrmActors.Grains.Backups;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
-using CrmActors.Runtime.Grains;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -23,20 +22,17 @@ public static class BackupBenchmarkHost
 {
     public sealed record SeededOrg(string OrgId, string AdminUserId);
 
-    public static IHost Build(string database, string blobs)
+    /// <summary>
+    /// The product's silo (<see cref="ProductHost"/>) on PostgreSQL with production timings: a run grain
+    /// starts as soon as the turn that queued it is written, so no poll interval is involved.
+    /// </summary>
+    public static IHost Build(string database, string blobs) => ProductHost.Build(new Dictionary<string, string?>
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "postgres",
-            ["ConnectionStrings:Crm"] = database,
-            ["Blobs:Root"] = blobs,
-            ["Runtime:JobPollInterval"] = "00:00:00.100",
-        });
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.AddCrmGrains();
-        return builder.Build();
-    }
+        ["Storage:Provider"] = "postgres",
+        ["ConnectionStrings:Crm"] = database,
+        ["Storage:DataDirectory"] = Path.GetDirectoryName(blobs),
+        ["Blobs:Root"] = blobs,
+    });
 
     /// <summary>Creates an ultimate-plan org, its records through <see cref="BulkInsertService"/> and its attachments through <see cref="AttachmentService"/>.</summary>
     public static async Task<SeededOrg> SeedAsync(string database, string blobs, int records, int attachments)
