@@ -48,7 +48,7 @@ public sealed partial class BackupScheduleGrain
     {
         if (State.Schedule is not { } schedule)
         {
-            await ClearReminderAsync(BackupConstants.ScheduleReminder);
+            ClearReminderOnCommit(BackupConstants.ScheduleReminder);
             return;
         }
 
@@ -74,7 +74,7 @@ public sealed partial class BackupScheduleGrain
         }
 
         Expire(backupId);
-        await ClearReminderAsync(reminderName);
+        ClearReminderOnCommit(reminderName);
     }
 
     public Task<IReadOnlyList<BackupEntry>> GetBackupsAsync() =>

@@ -73,7 +73,7 @@ public sealed partial class BackupScheduleGrain(
 
         var previous = State.Schedule;
         State = State with { Schedule = null, LastOccurrence = null, NextOccurrence = null };
-        await ClearReminderAsync(BackupConstants.ScheduleReminder);
+        ClearReminderOnCommit(BackupConstants.ScheduleReminder);
         AddHistory(BackupHistoryKinds.ScheduleStopped, userId, new { frequency = previous?.Frequency, weeklySubscriptionKept = State.WeeklySubscription });
         Audit(userId, AuditActions.Delete, "backup/schedule", [new("frequency", previous?.Frequency, null)]);
     }

@@ -31,6 +31,7 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
 
     private TState? _working;
     private List<SideEffect> _effects = [];
+    private List<string> _remindersToClear = [];
     private DateTimeOffset? _now;
 
     /// <summary>The state as this call has changed it so far.</summary>
@@ -80,6 +81,7 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
         {
             _working = null;
             _effects = [];
+            _remindersToClear = [];
             throw;
         }
         finally
@@ -95,7 +97,9 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
     protected async Task CommitAsync()
     {
         var effects = _effects;
+        var remindersToClear = _remindersToClear;
         _effects = [];
+        _remindersToClear = [];
         var changed = _working is not null && !ReferenceEquals(_working, store.State.Value);
         if (changed)
         {
@@ -124,6 +128,14 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
             if (changed)
             {
                 store.State = store.State with { Outbox = [] };
+            }
+        }
+
+        foreach (var name in remindersToClear)
+        {
+            if (await this.GetReminder(name) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
             }
         }
     }
@@ -167,11 +179,9 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
         return this.RegisterOrUpdateReminder(name, due, services.Schedules.RetryPeriod);
     }
 
-    protected async Task ClearReminderAsync(string name)
-    {
-        if (await this.GetReminder(name) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    /// <summary>
+    /// Unregisters the reminder once this call's state is written, never before: a call that fails
+    /// keeps it, and a reminder left behind by a crash just ticks once more and finds nothing to do.
+    /// </summary>
+    protected void ClearReminderOnCommit(string name) => _remindersToClear.Add(name);
 }

@@ -30,13 +30,15 @@ public sealed class CopyKeyGrain(
         return State;
     }
 
-    public async Task RevokeAsync()
+    public Task RevokeAsync()
     {
         if (State.Exists && State.StatusAt(Now) == CopyKeyStatus.Active)
         {
             State = State with { Status = CopyKeyStatus.Revoked, ClosedAt = Now };
-            await ClearReminderAsync(ExpiryReminder);
+            ClearReminderOnCommit(ExpiryReminder);
         }
+
+        return Task.CompletedTask;
     }
 
     public async Task<CopyKeyState> RedeemAsync(string sourceOrgId, string transferId)
@@ -67,7 +69,7 @@ public sealed class CopyKeyGrain(
         }
 
         State = State with { Status = CopyKeyStatus.Used, ClosedAt = Now, SourceOrgId = sourceOrgId, TransferId = transferId };
-        await ClearReminderAsync(ExpiryReminder);
+        ClearReminderOnCommit(ExpiryReminder);
         return State;
     }
 
@@ -100,6 +102,6 @@ public sealed class CopyKeyGrain(
             State = State with { Status = CopyKeyStatus.Expired, ClosedAt = State.ExpiresAt };
         }
 
-        await ClearReminderAsync(ExpiryReminder);
+        ClearReminderOnCommit(ExpiryReminder);
     }
 }
