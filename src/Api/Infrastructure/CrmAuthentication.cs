@@ -16,7 +16,7 @@ namespace CrmActors.Api.Infrastructure;
 /// committed state, so deactivation takes effect on the next request.
 /// </summary>
 public sealed class CrmAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenStore tokens, IGrainFactory grains)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IGrainFactory grains)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -31,7 +31,7 @@ public sealed class CrmAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var owner = await tokens.FindAsync(header["Bearer ".Length..].Trim());
+        var owner = await grains.GetGrain<ITokenGrain>(Ids.Sha256(header["Bearer ".Length..].Trim())).GetOwnerAsync();
         if (owner is null)
         {
             return AuthenticateResult.Fail("The token is unknown or revoked.");

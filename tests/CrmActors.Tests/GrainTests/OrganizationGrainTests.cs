@@ -48,7 +48,12 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     {
         var (orgId, admin, firstHash) = await Orgs.CreateAsync(silo.Grains);
         var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        var firstToken = silo.Grains.GetGrain<ITokenGrain>(firstHash);
+        Assert.Equal(new TokenStore.TokenOwner(orgId, admin.Id), await firstToken.GetOwnerAsync());
         await grain.RevokeTokensAsync(admin.Id, admin.Id);
+
+        // Authentication reads the token grain: it forgot the token as soon as the revocation returned.
+        Assert.Null(await firstToken.GetOwnerAsync());
         silo.Clock.Advance(TimeSpan.FromSeconds(1));
         var secondHash = Ids.Sha256(Ids.NewSecret());
         await grain.IssueTokenAsync(admin.Id, secondHash, admin.Id);
@@ -61,6 +66,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
             .ToDictionary(t => t.Hash, t => t.RevokedAt is not null);
         Assert.True(revoked[firstHash]);
         Assert.False(revoked[secondHash]);
+        Assert.Equal(new TokenStore.TokenOwner(orgId, admin.Id), await silo.Grains.GetGrain<ITokenGrain>(secondHash).GetOwnerAsync());
     }
 
     [Fact]
