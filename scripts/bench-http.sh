@@ -40,7 +40,7 @@ export CRM_ORGS="$work/orgs.lua"
 psql -d "$db" -q -c "SET client_min_messages = warning" \
   -c "CREATE TABLE bench_counter (id int PRIMARY KEY, value bigint NOT NULL)" -c "INSERT INTO bench_counter SELECT g, 0 FROM generate_series(1, 16) g"
 # CPU seconds so far of the Silo process and of PostgreSQL (postmaster + live backends + the backends it reaped).
-cpu() { python3 - "$silo_pid" "$(head -1 .pgdata/db/postmaster.pid)" <<'PY2'
+cpu() { python3 - "$silo_pid" "$(head -1 "${CRM_PGDATA:-.pgdata}/db/postmaster.pid")" <<'PY2'
 import os, sys
 hz = os.sysconf("SC_CLK_TCK")
 def stat(pid):
