@@ -4,6 +4,7 @@
 # PATCH /api/orgs/{org} (one organization-grain write + its audit row) — on one org (hot) and round-robin over
 # 16 orgs (spread); beside it, in the same run and on the same server, pgbench with as many clients updating
 # 1 row (hot) and a random row of 16 (spread) for the same duration. Prints req/s, p50, p99 and the ratios.
+# Also CPU time per request of the Silo process and of PostgreSQL (all its processes), from /proc.
 # Usage: scripts/bench-http.sh [seconds=10] [connections=16] [rounds=1]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,16 +39,32 @@ echo "}" >>"$work/orgs.lua"
 export CRM_ORGS="$work/orgs.lua"
 psql -d "$db" -q -c "SET client_min_messages = warning" \
   -c "CREATE TABLE bench_counter (id int PRIMARY KEY, value bigint NOT NULL)" -c "INSERT INTO bench_counter SELECT g, 0 FROM generate_series(1, 16) g"
+# CPU seconds so far of the Silo process and of PostgreSQL (postmaster + live backends + the backends it reaped).
+cpu() { python3 - "$silo_pid" "$(head -1 "${CRM_PGDATA:-.pgdata}/db/postmaster.pid")" <<'PY2'
+import os, sys
+hz = os.sysconf("SC_CLK_TCK")
+def stat(pid):
+    try: return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError: return None
+def own(f): return int(f[11]) + int(f[12])
+silo, pm = sys.argv[1], sys.argv[2]
+pg = own(stat(pm)) + int(stat(pm)[13]) + int(stat(pm)[14])
+for pid in os.listdir("/proc"):
+    f = pid.isdigit() and stat(pid)
+    if f and f[1] == pm: pg += own(f)
+print(own(stat(silo)) / hz, pg / hz)
+PY2
+}
 audit_updates() { psql -d "$db" -tAc "SELECT count(*) FROM audit_log WHERE action = 'update' AND setting = 'organization'"; }
 
 wrk_run() { # $1 = round, $2 = shape (hot|spread), $3 = GET|PATCH, $4 = seconds, $5 = measured (1) or warm-up (0)
   local spread=1; [ "$2" = spread ] && spread=16
-  local before; before="$(audit_updates)"
+  local before cpu0; before="$(audit_updates)"; cpu0="$(cpu)"
   CRM_METHOD="$3" CRM_SPREAD="$spread" wrk -t2 -c"$conns" -d"$4s" --latency -s bench/http/org.lua "$url/" >"$work/wrk.out" 2>&1
   [ "$5" = 1 ] || return 0
-  python3 - "$1" "$2" "$3" "$work/wrk.out" "$before" "$(audit_updates)" >>"$work/results" <<'PY'
+  python3 - "$1" "$2" "$3" "$work/wrk.out" "$before" "$(audit_updates)" $cpu0 $(cpu) >>"$work/results" <<'PY'
 import json, re, sys
-rnd, shape, method, path, before, after = sys.argv[1:]
+rnd, shape, method, path, before, after, s0, p0, s1, p1 = sys.argv[1:]
 t = open(path).read()
 if "Requests/sec" not in t: raise SystemExit(f"wrk failed:\n{t}")
 def ms(v):
@@ -58,20 +75,22 @@ non2xx = int((re.search(r"Non-2xx or 3xx responses: (\d+)", t) or [0, 0])[1])
 errors = re.search(r"Socket errors: .*", t)
 print(json.dumps({"round": rnd, "shape": shape, "kind": method, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1)),
     "p50": ms(re.search(r"^\s+50%\s+(\S+)", t, re.M).group(1)), "p99": ms(re.search(r"^\s+99%\s+(\S+)", t, re.M).group(1)),
-    "requests": requests, "non2xx": non2xx, "errors": errors.group(0) if errors else "", "audit": int(after) - int(before)}))
+    "requests": requests, "non2xx": non2xx, "errors": errors.group(0) if errors else "", "audit": int(after) - int(before),
+    "silo_us": (float(s1) - float(s0)) * 1e6 / requests, "pg_us": (float(p1) - float(p0)) * 1e6 / requests}))
 PY
 }
 
 pgbench_run() { # $1 = round, $2 = shape
   rm -f "$work"/pgb.*
+  local cpu0; cpu0="$(cpu)"
   (cd "$work" && pgbench -n -c "$conns" -j 2 -T "$secs" -l --log-prefix=pgb -f "$OLDPWD/bench/http/update-$2.sql" "$db" >"$work/pgbench.out" 2>&1)
-  python3 - "$1" "$2" "$work/pgbench.out" "$work"/pgb.* >>"$work/results" <<'PY'
+  python3 - "$1" "$2" "$work/pgbench.out" $cpu0 $(cpu) "$work"/pgb.* >>"$work/results" <<'PY'
 import json, re, sys
-rnd, shape, out, logs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read(), sys.argv[4:]
+rnd, shape, out, s0, p0, s1, p1, logs = sys.argv[1], sys.argv[2], open(sys.argv[3]).read(), *sys.argv[4:8], sys.argv[8:]
 lat = sorted(int(line.split()[2]) / 1000 for f in logs for line in open(f))
 tps = float(re.search(r"tps = ([\d.]+)", out).group(1))
 print(json.dumps({"round": rnd, "shape": shape, "kind": "pgbench", "rps": tps, "p50": lat[len(lat) // 2], "p99": lat[int(len(lat) * 0.99)],
-    "requests": len(lat), "non2xx": 0, "errors": "", "audit": 0}))
+    "requests": len(lat), "non2xx": 0, "errors": "", "audit": 0, "silo_us": (float(s1) - float(s0)) * 1e6 / len(lat), "pg_us": (float(p1) - float(p0)) * 1e6 / len(lat)}))
 PY
 }
 
@@ -92,14 +111,14 @@ secs, conns = sys.argv[2], sys.argv[3]
 names = {"GET": "GET /api/orgs/{org}", "PATCH": "PATCH /api/orgs/{org}", "pgbench": "pgbench UPDATE (reference)"}
 print(f"{conns} connections / clients, {secs} s each, one Silo process on PostgreSQL")
 print()
-print("| round | shape | request | req/s | p50 ms | p99 ms | checks |")
-print("|---|---|---|---|---|---|---|")
+print("| round | shape | request | req/s | p50 ms | p99 ms | Silo CPU µs/req | PostgreSQL CPU µs/req | checks |")
+print("|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     checks = []
     if r["non2xx"]: checks.append(f"{r['non2xx']} non-2xx")
     if r["errors"]: checks.append(r["errors"])
     if r["kind"] == "PATCH": checks.append(f"{r['audit']:,} audit rows for {r['requests']:,} responses")
-    print(f"| {r['round']} | {r['shape']} | {names[r['kind']]} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {'; '.join(checks)} |")
+    print(f"| {r['round']} | {r['shape']} | {names[r['kind']]} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['silo_us']:,.0f} | {r['pg_us']:,.0f} | {'; '.join(checks)} |")
 print()
 print("| round | shape | reads / pgbench (target ≥ 3×) | writes / pgbench (target ≥ 0.8×) |")
 print("|---|---|---|---|")

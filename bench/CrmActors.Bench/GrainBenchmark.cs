@@ -65,6 +65,8 @@ public static class GrainBenchmark
                 return org.UpdateAsync(new OrganizationPatch($"Bench {caller}.{n}", null, null, null), actor);
             }
 
+            // The first figure of a fresh process would otherwise pay for JIT tiering: warm both call kinds first.
+            await RunForAsync(2, Callers, (c, i) => i % 2 == 0 ? orgs[(c * 8) + (int)(i % 8)].GetAsync() : Write(orgs[(c * 8) + (int)(i % 8)], c));
             var seqRead = await MeasureAsync(seconds, 1, (_, _) => hot.GetAsync());
             var seqWrite = await MeasureAsync(seconds, 1, (c, i) => Write(hot, c));
             var spreadRead = await MeasureAsync(seconds, Callers, (c, i) => orgs[(c * 8) + (int)(i % 8)].GetAsync());
