@@ -78,7 +78,7 @@ public class CardDavFailureTests
         Assert.Equal((CardDavError.Timeout, CardDavError.Timeout), (noAnswer.Error, noBody.Error));
         Assert.Contains("did not answer PROPFIND within 0.5 s", noAnswer.Message);
         // Two attempts of 0.5 s and a short backoff each; far from a hang.
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(30));
         Assert.Equal(2, silent.Requests);
     }
 

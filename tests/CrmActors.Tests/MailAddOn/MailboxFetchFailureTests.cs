@@ -45,7 +45,7 @@ public sealed class MailboxFetchFailureTests
         var failure = await Assert.ThrowsAsync<MailboxFetchException>(() => harness.FetchAsync(server.Mailbox(tls)));
 
         Assert.Equal(MailboxFetchFailure.Timeout, failure.Failure);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class MailboxFetchFailureTests
         var failure = await Assert.ThrowsAsync<MailboxFetchException>(() => harness.FetchAsync(server.Mailbox()));
 
         Assert.Equal(MailboxFetchFailure.Timeout, failure.Failure);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace CrmActors.Tests.Migrations;
 
 /// <summary>A large file goes through a pass with flat memory: rows stream from disk and report lines stream to disk.</summary>
+[Collection(MemoryMeasurement.Name)]
 public sealed class MigrationScaleTests(ITestOutputHelper output) : IDisposable
 {
     private const int Rows = 200_000;
@@ -95,4 +96,14 @@ public sealed class MigrationScaleTests(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => _files.Dispose();
+}
+
+/// <summary>
+/// Tests that measure the process's managed heap run alone: another test allocating at the same time
+/// would be counted as theirs.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurement
+{
+    public const string Name = "memory measurement";
 }
