@@ -81,6 +81,10 @@ public static class GrainBenchmark
 
             await app.StopAsync();
             Directory.Delete(directory, true);
+            if (database is not null)
+            {
+                await Postgres.DropDatabaseAsync(database);
+            }
         }
 
         Console.WriteLine($"calls/s, {seconds} s per figure; write = UpdateAsync (state write + audit row), read = GetAsync ([ReadOnly])");
@@ -137,5 +141,13 @@ internal static class Postgres
         await connection.OpenAsync();
         await new NpgsqlCommand($"CREATE DATABASE {name}", connection).ExecuteNonQueryAsync();
         return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ToString();
+    }
+
+    public static async Task DropDatabaseAsync(string database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(Server);
+        await connection.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(database).Database} WITH (FORCE)", connection).ExecuteNonQueryAsync();
     }
 }

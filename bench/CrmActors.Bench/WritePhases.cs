@@ -107,6 +107,7 @@ public static class WritePhases
 
         await app.StopAsync();
         Directory.Delete(directory, true);
+        await Postgres.DropDatabaseAsync(database);
         return 0;
     }
 
