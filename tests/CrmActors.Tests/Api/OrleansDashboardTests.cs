@@ -8,8 +8,6 @@ using CrmActors.Grains.Runs;
 using CrmActors.Tests.Backups;
 using CrmActors.Tests.Support;
 using Dapper;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace CrmActors.Tests.Api;
 
@@ -108,23 +106,14 @@ public abstract class OrleansDashboardTests(CrmApplication app)
 
     private async Task<string> BackupRunIdAsync(string orgId)
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await app.OpenDatabaseAsync();
         return await connection.QuerySingleAsync<string>("SELECT run_id FROM runs WHERE owner_key = @orgId AND kind = @kind", new { orgId, kind = BackupConstants.BackupJobKind });
-    }
-
-    private async Task<System.Data.Common.DbConnection> OpenAsync()
-    {
-        System.Data.Common.DbConnection connection = app.PostgresConnectionString is { } postgres
-            ? new NpgsqlConnection(postgres)
-            : new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "crm.db")}");
-        await connection.OpenAsync();
-        return connection;
     }
 
     /// <summary>Every grain's stored state with its version, as Orleans's storage table holds it.</summary>
     private async Task<IReadOnlyList<string>> StoredStateAsync()
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await app.OpenDatabaseAsync();
         return (await connection.QueryAsync<string>(
             "SELECT GrainTypeString || ' ' || COALESCE(GrainIdExtensionString, '') || ' ' || CAST(GrainIdN0 AS TEXT) || ' ' || CAST(Version AS TEXT) FROM OrleansStorage ORDER BY 1")).ToList();
     }

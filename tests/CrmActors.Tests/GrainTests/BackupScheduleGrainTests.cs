@@ -1,6 +1,6 @@
 using CrmActors.Grains.Backups;
 using CrmActors.Grains.Common;
-using Orleans.Runtime;
+using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.GrainTests;
 
@@ -60,12 +60,8 @@ public sealed class BackupScheduleGrainTests(GrainCluster silo)
         Assert.Equal(ProblemCodes.BackupBusy, twice.Code);
     }
 
-    private Task TickAsync(string orgId)
-    {
-        var now = silo.Clock.GetUtcNow().UtcDateTime;
-        return silo.Grains.GetGrain<IBackupScheduleGrain>(orgId).AsReference<IRemindable>()
-            .ReceiveReminder(BackupConstants.ScheduleReminder, new TickStatus(now, TimeSpan.FromMinutes(10), now));
-    }
+    private Task TickAsync(string orgId) =>
+        silo.Grains.DeliverAsync(silo.Grains.GetGrain<IBackupScheduleGrain>(orgId), BackupConstants.ScheduleReminder, silo.Clock);
 
     private void MoveClockPast(DateTimeOffset moment)
     {

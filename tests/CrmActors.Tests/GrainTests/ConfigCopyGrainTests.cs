@@ -1,7 +1,7 @@
 using CrmActors.Grains.Common;
 using CrmActors.Grains.ConfigCopy;
 using Dapper;
-using Orleans.Runtime;
+using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.GrainTests;
 
@@ -23,8 +23,7 @@ public sealed class ConfigCopyGrainTests(GrainCluster silo)
         Assert.Equal(1, await RemindersOfAsync(expiring));
 
         silo.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
-        var now = silo.Clock.GetUtcNow().UtcDateTime;
-        await expiring.AsReference<IRemindable>().ReceiveReminder(CopyKeyGrain.ExpiryReminder, new TickStatus(now, TimeSpan.FromMinutes(10), now));
+        await silo.Grains.DeliverAsync(expiring, CopyKeyGrain.ExpiryReminder, silo.Clock);
         Assert.Equal(CopyKeyStatus.Expired, (await expiring.GetAsync()).Status);
         Assert.Equal(0, await RemindersOfAsync(expiring));
         Assert.Equal("expired", (await Assert.ThrowsAsync<ProblemException>(() => expiring.RedeemAsync("source-org", "transfer-3"))).Extensions["reason"]?.ToString());

@@ -1,6 +1,6 @@
 using CrmActors.Grains.Maintenance;
 using Dapper;
-using Orleans.Runtime;
+using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.GrainTests;
 
@@ -27,11 +27,7 @@ public sealed class MaintenanceGrainTests(GrainCluster silo)
         Assert.Equal(before + 2, await PurgeRunsAsync(connection));
     }
 
-    private Task TickAsync(IMaintenanceGrain grain)
-    {
-        var now = silo.Clock.GetUtcNow().UtcDateTime;
-        return grain.AsReference<IRemindable>().ReceiveReminder(MaintenanceGrain.PurgeReminder, new TickStatus(now, MaintenanceGrain.PurgePeriod, now));
-    }
+    private Task TickAsync(IMaintenanceGrain grain) => silo.Grains.DeliverAsync(grain, MaintenanceGrain.PurgeReminder, silo.Clock);
 
     private static Task<int> PurgeRunsAsync(System.Data.Common.DbConnection connection) =>
         connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM runs WHERE kind = @kind", new { kind = PurgeJob.JobKind });

@@ -3,9 +3,7 @@ using CrmActors.Grains.Common;
 using CrmActors.Tests.Backups;
 using CrmActors.Tests.Support;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using NodaTime;
-using Npgsql;
 
 namespace CrmActors.Tests.Reminders;
 
@@ -51,10 +49,7 @@ public abstract class ReminderDeliveryTests(CrmApplication app)
 
     private async Task<IReadOnlyList<string>> RemindersAsync(string grainKey)
     {
-        await using System.Data.Common.DbConnection connection = app.PostgresConnectionString is { } postgres
-            ? new NpgsqlConnection(postgres)
-            : new SqliteConnection($"Data Source={Path.Combine(app.DataDirectory, "crm.db")}");
-        await connection.OpenAsync();
+        await using var connection = await app.OpenDatabaseAsync();
         return (await connection.QueryAsync<string>("SELECT ReminderName FROM OrleansRemindersTable WHERE GrainId LIKE @pattern", new { pattern = "%/" + grainKey })).ToList();
     }
 }

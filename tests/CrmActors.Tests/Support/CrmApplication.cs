@@ -25,8 +25,15 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
 
     public string DataDirectory => _directory.Path;
 
-    /// <summary>The test database's connection string on PostgreSQL; null on SQLite.</summary>
-    public string? PostgresConnectionString => _postgres?.ConnectionString;
+    /// <summary>An open connection to this host's database (the SQLite file or the PostgreSQL test database).</summary>
+    public async Task<System.Data.Common.DbConnection> OpenDatabaseAsync()
+    {
+        System.Data.Common.DbConnection connection = _postgres is not null
+            ? new Npgsql.NpgsqlConnection(_postgres.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={System.IO.Path.Combine(DataDirectory, "crm.db")}");
+        await connection.OpenAsync();
+        return connection;
+    }
 
     public Dictionary<string, string?> Settings { get; } = [];
 
