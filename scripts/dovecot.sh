@@ -149,7 +149,10 @@ CONF
   for _ in $(seq 1 50); do dc_answers "$port" && break; sleep 0.2; done
   dc_answers "$port" || { echo "Dovecot did not answer on 127.0.0.1:$port; see $dcdir/dovecot.log" >&2; tail -n 20 "$dcdir/dovecot.log" >&2; return 1 2>/dev/null || exit 1; }
   echo "$port $tls_port" >"$dcdir/ports"
+  crm_started_dovecot=1
 fi
+# Stops this Dovecot if this shell started it.
+stop_dovecot() { [ "${crm_started_dovecot:-}" = 1 ] && kill "$(cat "$dcdir/run/master.pid")" 2>/dev/null || true; }
 export CRM_TEST_POP3_HOST=127.0.0.1 CRM_TEST_POP3_PORT="$port" CRM_TEST_POP3_TLS_PORT="$tls_port"
 export CRM_TEST_POP3_CERT="$dcdir/cert.pem" CRM_TEST_POP3_MAILDIRS="$dcdir/mail" CRM_TEST_POP3_USERS="alice latest resume bench"
 # Every user's password is "<user>-secret".

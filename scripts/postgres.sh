@@ -32,7 +32,10 @@ shared_buffers = 256MB
 CONF
   run_pg "$pgbin/pg_ctl" -D "$pgdir/db" -l "$pgdir/log" -w start >/dev/null
   echo "$port" >"$pgdir/port"
+  crm_started_postgres=1
 fi
+# Stops this PostgreSQL if this shell started it (a server that was already running is left alone).
+stop_postgres() { [ "${crm_started_postgres:-}" = 1 ] && run_pg "$pgbin/pg_ctl" -D "$pgdir/db" -m fast -w stop >/dev/null 2>&1 || true; }
 export PGPORT="$port" PGHOST=127.0.0.1 PGUSER=postgres
 export CRM_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=100"
 export PATH="$pgbin:$PATH"

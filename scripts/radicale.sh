@@ -55,7 +55,10 @@ CONF
   echo "$port" >"$rdir/port"
   for _ in $(seq 1 100); do radicale_answers "$port" && break; sleep 0.1; done
   radicale_answers "$port" || { cat "$rdir/log" >&2; echo "Radicale did not start on 127.0.0.1:$port" >&2; return 1 2>/dev/null || exit 1; }
+  crm_started_radicale=1
 fi
+# Stops this Radicale if this shell started it.
+stop_radicale() { [ "${crm_started_radicale:-}" = 1 ] && kill "$(cat "$rdir/pid")" 2>/dev/null || true; }
 export CRM_TEST_RADICALE_URL="http://127.0.0.1:$port/"
 export CRM_TEST_RADICALE_USER="$(sed -n 1p "$rdir/users" | cut -d: -f1)" CRM_TEST_RADICALE_PASSWORD="$(sed -n 1p "$rdir/users" | cut -d: -f2-)"
 export CRM_TEST_RADICALE_USER2="$(sed -n 2p "$rdir/users" | cut -d: -f1)" CRM_TEST_RADICALE_PASSWORD2="$(sed -n 2p "$rdir/users" | cut -d: -f2-)"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs and starts what the tests need (PostgreSQL, Chromium), then runs every suite.
+# The test command: installs and starts what the tests need (PostgreSQL, Chromium, Radicale, Dovecot),
+# runs every suite, stops the servers it started, and ends with the failed tests' names and messages.
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter Backup]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,13 @@ export CRM_TEST_CHROMIUM="$(command -v chromium)"
 source scripts/postgres.sh
 source scripts/radicale.sh
 source scripts/dovecot.sh
-dotnet test CrmActors.slnx --nologo -c "${CONFIGURATION:-Debug}" --logger "console;verbosity=normal" "$@"
+trap 'stop_dovecot; stop_radicale; stop_postgres' EXIT
+
+results="$(mktemp -d)"
+status=0
+dotnet test CrmActors.slnx --nologo -c "${CONFIGURATION:-Debug}" --logger "console;verbosity=normal" \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
+# The console log is long; repeat what failed where it is seen first, at the end.
+python3 scripts/trx-failures.py "$results"/*.trx || true
+rm -rf "$results"
+exit "$status"

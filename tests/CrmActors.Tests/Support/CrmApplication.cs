@@ -58,6 +58,8 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
         }
 
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Orleans", "Error");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.DataProtection", "Error");
         if (_postgres is not null)
         {
             builder.UseSetting("ConnectionStrings:Crm", _postgres.ConnectionString);

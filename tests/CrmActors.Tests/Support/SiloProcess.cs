@@ -42,6 +42,7 @@ public sealed class SiloProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Silo__Name"] = name;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Orleans"] = "Error";
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__")] = value;
