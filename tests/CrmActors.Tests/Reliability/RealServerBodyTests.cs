@@ -9,7 +9,7 @@ namespace CrmActors.Tests.Reliability;
 /// <summary>One embedded (SQLite) silo process behind Kestrel, shared by the body tests that need a real server.</summary>
 public sealed class SqliteSiloFixture : IAsyncLifetime
 {
-    private const string OperatorKey = "body-tests-operator-key";
+    public const string OperatorKey = "body-tests-operator-key";
 
     private readonly SiloDeployment _deployment = new("sqlite", OperatorKey);
 
@@ -92,5 +92,25 @@ public sealed class RealServerBodyTests(SqliteSiloFixture fixture) : IClassFixtu
         chunked.Release();
         await (await admin.PostAsync(Url("modules/Leads/records"), chunked)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>(Url("modules/Leads/records?Last_Name=Huge"))).GetProperty("total").GetInt32());
+    }
+}
+
+/// <summary>The README walk-through (samples/walkthrough.sh) runs as written against a real node.</summary>
+public sealed class WalkthroughTests(SqliteSiloFixture fixture) : IClassFixture<SqliteSiloFixture>
+{
+    [Fact]
+    public async Task TheReadmeWalkthroughRunsAsWrittenOnAFreshNode()
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Repository.Path("samples", "walkthrough.sh"));
+        info.ArgumentList.Add(fixture.Silo.Address.ToString().TrimEnd('/'));
+        info.Environment["KEY"] = SqliteSiloFixture.OperatorKey;
+        using var script = System.Diagnostics.Process.Start(info)!;
+        var output = script.StandardOutput.ReadToEndAsync();
+        var errors = script.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await script.WaitForExitAsync(timeout.Token);
+        Assert.True(script.ExitCode == 0, $"walkthrough.sh exited {script.ExitCode}:\n{await errors}\n{await output}");
+        Assert.Contains("The walk-through ran to the end.", await errors, StringComparison.Ordinal);
     }
 }
