@@ -60,6 +60,7 @@ public sealed class MailBackupJob(
         }
 
         var batch = new List<ArchivedMail>();
+        var onServer = 0;
         async ValueTask FlushAsync()
         {
             if (batch.Count == 0)
@@ -73,6 +74,8 @@ public sealed class MailBackupJob(
             }
 
             batch.Clear();
+            // The dashboard's counts while the backup runs.
+            await archive.SaveBackupAsync(row with { Counts = await archive.CountAsync(payload.OrgId, payload.BackupId, onServer, 0) }, clock.GetUtcNow());
         }
 
         MailboxFetchResult result;
@@ -80,6 +83,7 @@ public sealed class MailBackupJob(
         {
             result = await fetcher.FetchAsync(pop3, recorded.Keys.Select(MessageKey.Parse).ToHashSet(), async (message, cancellationToken) =>
             {
+                onServer = message.OnServer;
                 var path = store.PathOf(payload.UserId, message.Key);
                 var mail = await MailParser.ParseFileAsync(path, cancellationToken);
                 batch.Add(new ArchivedMail(payload.OrgId, payload.UserId, message.Key.Value, payload.BackupId,

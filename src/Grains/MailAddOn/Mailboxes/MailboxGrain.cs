@@ -57,11 +57,6 @@ public sealed class MailboxGrain(
         var settings = State.Settings
             ?? throw MailProblems.Refused(MailProblems.NoMailbox, "This user has not set up a mailbox in the mail add-on; there is nothing to back up.");
         var accountType = MailAccountTypes.FromApi(settings.AccountType)!.Value;
-        if (MailBackupRules.CheckBackup(settings.Protocol, accountType, settings.Address, admin.AdminEmail) is { } refused)
-        {
-            throw MailProblems.Refused(refused);
-        }
-
         if (State.Backups.FirstOrDefault(b => b.Status == MailBackupStatuses.Running) is { } running)
         {
             throw MailProblems.Refused(MailProblems.BackupRunning, $"Backup {running.Id} of this mailbox is still running; wait until it completes.");
@@ -74,10 +69,16 @@ public sealed class MailboxGrain(
                 throw MailProblems.Refused(MailProblems.NoEarlierBackup, "A latest backup fetches what is new since the last backup, and this mailbox has no completed backup; take a backup first.");
             }
 
+            // The latest-backup rules first: a switch to private after reactivation is refused as that rule.
             if (MailBackupRules.CheckLatestBackup(accountType, admin.TargetReactivatedAt, State.SavedAt) is { } latestRefused)
             {
                 throw MailProblems.Refused(latestRefused);
             }
+        }
+
+        if (MailBackupRules.CheckBackup(settings.Protocol, accountType, settings.Address, admin.AdminEmail) is { } refused)
+        {
+            throw MailProblems.Refused(refused);
         }
 
         var backupId = Ids.New();
