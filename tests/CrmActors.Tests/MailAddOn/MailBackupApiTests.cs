@@ -70,6 +70,10 @@ public abstract class MailBackupApiTests(MailApplication app)
         var other = await app.CreateOrgAsync();
         await (await other.Admin.GetAsync(other.Url($"emails/{IdOf("Big attachment")}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
 
+        var dashboard = await org.Admin.GetFromJsonAsync<JsonElement>("/api/dashboard/mail-backups");
+        var shown = dashboard.EnumerateArray().Single(o => o.GetProperty("orgId").GetString() == org.OrgId).GetProperty("backups")[0];
+        Assert.Equal(("completed", AliceMessages), (shown.GetProperty("status").GetString(), shown.GetProperty("counts").GetProperty("stored").GetInt32()));
+
         // Backing up again stores nothing twice.
         var again = await steps.BackupAsync(userId);
         Assert.Equal(("completed", 0, AliceMessages), (again.GetProperty("status").GetString(), again.GetProperty("messages").GetInt32(),

@@ -2,7 +2,6 @@ using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.MailAddOn.Archive;
 using CrmActors.Grains.MailAddOn.Linking;
-using CrmActors.Grains.MailAddOn.Parsing;
 using CrmActors.Grains.MailAddOn.Pop3;
 using CrmActors.Grains.MailAddOn.Store;
 using CrmActors.Grains.Outbound;
@@ -59,55 +58,30 @@ public sealed class MailBackupJob(
             File.Delete(store.PathOf(payload.UserId, MessageKey.Parse(key)));
         }
 
-        var batch = new List<ArchivedMail>();
-        var onServer = 0;
-        async ValueTask FlushAsync()
-        {
-            if (batch.Count == 0)
-            {
-                return;
-            }
-
-            foreach (var dropped in await archive.WriteAsync(context, batch, linked => MailLinks.Keeps(accountType, linked), clock.GetUtcNow()))
-            {
-                File.Delete(store.PathOf(payload.UserId, MessageKey.Parse(dropped.MessageKey)));
-            }
-
-            batch.Clear();
-            // The dashboard's counts while the backup runs.
-            await archive.SaveBackupAsync(row with { Counts = await archive.CountAsync(payload.OrgId, payload.BackupId, onServer, 0) }, clock.GetUtcNow());
-        }
-
+        await using var writer = new MailBackupWriter(context, archive, store, row, accountType, storage.ResolvedBlobRoot, o, clock);
         MailboxFetchResult result;
         try
         {
-            result = await fetcher.FetchAsync(pop3, recorded.Keys.Select(MessageKey.Parse).ToHashSet(), async (message, cancellationToken) =>
-            {
-                onServer = message.OnServer;
-                var path = store.PathOf(payload.UserId, message.Key);
-                var mail = await MailParser.ParseFileAsync(path, cancellationToken);
-                batch.Add(new ArchivedMail(payload.OrgId, payload.UserId, message.Key.Value, payload.BackupId,
-                    Path.GetRelativePath(storage.ResolvedBlobRoot, path).Replace('\\', '/'), mail.MessageId,
-                    MailParser.Summarize(ArchivedMail.EmailId(payload.OrgId, payload.UserId, message.Key.Value), mail), mail.LinkAddresses,
-                    message.WasInStore ? new FileInfo(path).Length : message.StoredBytes, message.HeadersOnly || message.ServerSize > o.MaxMessageBytes));
-                if (batch.Count >= Math.Max(1, o.BatchSize))
-                {
-                    await FlushAsync();
-                }
-
-                await context.ReportProgressAsync(message.OnServer == 0 ? 0 : (message.Position + 1.0) / message.OnServer);
-            }, context.CancellationToken);
-            await FlushAsync();
+            result = await fetcher.FetchAsync(pop3, recorded.Keys.Select(MessageKey.Parse).ToHashSet(), writer.EnqueueAsync, writer.Token);
+            await writer.CompleteAsync();
+        }
+        catch (OperationCanceledException) when (writer.Failed)
+        {
+            // The fetch stopped because a write failed (e.g. a later attempt took the run over): that failure is the reason.
+            await writer.CompleteAsync();
+            throw;
         }
         catch (MailboxFetchException failure) when (IsPermanent(failure.Failure))
         {
             // Retrying a refused login or certificate only repeats the refusal (and may lock the account): fail now.
+            await writer.CompleteAsync();
             await FinishAsync(mailbox, row, null, failure.Message);
             return JsonSerializer.Serialize(new { backedUp = false, reason = failure.Message });
         }
         catch (MailboxFetchException failure)
         {
             // The run is retried; after the last attempt OnFailedAsync records this reason.
+            await writer.CompleteAsync();
             throw new ProblemException(502, "mail-server-unavailable", failure.Message);
         }
 
