@@ -22,16 +22,15 @@ public static class ApiHostingExtensions
         builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits");
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration("Operator");
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier));
+        // A body that does not bind raises an exception in every environment, so ProblemMapping answers it with our shape.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemMapping>();
         builder.Services.AddAuthentication(CrmAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CrmAuthentication>(CrmAuthentication.SchemeName, null);
         builder.Services.AddAuthorization(o => o.AddPolicy(OperatorOptions.Policy, policy =>
             policy.RequireAssertion(context => context.Resource is HttpContext http && OperatorOptions.IsOperator(http))));
-        // One key ring in the shared blob root, so every silo reads what another protected (sessions, secrets).
-        builder.Services.AddDataProtection()
-            .SetApplicationName("crmactors")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(StorageOptions.From(builder.Configuration).ResolvedBlobRoot, "data-protection-keys")));
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks().AddCheck<HealthApi.DatabaseHealthCheck>("database", tags: [HealthApi.ReadyTag]);
         return builder;
@@ -41,7 +40,7 @@ public static class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseSiloFailover();
-        app.UseStatusCodePages();
+        ProblemMapping.UseProblemStatusPages(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();

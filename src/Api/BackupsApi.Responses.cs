@@ -35,7 +35,7 @@ public static partial class BackupsApi
             if (backup.IsDownloadable(now))
             {
                 var token = await links.CreateTokenAsync(new DownloadGrant(http.Actor().OrgId, backup.Id, file.Name, backup.ExpiresAt!.Value));
-                url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/downloads/{token}";
+                url = $"{PublicUrls.Base(http)}/api/downloads/{token}";
             }
 
             files.Add(new FileResponse(file.Name, file.Kind, file.Size, file.Sha256, url));

@@ -97,7 +97,11 @@ public static partial class BackupsApi
 /// <summary>Receives an uploaded backup: streams each ZIP part to the blob store under a size limit, then sorts the parts into Data and Attachments.</summary>
 internal sealed class RestoreUpload(IBlobStore blobs, string folder, long limit)
 {
+    /// <summary>The longest option value (mode, module, dryRun) a form field may carry.</summary>
+    private const int MaxFieldChars = 256;
+
     private readonly List<string> _parts = [];
+    private readonly Dictionary<string, string> _fileNames = [];
     private long _received;
 
     public async Task<Dictionary<string, string>> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -111,19 +115,19 @@ internal sealed class RestoreUpload(IBlobStore blobs, string folder, long limit)
             {
                 if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
                 {
-                    await SaveAsync(section.Body, cancellationToken);
+                    var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                    await SaveAsync(section.Body, Grains.Attachments.FileNames.Safe(fileName), cancellationToken);
                 }
                 else if (disposition?.Name.Value is { } name)
                 {
-                    using var text = new StreamReader(section.Body);
-                    form[name] = (await text.ReadToEndAsync(cancellationToken)).Trim();
+                    form[name] = await ReadFieldAsync(name, section.Body, cancellationToken);
                 }
             }
         }
         else if (request.ContentType?.StartsWith("application/zip", StringComparison.OrdinalIgnoreCase) == true
             || request.ContentType?.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase) == true)
         {
-            await SaveAsync(request.Body, cancellationToken);
+            await SaveAsync(request.Body, "the uploaded ZIP", cancellationToken);
         }
         else
         {
@@ -141,7 +145,7 @@ internal sealed class RestoreUpload(IBlobStore blobs, string folder, long limit)
         var attachments = new List<string>();
         foreach (var part in _parts)
         {
-            using var archive = await RestoreSource.OpenArchiveAsync(blobs.OpenRead(part), part);
+            using var archive = await RestoreSource.OpenArchiveAsync(blobs.OpenRead(part), _fileNames[part]);
             (archive.Entries.Any(e => e.FullName == BackupConstants.ManifestEntry || (e.FullName.EndsWith(".csv", StringComparison.Ordinal) && !e.FullName.Contains('/')))
                 ? data : attachments).Add(part);
         }
@@ -151,7 +155,24 @@ internal sealed class RestoreUpload(IBlobStore blobs, string folder, long limit)
         return (data, attachments);
     }
 
-    private async Task SaveAsync(Stream body, CancellationToken cancellationToken)
+    /// <summary>A form field's value, read only up to <see cref="MaxFieldChars"/>: an option, never a payload.</summary>
+    private static async Task<string> ReadFieldAsync(string name, Stream body, CancellationToken cancellationToken)
+    {
+        using var text = new StreamReader(body);
+        var buffer = new char[MaxFieldChars + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await text.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return length <= MaxFieldChars
+            ? new string(buffer, 0, length).Trim()
+            : throw ProblemException.Validation(name, $"The form field {name} is longer than {MaxFieldChars} characters; it takes an option (mode, module or dryRun), send files as file parts.");
+    }
+
+    private async Task SaveAsync(Stream body, string fileName, CancellationToken cancellationToken)
     {
         await using var writer = blobs.Create($"{folder}/part-{_parts.Count + 1:D3}.zip");
         var buffer = new byte[81920];
@@ -169,5 +190,6 @@ internal sealed class RestoreUpload(IBlobStore blobs, string folder, long limit)
 
         await writer.CommitAsync();
         _parts.Add(writer.Path);
+        _fileNames[writer.Path] = fileName;
     }
 }

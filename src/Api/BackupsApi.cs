@@ -79,7 +79,8 @@ public static partial class BackupsApi
 
     /// <summary>
     /// A signed link, no bearer token: the file streams with range support. Expired links and files
-    /// answer 410; the first request of a download (no range, or a range from byte 0) is recorded.
+    /// answer 410; the first download of each file (no range, or a range from byte 0) is recorded once. Later
+    /// requests write nothing, so a link holder cannot rewrite the schedule's state or push entries out of the history.
     /// </summary>
     private static async Task<IResult> DownloadAsync(string token, HttpContext http, DownloadLinks links, IGrainFactory grains, IBlobStore blobs, TimeProvider clock)
     {
@@ -100,7 +101,8 @@ public static partial class BackupsApi
         }
 
         var range = http.Request.Headers.Range.ToString();
-        if (HttpMethods.IsGet(http.Request.Method) && (range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal)))
+        if (HttpMethods.IsGet(http.Request.Method) && (range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal))
+            && !backup.DownloadedFiles.Contains(file.Name))
         {
             await grains.GetGrain<IBackupScheduleGrain>(grant.OrgId).RecordDownloadAsync(backup.Id, file.Name);
         }

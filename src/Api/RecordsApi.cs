@@ -21,21 +21,28 @@ public static class RecordsApi
         records.MapGet("", ListAsync);
         records.MapPost("", async (string orgId, string module, JsonElement body, HttpContext http, RecordService service) =>
         {
-            var record = await service.CreateAsync(http.Actor(), module, body);
-            return TypedResults.Created($"/api/orgs/{orgId}/modules/{module}/records/{record["id"]}", record);
+            var saved = await service.CreateAsync(http.Actor(), module, body);
+            return TypedResults.Created($"/api/orgs/{orgId}/modules/{module}/records/{saved.Record["id"]}", Versioned(http, saved));
         });
         records.MapGet("{id}", async (string module, string id, HttpContext http, RecordService service) =>
-            TypedResults.Ok(await service.GetAsync(http.Actor(), module, id)));
+            TypedResults.Ok(Versioned(http, await service.GetAsync(http.Actor(), module, id))));
         records.MapPatch("{id}", async (string module, string id, JsonElement body, HttpContext http, RecordService service) =>
-            TypedResults.Ok(await service.UpdateAsync(http.Actor(), module, id, body)));
+            TypedResults.Ok(Versioned(http, await service.UpdateAsync(http.Actor(), module, id, body, http.Request.Headers.IfMatch))));
         records.MapDelete("{id}", async (string module, string id, HttpContext http, RecordService service) =>
         {
-            await service.DeleteAsync(http.Actor(), module, id);
+            await service.DeleteAsync(http.Actor(), module, id, http.Request.Headers.IfMatch);
             return TypedResults.NoContent();
         });
         BodyLimit.WithBodyLimit(records.MapPost("bulk", BulkAsync), l => l.MaxBulkBodyBytes)
             .Accepts<JsonElement>("application/json", "text/csv");
         return app;
+    }
+
+    /// <summary>The record as the body, its version as the <c>ETag</c> header (for <c>If-Match</c> on PATCH and DELETE).</summary>
+    private static System.Text.Json.Nodes.JsonObject Versioned(HttpContext http, RecordService.Versioned saved)
+    {
+        http.Response.Headers.ETag = saved.ETag;
+        return saved.Record;
     }
 
     private static async Task<Ok<RecordService.RecordPage>> ListAsync(string module, HttpContext http, RecordService service, int? page, int? perPage)
@@ -53,20 +60,17 @@ public static class RecordsApi
         var actor = http.Actor();
         var definition = actor.Authorize(module, ModuleAction.Create);
         var contentType = http.Request.ContentType ?? "";
-        IAsyncEnumerable<BulkRow> rows;
-        if (contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
-        {
-            rows = CsvRecordReader.ReadAsync(http.Request.Body, definition, http.RequestAborted);
-        }
-        else if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            rows = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(http.Request.Body, cancellationToken: http.RequestAborted).Select(BulkRow.FromJson);
-        }
-        else
+        var csv = contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase);
+        if (!csv && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             throw new ProblemException(415, ProblemCodes.UnsupportedMediaType, "Send the rows as a JSON array (application/json) or as CSV (text/csv).");
         }
 
+        // The whole body arrives before the insert's transaction opens: all or nothing, and no lock held on a slow client.
+        await using var body = await BodySpool.SpoolAsync(http.Request, http.RequestAborted);
+        var rows = csv
+            ? CsvRecordReader.ReadAsync(body, definition, http.RequestAborted)
+            : JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(body, cancellationToken: http.RequestAborted).Select(BulkRow.FromJson);
         var result = await bulk.InsertAsync(actor, module, rows, limits.Value.MaxBulkRows, http.RequestAborted);
         return TypedResults.Ok(new BulkResponse(result.Created, result.FailedCount, result.Failed));
     }

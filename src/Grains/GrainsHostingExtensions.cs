@@ -12,6 +12,7 @@ using CrmActors.Grains.Records;
 using CrmActors.Grains.RecycleBin;
 using CrmActors.Grains.Runs;
 using CrmActors.Grains.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,10 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<IDatabase>(_ => CreateDatabase(storage));
         builder.Services.AddSingleton<IBlobStore>(_ => new FileSystemBlobStore(storage.ResolvedBlobRoot));
         builder.Services.AddSingleton(new OutboundTargets(builder.Configuration.GetValue("Outbound:AllowPrivateNetworks", false)));
+        // One key ring in the shared blob root, so every silo reads what another protected (sessions, secrets at rest).
+        builder.Services.AddDataProtection()
+            .SetApplicationName("crmactors")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(storage.ResolvedBlobRoot, "data-protection-keys")));
 
         builder.Services.AddOptions<ScheduleOptions>().BindConfiguration("Schedules");
         builder.Services.AddOptions<RunOptions>().BindConfiguration("Runs");

@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,17 +16,28 @@ public sealed record BodyLimit(Func<LimitsOptions, long> Bytes)
         return builder;
     }
 
-    /// <summary>Sets the server's body limit for the matched endpoint before anything reads the body.</summary>
+    /// <summary>
+    /// Applies the matched endpoint's limit before anything reads the body: a declared length over it is refused at
+    /// once, and the body stream itself stops at the limit (whatever server hosts the app, Kestrel or another).
+    /// </summary>
     public static IApplicationBuilder UseBodyLimits(IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (feature is { IsReadOnly: false })
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.Bytes(limits) ?? limits.MaxJsonBodyBytes;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
-            var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
-            var limit = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>();
-            feature.MaxRequestBodySize = limit?.Bytes(limits) ?? limits.MaxJsonBodyBytes;
+            feature.MaxRequestBodySize = limit;
         }
 
+        if (context.Request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        context.Request.Body = new LimitedReadStream(context.Request.Body, limit, () => TooLarge(limit));
         await next(context);
     });
+
+    private static BadHttpRequestException TooLarge(long limit) =>
+        new($"The request body is larger than {limit} bytes, this endpoint's limit.", StatusCodes.Status413PayloadTooLarge);
 }

@@ -6,6 +6,7 @@ using CrmActors.Grains.Records;
 using Orleans;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -55,10 +56,16 @@ public sealed class CrmAuthentication(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteAsync(403, ProblemCodes.Forbidden, "Only an administrator of this organization may do this.");
 
-    private Task WriteAsync(int status, string code, string detail)
+    private async Task WriteAsync(int status, string code, string detail)
     {
         Response.StatusCode = status;
-        return Response.WriteAsJsonAsync(ProblemMapping.Create(status, code, detail), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+        if (status == 401)
+        {
+            Response.Headers.WWWAuthenticate = SchemeName;
+        }
+
+        await Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
+            new ProblemDetailsContext { HttpContext = Context, ProblemDetails = ProblemMapping.Create(status, code, detail) });
     }
 
     /// <summary>The signed-in user and organization, if a valid bearer token came with the request.</summary>

@@ -44,9 +44,10 @@ public sealed class AttachmentService(IDatabase database, IBlobStore blobs, Time
                 throw new ProblemException(413, ProblemCodes.PayloadTooLarge, $"The file is larger than {maxBytes} bytes, the upload limit; nothing was stored.");
             }
 
-            if (first.Length == 0)
+            if (first.Length < ImageSignatures.HeaderBytes)
             {
-                first = buffer[..Math.Min(read, 16)];
+                // The signature may arrive over several short reads (WebP needs 12 bytes).
+                first = [.. first, .. buffer.AsSpan(0, Math.Min(read, ImageSignatures.HeaderBytes - first.Length))];
             }
 
             hash.AppendData(buffer, 0, read);
@@ -59,7 +60,7 @@ public sealed class AttachmentService(IDatabase database, IBlobStore blobs, Time
         }
 
         var now = clock.GetUtcNow();
-        var row = new AttachmentRow(id, actor.OrgId, recordId, field?.Name, SafeFileName(fileName), contentType, writer.Length,
+        var row = new AttachmentRow(id, actor.OrgId, recordId, field?.Name, FileNames.Safe(fileName), FileNames.SafeContentType(contentType), writer.Length,
             Convert.ToHexStringLower(hash.GetHashAndReset()), path, UnixTime.Ms(now), actor.User.Id);
         await writer.CommitAsync();
         try
@@ -124,12 +125,5 @@ public sealed class AttachmentService(IDatabase database, IBlobStore blobs, Time
         var row = (await ListAsync(actor, moduleName, recordId)).FirstOrDefault(a => a.Id == attachmentId)
             ?? throw ProblemException.NotFound($"Attachment {attachmentId}");
         return (row, blobs.OpenRead(row.BlobPath));
-    }
-
-    private static string SafeFileName(string name)
-    {
-        var file = Path.GetFileName(name.Replace('\\', '/')).Trim();
-        file = new string(file.Where(c => !char.IsControl(c)).ToArray());
-        return file.Length is 0 or > 255 || file is "." or ".." ? "file" : file;
     }
 }

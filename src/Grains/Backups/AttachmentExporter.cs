@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using CrmActors.Grains.Attachments;
 using System.Text;
 using CrmActors.Grains.Blobs;
 using CsvHelper;
@@ -54,6 +55,8 @@ public sealed class AttachmentExporter(IBlobStore blobs, ZipPartWriter zip)
                 continue;
             }
 
+            // Names are made safe on the way in; again on the way out, for rows stored before that rule.
+            fileName = FileNames.Safe(fileName);
             var path = $"{module}/{recordId}/{id}/{fileName}";
             string part, sha256;
             long size;

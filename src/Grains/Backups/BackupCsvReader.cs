@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using CrmActors.Grains.Common;
 
 namespace CrmActors.Grains.Backups;
 
@@ -34,7 +35,7 @@ public static class BackupCsvReader
             {
                 DetectColumnCountChanges = false,
                 MissingFieldFound = null,
-                BadDataFound = context => throw new InvalidBackupException($"{file} is not valid CSV near row {context.Context.Parser?.Row}."),
+                BadDataFound = context => throw new InvalidBackupException($"{file} is not valid CSV near data row {CsvCells.DataRow(context.Context)} (the header excluded)."),
             });
             var header = await csv.ReadAsync() && csv.ReadHeader() ? csv.HeaderRecord ?? [] : [];
             long row = 0;

@@ -133,8 +133,9 @@ public sealed partial class BackupScheduleGrain
 
     public Task RecordDownloadAsync(string backupId, string fileName)
     {
-        if (State.Backup(backupId) is not null)
+        if (State.Backup(backupId) is { } backup && backup.Files.Any(f => f.Name == fileName) && !backup.DownloadedFiles.Contains(fileName))
         {
+            Replace(backup with { DownloadedFiles = backup.DownloadedFiles.Add(fileName) });
             AddHistory(BackupHistoryKinds.DownloadStarted, null, new { backupId, file = fileName });
         }
 

@@ -92,6 +92,9 @@ public sealed record BackupEntry
 
     public ImmutableList<BackupFile> Files { get; init; } = [];
 
+    /// <summary>Files whose first download is in the history: a link holder causes one entry per file, however often they fetch it.</summary>
+    public ImmutableList<string> DownloadedFiles { get; init; } = [];
+
     public BackupManifest? Manifest { get; init; }
 
     public bool IsActive => Status is BackupStatuses.Scheduled or BackupStatuses.Running;

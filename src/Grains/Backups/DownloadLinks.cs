@@ -4,6 +4,7 @@ using System.Text;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Storage;
 using Dapper;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace CrmActors.Grains.Backups;
@@ -13,11 +14,18 @@ public sealed record DownloadGrant(string OrgId, string BackupId, string File, D
 
 /// <summary>
 /// Signs and checks download tokens with HMAC-SHA256. The key is <c>Backups:SigningKey</c>, or else one
-/// generated once and kept in the database, so every node of a cluster accepts every node's links.
+/// generated once and kept in the database encrypted with the Data Protection key ring (which lives beside the
+/// blobs, not in the database), so every node of a cluster accepts every node's links and a database dump alone
+/// cannot mint one.
 /// </summary>
-public sealed class DownloadLinks(IDatabase database, IOptions<BackupOptions> options, TimeProvider clock)
+public sealed class DownloadLinks(IDatabase database, IOptions<BackupOptions> options, TimeProvider clock, IDataProtectionProvider protection)
 {
     private const string KeyName = "download-signing";
+
+    /// <summary>Marks a stored key as protected; a stored value without it is a key an earlier build kept in plain text.</summary>
+    private const string ProtectedPrefix = "dp1:";
+
+    private readonly IDataProtector _protector = protection.CreateProtector("crmactors.backups.download-signing-key");
     private byte[]? _key;
 
     public async Task<string> CreateTokenAsync(DownloadGrant grant)
@@ -60,10 +68,20 @@ public sealed class DownloadLinks(IDatabase database, IOptions<BackupOptions> op
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
             "INSERT INTO backup_keys (name, value, created_at) VALUES (@KeyName, @value, @now) ON CONFLICT (name) DO NOTHING",
-            new { KeyName, value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), now = UnixTime.Ms(clock.GetUtcNow()) });
+            new { KeyName, value = Protect(RandomNumberGenerator.GetBytes(32)), now = UnixTime.Ms(clock.GetUtcNow()) });
         var stored = await connection.QuerySingleAsync<string>("SELECT value FROM backup_keys WHERE name = @KeyName", new { KeyName });
-        return _key = Convert.FromBase64String(stored);
+        if (stored.StartsWith(ProtectedPrefix, StringComparison.Ordinal))
+        {
+            return _key = _protector.Unprotect(Convert.FromBase64String(stored[ProtectedPrefix.Length..]));
+        }
+
+        // A key from before encryption at rest: keep it (links already sent stay valid) and store it protected.
+        var legacy = Convert.FromBase64String(stored);
+        await connection.ExecuteAsync("UPDATE backup_keys SET value = @value WHERE name = @KeyName AND value = @stored", new { KeyName, value = Protect(legacy), stored });
+        return _key = legacy;
     }
+
+    private string Protect(byte[] key) => ProtectedPrefix + Convert.ToBase64String(_protector.Protect(key));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

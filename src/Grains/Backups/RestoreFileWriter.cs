@@ -95,9 +95,10 @@ public sealed class RestoreFileWriter(
                     continue;
                 }
 
-                failure = restore.DryRun ? null : await CopyAsync(link, row.BlobPath, cancellationToken);
+                (failure, var copied) = restore.DryRun ? (null, link.Size) : await CopyAsync(link, row.BlobPath, cancellationToken);
                 if (failure is null)
                 {
+                    row = row with { Size = copied };
                     (present ? updates : inserts).Add(row);
                     counts = present ? counts with { FilesUpdated = counts.FilesUpdated + 1 } : counts with { FilesCreated = counts.FilesCreated + 1 };
                     if (fileId != link.FileId)
@@ -135,11 +136,11 @@ public sealed class RestoreFileWriter(
     }
 
     /// <summary>Copies the file from the Attachments ZIP into its blob; a file whose bytes do not match its SHA-256 is not stored.</summary>
-    private async Task<string?> CopyAsync(FileLink link, string blobPath, CancellationToken cancellationToken)
+    private async Task<(string? Failure, long Size)> CopyAsync(FileLink link, string blobPath, CancellationToken cancellationToken)
     {
         if (!source.HasAttachment(link.Path))
         {
-            return $"{link.Path} is not in the backup's Attachments ZIP.";
+            return ($"{link.Path} is not in the backup's Attachments ZIP.", 0);
         }
 
         await using var entry = await source.OpenAttachmentAsync(link.Path);
@@ -155,10 +156,11 @@ public sealed class RestoreFileWriter(
 
         if (Convert.ToHexStringLower(hash.GetHashAndReset()) != link.Sha256)
         {
-            return $"{link.Path} does not match its SHA-256 in the file links.";
+            return ($"{link.Path} does not match its SHA-256 in the file links.", 0);
         }
 
+        var size = writer.Length;
         await writer.CommitAsync();
-        return null;
+        return (null, size);
     }
 }

@@ -4,10 +4,13 @@ using CrmActors.Grains.Organizations;
 namespace CrmActors.Grains.Backups;
 
 /// <summary>A lookup not known to be satisfied when its row was read: a forward reference, or a target outside the backup or not restorable.</summary>
-public readonly record struct PendingLookup(UInt128 Source, UInt128 Target, string Field, string LookupModule);
+public readonly record struct PendingLookup(UInt128 Source, UInt128 Target, string Field, string LookupModule, bool Required);
 
 /// <summary>
-/// Drops rows whose lookups point at records that will not exist, until nothing more drops. Pending
+/// Settles lookups that point at records that will not exist (not in the backup nor the org, purged from the bin, not
+/// restorable, of another module): an optional lookup is cleared on its row, which is still restored, with a report
+/// line; a required or parent lookup drops its row, and rows that need a dropped row are looked at again, until
+/// nothing more drops. Pending
 /// lookups are checked against the plan and against live records of the org (through the ledger's
 /// remaps). Lookups that were satisfied when read are only in doubt if their target drops here; then
 /// the CSV files are scanned again for rows pointing at dropped records (rare: it needs a failure).
@@ -34,12 +37,12 @@ public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, O
             {
                 var target = RestoreIds.ToId(lookup.Target);
                 var module = plan.Restorable.TryGetValue(lookup.Target, out var position) ? plan.Modules[position].Target!.Name : live.GetValueOrDefault(plan.Final(target));
-                if (module is null || !RestorePlanner.Matches(lookup.LookupModule, module))
+                if ((module is null || !RestorePlanner.Matches(lookup.LookupModule, module)) && !IsCleared(lookup.Source, lookup.Field))
                 {
-                    Drop(lookup.Source, module is null
-                        ? $"{lookup.Field} points to record {target}, which is neither restored nor in this organization."
-                        : $"{lookup.Field} points to record {target}, a {module} record; it must be a {lookup.LookupModule} record.");
-                    changed = true;
+                    var reason = module is null
+                        ? $"{lookup.Field} points to record {target}, which is neither restored nor in this organization"
+                        : $"{lookup.Field} points to record {target}, a {module} record; it must be a {lookup.LookupModule} record";
+                    changed |= Settle(lookup.Source, lookup.Field, lookup.Required, reason);
                 }
             }
 
@@ -68,9 +71,9 @@ public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, O
 
                 foreach (var (column, field) in mapper.Lookups)
                 {
-                    if (RestoreIds.TryKey(row.Cells[column], out var target) && _dropped.Contains(target))
+                    if (RestoreIds.TryKey(row.Cells[column], out var target) && _dropped.Contains(target) && !IsCleared(key, field.Name)
+                        && Settle(key, field.Name, field.Required || field.Parent, $"{field.Name} points to record {row.Cells[column]}, which is not restored ({plan.Failures[target]})"))
                     {
-                        Drop(key, $"{field.Name} points to record {row.Cells[column]}, which is not restored: {plan.Failures[target]}");
                         dropped = true;
                         break;
                     }
@@ -80,6 +83,26 @@ public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, O
 
         return dropped;
     }
+
+    /// <summary>Clears an optional lookup (false: nothing dropped) or drops the row of a required one (true).</summary>
+    private bool Settle(UInt128 key, string field, bool required, string reason)
+    {
+        if (required)
+        {
+            Drop(key, reason + ".");
+            return true;
+        }
+
+        if (!plan.ClearedLookups.TryGetValue(key, out var fields))
+        {
+            plan.ClearedLookups[key] = fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        fields[field] = $"{reason}; {field} was restored empty.";
+        return false;
+    }
+
+    private bool IsCleared(UInt128 key, string field) => plan.ClearedLookups.TryGetValue(key, out var fields) && fields.ContainsKey(field);
 
     private void Drop(UInt128 key, string reason)
     {

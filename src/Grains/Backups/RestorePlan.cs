@@ -14,13 +14,25 @@ public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
     public IReadOnlyList<PlannedModule> Modules => modules;
 
     /// <summary>Backed-up record IDs whose rows will be written, with their module's position in <see cref="Modules"/>.</summary>
-    public Dictionary<UInt128, int> Restorable { get; } = new((int)Math.Min(int.MaxValue / 4, modules.Sum(m => m.Target is null ? 0 : m.Backup.Rows)));
+    public Dictionary<UInt128, int> Restorable { get; } = new((int)Math.Min(MaxPresized, modules.Where(m => m.Target is not null).Sum(m => Math.Clamp(m.Backup.Rows, 0, MaxPresized))));
+
+    /// <summary>
+    /// The manifest's row counts are the uploader's claim: they size the map only up to this, and it grows with the
+    /// rows really read (a claimed 10^12 rows once asked for ~19 GB up front).
+    /// </summary>
+    private const int MaxPresized = 1 << 16;
 
     /// <summary>Backed-up record IDs whose final ID already names a record of this organization (live or in the recycle bin).</summary>
     public HashSet<UInt128> Present { get; } = [];
 
     /// <summary>Backed-up record IDs whose rows will not be restored, with the reason.</summary>
     public Dictionary<UInt128, string> Failures { get; } = [];
+
+    /// <summary>
+    /// Optional lookups of restorable rows that point at a record that will not exist (not restored, purged, in
+    /// another module): the row is restored with that field cleared, and the report says why. Backed-up ID → field → reason.
+    /// </summary>
+    public Dictionary<UInt128, Dictionary<string, string>> ClearedLookups { get; } = [];
 
     /// <summary>Rows (module position, row ordinal) whose ID already appeared earlier in the backup.</summary>
     public HashSet<(int Module, long Ordinal)> Duplicates { get; } = [];

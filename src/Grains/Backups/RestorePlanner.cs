@@ -62,7 +62,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
                         if (RestoreIds.TryKey(row.Cells[column], out var referenced)
                             && !(plan.Restorable.TryGetValue(referenced, out var position) && Matches(field.LookupModule!, plan.Modules[position].Target!.Name)))
                         {
-                            pending.Add(new PendingLookup(key, referenced, field.Name, field.LookupModule!));
+                            pending.Add(new PendingLookup(key, referenced, field.Name, field.LookupModule!, field.Required || field.Parent));
                         }
                     }
                 }

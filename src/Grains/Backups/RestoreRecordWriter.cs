@@ -125,8 +125,15 @@ public sealed class RestoreRecordWriter(
         }
 
         var warnings = FileWarnings();
+        var cleared = plan.ClearedLookups.GetValueOrDefault(key);
         var data = mapper.Data(row.Cells, (field, value) =>
         {
+            if (field.Type == FieldTypes.Lookup && cleared?.GetValueOrDefault(field.Name) is { } reason)
+            {
+                warnings.Add(reason);
+                return null;
+            }
+
             if (field.Type == FieldTypes.Lookup || (RestoreIds.TryKey(value, out var file) && plan.RestorableFiles.Contains(file)))
             {
                 return plan.Final(value);

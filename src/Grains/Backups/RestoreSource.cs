@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CrmActors.Grains.Blobs;
+using CrmActors.Grains.Common;
 
 namespace CrmActors.Grains.Backups;
 
@@ -50,7 +51,12 @@ public sealed class RestoreSource : IDisposable
                 throw new InvalidBackupException("The Data ZIP has no manifest.json; upload every part of a CrmActors backup's Data ZIP.");
             }
 
-            await using (var stream = await manifest.OpenAsync())
+            if (manifest.Length > MaxManifestBytes)
+            {
+                throw new InvalidBackupException($"manifest.json is {manifest.Length} bytes; a CrmActors manifest is far smaller (at most {MaxManifestBytes}).");
+            }
+
+            await using (var stream = await OpenBoundedAsync(manifest))
             {
                 source.Manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, JsonSerializerOptions.Web)
                     ?? throw new InvalidBackupException("manifest.json is empty.");
@@ -75,7 +81,19 @@ public sealed class RestoreSource : IDisposable
         }
     }
 
-    /// <summary>Opens a ZIP and refuses it if any entry name could escape a folder (".." or absolute paths).</summary>
+    /// <summary>How many times its compressed size an entry may expand to (deflate's ceiling is about 1,032); more is a ZIP bomb.</summary>
+    public const int MaxExpansionRatio = 200;
+
+    /// <summary>Entries this small are never refused for their ratio (a few KB of repeated text compress very well).</summary>
+    private const long RatioFloorBytes = 1 << 20;
+
+    /// <summary>The largest manifest.json read (a real one is a few KB per module).</summary>
+    private const long MaxManifestBytes = 16 << 20;
+
+    /// <summary>
+    /// Opens a ZIP and refuses it if any entry name could escape a folder (".." or absolute paths) or any entry claims
+    /// to expand past <see cref="MaxExpansionRatio"/>; <paramref name="name"/> is the uploader's file name, for messages.
+    /// </summary>
     public static async Task<ZipArchive> OpenArchiveAsync(Stream stream, string name)
     {
         ZipArchive archive;
@@ -95,15 +113,26 @@ public sealed class RestoreSource : IDisposable
             throw new InvalidBackupException($"{Path.GetFileName(name)} holds an entry named '{unsafeEntry.FullName}'; entry names must be relative paths without '..'.");
         }
 
+        if (archive.Entries.FirstOrDefault(e => e.Length > RatioFloorBytes && e.Length / Math.Max(1, e.CompressedLength) > MaxExpansionRatio) is { } bomb)
+        {
+            archive.Dispose();
+            throw new InvalidBackupException(
+                $"{Path.GetFileName(name)} holds {bomb.FullName}, which expands {bomb.Length / Math.Max(1, bomb.CompressedLength)} times its compressed size (at most {MaxExpansionRatio}); it is not a CrmActors backup.");
+        }
+
         return archive;
     }
 
     public Task<Stream> OpenDataAsync(string name) =>
-        _data.TryGetValue(name, out var entry) ? entry.OpenAsync() : throw new InvalidBackupException($"The manifest lists {name}, but no Data ZIP part holds it.");
+        _data.TryGetValue(name, out var entry) ? OpenBoundedAsync(entry) : throw new InvalidBackupException($"The manifest lists {name}, but no Data ZIP part holds it.");
 
     public bool HasAttachment(string path) => _attachments.ContainsKey(path);
 
-    public Task<Stream> OpenAttachmentAsync(string path) => _attachments[path].OpenAsync();
+    public Task<Stream> OpenAttachmentAsync(string path) => OpenBoundedAsync(_attachments[path]);
+
+    /// <summary>An entry's content, which fails if it yields more bytes than its header declares (a header that lies about a bomb).</summary>
+    private static async Task<Stream> OpenBoundedAsync(ZipArchiveEntry entry) => new LimitedReadStream(await entry.OpenAsync(), entry.Length,
+        () => new InvalidBackupException($"{entry.FullName} holds more than the {entry.Length} bytes its ZIP header declares; the ZIP is damaged or crafted."));
 
     /// <summary>Checks every file the manifest lists against its SHA-256, reading each once.</summary>
     public async Task VerifyAsync(CancellationToken cancellationToken)

@@ -20,4 +20,5 @@ public static class ProblemCodes
     public const string KeyInvalid = "key-invalid";
     public const string OutboundBlocked = "outbound-blocked";
     public const string Unavailable = "unavailable";
+    public const string PreconditionFailed = "precondition-failed";
 }

@@ -63,20 +63,30 @@ public static partial class OrganizationRules
         return [.. integrations.Select(i => i.Trim().ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// Checks a profile and stores each module under its declared name (<c>contacts</c> becomes <c>Contacts</c>),
+    /// so a permission granted in another case is never silently a denial.
+    /// </summary>
     public static Profile ValidateProfile(Profile profile, OrganizationState org)
     {
+        var modules = ImmutableSortedDictionary.CreateBuilder<string, ImmutableList<string>>(StringComparer.Ordinal);
         foreach (var (module, actions) in profile.Modules ?? ImmutableSortedDictionary<string, ImmutableList<string>>.Empty)
         {
-            if (org.Module(module) is null)
-            {
-                throw ProblemException.Validation("permissions.modules", $"There is no module {module}.");
-            }
-
+            var definition = org.Module(module) ?? throw ProblemException.Validation("permissions.modules", $"There is no module {module}.");
             if (actions.FirstOrDefault(a => !Profile.ModuleActions.Contains(a)) is { } bad)
             {
                 throw ProblemException.Validation("permissions.modules", $"'{bad}' is not a permission; use {string.Join(", ", Profile.ModuleActions)}.");
             }
+
+            if (modules.ContainsKey(definition.Name))
+            {
+                throw ProblemException.Validation("permissions.modules", $"{definition.Name} is listed twice (module names ignore case).");
+            }
+
+            modules[definition.Name] = [.. actions.Distinct()];
         }
+
+        profile = profile.Modules is null ? profile : profile with { Modules = modules.ToImmutable() };
 
         if (profile.Features.FirstOrDefault(f => !Profile.KnownFeatures.Contains(f)) is { } unknown)
         {

@@ -35,8 +35,9 @@ public sealed record Profile(ImmutableSortedDictionary<string, ImmutableList<str
 
     public static Profile Default { get; } = new(null, []);
 
+    /// <summary>Module names compare ignoring case, as everywhere else (profiles saved before names were normalized included).</summary>
     public bool Allows(string module, string action) =>
-        Modules is null || (Modules.TryGetValue(module, out var actions) && actions.Contains(action));
+        Modules is null || Modules.Any(m => string.Equals(m.Key, module, StringComparison.OrdinalIgnoreCase) && m.Value.Contains(action));
 }
 
 public static class ModuleAction

@@ -10,9 +10,10 @@ namespace CrmActors.Grains.Records;
 
 /// <summary>
 /// Inserts a stream of rows in batches inside one transaction: good rows are kept, bad rows are
-/// reported with their 1-based row number. A broken stream (malformed JSON/CSV, bad encoding, a
-/// client that goes away) rolls back the whole request, so nothing is half-written. Parsing and
-/// validating the next batch overlaps with the database writing the previous one.
+/// reported with their 1-based data row number (header excluded). A broken stream (malformed JSON/CSV,
+/// bad encoding) rolls back the whole request, so nothing is half-written. Parsing and validating the
+/// next batch overlaps with the database writing the previous one. The rows come from a local spool
+/// (<c>BodySpool</c>), never straight from a client, so the transaction lasts as long as the parse.
 /// </summary>
 public sealed class BulkInsertService(IDatabase database, RecordStore store, TimeProvider clock)
 {

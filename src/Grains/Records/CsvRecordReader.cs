@@ -24,7 +24,7 @@ public static class CsvRecordReader
         {
             DetectColumnCountChanges = false,
             BadDataFound = context => throw new ProblemException(400, ProblemCodes.MalformedBody,
-                $"The CSV is malformed at row {context.Context.Parser?.Row}: a quote is out of place in '{Shorten(context.Field)}'."),
+                $"The CSV is malformed at data row {CsvCells.DataRow(context.Context)} (the header excluded): a quote is out of place in '{Shorten(context.Field)}'."),
             MissingFieldFound = null,
         });
         if (!await csv.ReadAsync())

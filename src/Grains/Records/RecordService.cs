@@ -13,9 +13,18 @@ namespace CrmActors.Grains.Records;
 /// <summary>Record CRUD: permission, validation, workflow rules and blueprints, the write and its audit entry, in one transaction.</summary>
 public sealed class RecordService(IDatabase database, RecordStore store, RecycleBinService recycleBin, TimeProvider clock)
 {
+    /// <summary>The last page a list answers: (page − 1) × perPage stays far from overflowing an offset.</summary>
+    public const int MaxPage = 1_000_000;
+
     public sealed record RecordPage(IReadOnlyList<JsonObject> Items, int Page, int PerPage, long Total);
 
-    public async Task<JsonObject> CreateAsync(Actor actor, string moduleName, JsonElement input)
+    /// <summary>A record as answered, with the version a client sends back in <c>If-Match</c>.</summary>
+    public sealed record Versioned(JsonObject Record, string ETag)
+    {
+        public static Versioned Of(RecordRow row) => new(RecordJson.ToResponse(row), row.ETag);
+    }
+
+    public async Task<Versioned> CreateAsync(Actor actor, string moduleName, JsonElement input)
     {
         var module = actor.Authorize(moduleName, ModuleAction.Create);
         var data = RecordJson.Apply(module, input, []);
@@ -29,22 +38,27 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         await AuditLog.WriteAsync(connection, transaction, actor.OrgId, clock.GetUtcNow(), actor.User.Id, AuditActions.Create, AuditTargets.Record,
             module.Name, row.Id, null, data.Select(kv => new FieldChange(kv.Key, null, Plain(kv.Value))));
         await transaction.CommitAsync();
-        return RecordJson.ToResponse(row);
+        return Versioned.Of(row);
     }
 
-    public async Task<JsonObject> GetAsync(Actor actor, string moduleName, string id)
+    public async Task<Versioned> GetAsync(Actor actor, string moduleName, string id)
     {
         var module = actor.Authorize(moduleName, ModuleAction.View);
         await using var connection = await database.OpenAsync();
-        return RecordJson.ToResponse(await RequireAsync(connection, null, actor, module, id));
+        return Versioned.Of(await RequireAsync(connection, null, actor, module, id));
     }
 
-    public async Task<JsonObject> UpdateAsync(Actor actor, string moduleName, string id, JsonElement input)
+    /// <summary>
+    /// Applies the given fields to the record as it is now (row-locked), so concurrent edits of different fields
+    /// both survive. With <paramref name="ifMatch"/> the edit applies only to that version (412 otherwise).
+    /// </summary>
+    public async Task<Versioned> UpdateAsync(Actor actor, string moduleName, string id, JsonElement input, string? ifMatch = null)
     {
         var module = actor.Authorize(moduleName, ModuleAction.Edit);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var before = await RequireAsync(connection, transaction, actor, module, id);
+        RequireVersion(before, ifMatch);
         var old = JsonNode.Parse(before.Data)!.AsObject();
         var data = RecordJson.Apply(module, input, old.DeepClone().AsObject());
         RecordAutomation.OnEdit(actor.Org, module, old, data);
@@ -62,16 +76,17 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         }
 
         await transaction.CommitAsync();
-        return RecordJson.ToResponse(changes.Count > 0 ? after : before);
+        return Versioned.Of(changes.Count > 0 ? after : before);
     }
 
-    /// <summary>Moves the record and its dependents to the recycle bin.</summary>
-    public async Task DeleteAsync(Actor actor, string moduleName, string id)
+    /// <summary>Moves the record and its dependents to the recycle bin (only that version, with <paramref name="ifMatch"/>).</summary>
+    public async Task DeleteAsync(Actor actor, string moduleName, string id, string? ifMatch = null)
     {
         var module = actor.Authorize(moduleName, ModuleAction.Delete);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
         var row = await RequireAsync(connection, transaction, actor, module, id);
+        RequireVersion(row, ifMatch);
         await recycleBin.MoveAsync(connection, transaction, actor, module, row, clock.GetUtcNow());
         await transaction.CommitAsync();
     }
@@ -79,9 +94,9 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
     public async Task<RecordPage> ListAsync(Actor actor, string moduleName, int page, int perPage, IReadOnlyList<(string Field, string Value)> filters)
     {
         var module = actor.Authorize(moduleName, ModuleAction.View);
-        if (page < 1 || perPage is < 1 or > 200)
+        if (page is < 1 or > MaxPage || perPage is < 1 or > 200)
         {
-            throw ProblemException.Validation(page < 1 ? "page" : "perPage", "page starts at 1 and perPage is between 1 and 200.");
+            throw ProblemException.Validation(page is < 1 or > MaxPage ? "page" : "perPage", $"page is between 1 and {MaxPage}, and perPage between 1 and 200.");
         }
 
         foreach (var (field, _) in filters)
@@ -100,6 +115,22 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
     {
         var row = Ids.IsWellFormed(id) ? await RecordStore.GetAsync(connection, transaction, actor.OrgId, id) : null;
         return row is not null && row.Module == module.Name ? row : throw ProblemException.NotFound($"{module.Name} record {id}");
+    }
+
+    /// <summary><c>If-Match</c>: absent or <c>*</c> matches any version; otherwise one of the listed ETags must be the record's.</summary>
+    private static void RequireVersion(RecordRow row, string? ifMatch)
+    {
+        if (string.IsNullOrWhiteSpace(ifMatch) || ifMatch.Trim() == "*")
+        {
+            return;
+        }
+
+        var tags = ifMatch.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (!tags.Contains(row.ETag, StringComparer.Ordinal))
+        {
+            throw new ProblemException(412, ProblemCodes.PreconditionFailed,
+                $"The record changed since version {ifMatch}; it is now {row.ETag}. Read it again (GET) and send that ETag in If-Match.");
+        }
     }
 
     /// <summary>Refuses a lookup to a record that is missing, deleted, in another org or in the wrong module.</summary>

@@ -76,20 +76,26 @@ public sealed class RecordStore(IDatabase database)
     private static Task WriteNullableAsync(NpgsqlBinaryImporter import, string? value) =>
         value is null ? import.WriteNullAsync() : import.WriteAsync(value, NpgsqlDbType.Text);
 
+    /// <summary>
+    /// The live record. Inside a write transaction on PostgreSQL the row stays locked until the commit, so an edit
+    /// reads, merges and writes without another edit or a delete slipping in between (SQLite's write transactions
+    /// are already serial); a record binned meanwhile is then not found.
+    /// </summary>
     public static Task<RecordRow?> GetAsync(DbConnection connection, DbTransaction? transaction, string orgId, string id) =>
         connection.QuerySingleOrDefaultAsync<RecordRow>(
-            $"SELECT {Columns} FROM records WHERE org_id = @orgId AND id = @id AND deleted_at IS NULL", new { orgId, id }, transaction);
+            $"SELECT {Columns} FROM records WHERE org_id = @orgId AND id = @id AND deleted_at IS NULL" +
+            (transaction is not null && connection is NpgsqlConnection ? " FOR UPDATE" : ""), new { orgId, id }, transaction);
 
     public static Task UpdateAsync(DbConnection connection, DbTransaction transaction, RecordRow row) =>
         connection.ExecuteAsync(
             "UPDATE records SET data = @Data, email = @Email, parent_id = @ParentId, owner_id = @OwnerId, modified_at = @ModifiedAt, modified_by = @ModifiedBy " +
-            "WHERE org_id = @OrgId AND id = @Id", row, transaction);
+            "WHERE org_id = @OrgId AND id = @Id AND deleted_at IS NULL", row, transaction);
 
     public async Task<(IReadOnlyList<RecordRow> Items, long Total)> ListAsync(
         string orgId, string module, int page, int perPage, IReadOnlyList<(string Field, string Value)> filters)
     {
         await using var connection = await database.OpenAsync();
-        var parameters = new DynamicParameters(new { orgId, module, limit = perPage, offset = (page - 1) * perPage });
+        var parameters = new DynamicParameters(new { orgId, module, limit = perPage, offset = (long)(page - 1) * perPage });
         var where = "org_id = @orgId AND module = @module AND deleted_at IS NULL";
         for (var i = 0; i < filters.Count; i++)
         {

@@ -37,6 +37,45 @@ public abstract class RecycleBinAndAuditTests(CrmApplication app)
     }
 
     [Fact]
+    public async Task ADependentBinnedBeforeItsParentComesBackOnlyAfterTheParent()
+    {
+        var org = await app.CreateOrgAsync();
+        var ticket = await org.CreateRecordAsync("Tickets", new { Subject = "Parent" });
+        var thread = await org.CreateRecordAsync("TicketThreads", new { Ticket_Id = ticket, Content = "Child" });
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync(org.Url($"modules/TicketThreads/records/{thread}"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync(org.Url($"modules/Tickets/records/{ticket}"))).StatusCode);
+
+        var refused = await (await org.Admin.PostAsync(org.Url($"recycle-bin/{thread}/restore"), null)).AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Contains(ticket, refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await org.Admin.GetAsync(org.Url($"modules/TicketThreads/records/{thread}"))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await org.Admin.PostAsync(org.Url($"recycle-bin/{ticket}/restore"), null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await org.Admin.PostAsync(org.Url($"recycle-bin/{thread}/restore"), null)).StatusCode);
+        Assert.Equal(ticket, (await org.GetJsonAsync($"modules/TicketThreads/records/{thread}")).GetProperty("Ticket_Id").GetString());
+    }
+
+    [Fact]
+    public async Task TheBinIsListedInPages()
+    {
+        var org = await app.CreateOrgAsync();
+        var rows = Enumerable.Range(0, 7).Select(i => new Dictionary<string, object> { ["Last_Name"] = $"Binned {i}" }).ToList();
+        Assert.True((await org.Admin.PostAsync(org.Url("modules/Leads/records/bulk"), OrgSession.Fields(rows))).IsSuccessStatusCode);
+        foreach (var lead in (await org.GetJsonAsync("modules/Leads/records")).GetProperty("items").EnumerateArray())
+        {
+            await org.Admin.DeleteAsync(org.Url($"modules/Leads/records/{lead.GetProperty("id").GetString()}"));
+        }
+
+        var first = await org.Admin.GetAsync(org.Url("recycle-bin?perPage=3"));
+        Assert.Equal("7", first.Headers.GetValues("X-Total-Count").Single());
+        Assert.Contains("page=2", first.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
+        Assert.Equal(3, (await first.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength());
+        var last = await org.Admin.GetAsync(org.Url("recycle-bin?page=3&perPage=3"));
+        Assert.Equal(1, (await last.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength());
+        Assert.False(last.Headers.Contains("Link"));
+        await (await org.Admin.GetAsync(org.Url("recycle-bin?perPage=100000"))).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
     public async Task EmptyingTheBinRemovesRecordsAndFilesForGood()
     {
         var org = await app.CreateOrgAsync();

@@ -106,6 +106,66 @@ public abstract class BackupDownloadTests(SmallPartsApplication app)
     }
 
     [Fact]
+    public async Task DownloadLinksNeverTakeTheRequestsHostHeader()
+    {
+        var org = await app.CreateOrgAsync();
+        var backup = await org.BackupNowAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, org.Url($"backups/{backup.GetProperty("id").GetString()}"));
+        request.Headers.Host = "attacker.example";
+        var forged = await (await org.Admin.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.Contains("/api/downloads/", forged, StringComparison.Ordinal);
+        Assert.DoesNotContain("attacker.example", forged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheLinkSigningKeyIsStoredEncryptedNotInPlainText()
+    {
+        var org = await app.CreateOrgAsync();
+        await org.BackupNowAsync();
+        await using var database = await app.OpenDatabaseAsync();
+        await using var command = database.CreateCommand();
+        command.CommandText = "SELECT value FROM backup_keys WHERE name = 'download-signing'";
+        var stored = (string)(await command.ExecuteScalarAsync())!;
+        Assert.StartsWith("dp1:", stored, StringComparison.Ordinal);
+        // A protected 32-byte key is far longer than the key itself (header, IV, MAC).
+        Assert.True(Convert.FromBase64String(stored[4..]).Length > 64);
+    }
+
+    [Fact]
+    public async Task RepeatedDownloadsRecordOneEntryPerFileAndRewriteNothing()
+    {
+        var org = await app.CreateOrgAsync();
+        await SampleData.CreateAsync(org);
+        var backup = await org.BackupNowAsync();
+        var urls = backup.GetProperty("data").EnumerateArray().Concat(backup.GetProperty("attachments").EnumerateArray()).Select(u => u.GetString()!).ToList();
+        using var anonymous = app.ClientFor(null);
+        await using var database = await app.OpenDatabaseAsync();
+        var before = await VersionAsync();
+
+        for (var i = 0; i < 30; i++)
+        {
+            foreach (var url in urls)
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(url)).StatusCode);
+            }
+        }
+
+        var history = (await org.HistoryAsync()).EnumerateArray().Where(h => h.GetProperty("kind").GetString() == "download_started").ToList();
+        Assert.Equal(urls.Count, history.Count);
+        Assert.Contains((await org.HistoryAsync()).EnumerateArray(), h => h.GetProperty("kind").GetString() == "backup_requested");
+        // One state write per file's first download; the other 29 rounds wrote nothing.
+        Assert.Equal(before + urls.Count, await VersionAsync());
+
+        async Task<long> VersionAsync()
+        {
+            await using var command = database.CreateCommand();
+            // Every grain state write bumps its row's version; nothing else of this class runs meanwhile.
+            command.CommandText = "SELECT COALESCE(SUM(Version), 0) FROM OrleansStorage";
+            return Convert.ToInt64(await command.ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
     public async Task ALinkServesRangesAndIsRefusedWhenTamperedWith()
     {
         var org = await app.CreateOrgAsync();

@@ -33,6 +33,23 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
     [Fact]
     public async Task ANodeKilledDuringABackupLeavesItToAnotherNodeAndExactlyOneBackupBecomesReady()
     {
+        try
+        {
+            await KillDuringABackupAsync();
+        }
+        catch (Exception failure)
+        {
+            // What a failure on a loaded machine needs to be understood: every run's state and each silo's last lines.
+            await using var connection = await OpenDatabaseAsync();
+            var runs = string.Join('\n', await connection.QueryAsync<string>(
+                "SELECT kind || ' ' || owner_key || ' ' || status || ' attempts=' || attempts || ' silo=' || COALESCE(silo, '') || ' progress=' || progress || ' ' || COALESCE(error, '') FROM runs"));
+            var logs = string.Join('\n', Silos.Select(s => $"--- {s.Name} (exited: {s.HasExited}) ---\n{string.Join('\n', s.Output.Split('\n').TakeLast(40))}"));
+            throw new Xunit.Sdk.XunitException($"{failure.GetType().Name}: {failure.Message}\n--- runs ---\n{runs}\n{logs}\n{failure.StackTrace}");
+        }
+    }
+
+    private async Task KillDuringABackupAsync()
+    {
         var first = await StartSiloAsync();
         var second = provider == "postgres" ? await StartSiloAsync() : null;
         var (orgId, token) = await CreateOrgAsync(first);
@@ -54,8 +71,12 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         Assert.True(requested.IsSuccessStatusCode, await requested.Content.ReadAsStringAsync());
         var backupId = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("latestBackupId").GetString()!;
 
-        // The node running the backup, caught while it is still exporting the first module.
-        var runner = await Eventually.GetAsync(RunningJobAsync, job => job is { Progress: 0 }, TimeSpan.FromSeconds(60), "the backup run to be running");
+        // The node running the backup, caught while it runs. A run that already ended is seen too (it cannot be
+        // missed between two polls), and then the test says so instead of waiting out its timeout.
+        var state = await Eventually.GetAsync(async () => (Running: await RunningJobAsync(), Ended: await EndedJobAsync(orgId)),
+            s => s.Running is not null || s.Ended is not null, TimeSpan.FromSeconds(60), "the backup run to start");
+        Assert.True(state.Running is not null, $"The backup ended ({state.Ended}) before the test could kill the node running it; back up more rows.");
+        var runner = state.Running;
         var busy = await client.DeleteAsync($"/api/orgs/{orgId}/backup/schedule");
         await busy.AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
         var victim = Silos.Single(s => s.Name == runner!.Silo);
@@ -126,6 +147,13 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
     {
         await using var connection = await OpenDatabaseAsync();
         return await RunRows.RunningAsync(connection, "backup.run");
+    }
+
+    private async Task<string?> EndedJobAsync(string orgId)
+    {
+        await using var connection = await OpenDatabaseAsync();
+        return await connection.QuerySingleOrDefaultAsync<string?>(
+            "SELECT status FROM runs WHERE kind = 'backup.run' AND owner_key = @orgId AND status <> 'running'", new { orgId });
     }
 
     private async Task<RunRows.Finished> JobAsync(string kind, string orgId)

@@ -47,7 +47,8 @@ public abstract class CrmApplication(string provider) : WebApplicationFactory<Pr
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        // What operators run: Production, so no development-only behaviour hides a defect.
+        builder.UseEnvironment("Production");
         builder.UseSetting("Operator:Key", OperatorKey);
         builder.UseSetting("Storage:Provider", provider);
         builder.UseSetting("Storage:DataDirectory", _directory.Path);

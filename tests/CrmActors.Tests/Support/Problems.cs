@@ -15,6 +15,13 @@ public static class Problems
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal("https://crmactors.dev/problems/" + code, problem.GetProperty("type").GetString());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
+        Assert.Equal(code, problem.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("traceId").GetString()), $"no traceId in {body}");
+        if (status == HttpStatusCode.Unauthorized)
+        {
+            Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+        }
+
         return problem;
     }
 }

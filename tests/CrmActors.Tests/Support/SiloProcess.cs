@@ -66,8 +66,9 @@ public sealed class SiloProcess : IAsyncDisposable
                     return silo;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy to answer within the probe's timeout (a loaded CI machine): ask again.
             }
 
             await Task.Delay(200);

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CrmActors.Tests.Support;
+
+namespace CrmActors.Tests.Reliability;
+
+/// <summary>One embedded (SQLite) silo process behind Kestrel, shared by the body tests that need a real server.</summary>
+public sealed class SqliteSiloFixture : IAsyncLifetime
+{
+    private const string OperatorKey = "body-tests-operator-key";
+
+    private readonly SiloDeployment _deployment = new("sqlite", OperatorKey);
+
+    public SiloProcess Silo { get; private set; } = null!;
+
+    public string OrgId { get; private set; } = "";
+
+    public string Token { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Silo = await _deployment.StartAsync(new Dictionary<string, string> { ["Limits:MaxJsonBodyBytes"] = "65536" });
+        (OrgId, Token) = await _deployment.CreateOrgAsync(Silo, "Body Org", domain: "body.example");
+    }
+
+    public async Task DisposeAsync() => await _deployment.DisposeAsync();
+}
+
+/// <summary>
+/// Request bodies as real clients send them, over real sockets: trickled, split over several reads, too large.
+/// (The in-process test server hands the app a body only once it is whole, so these need Kestrel.)
+/// </summary>
+public sealed class RealServerBodyTests(SqliteSiloFixture fixture) : IClassFixture<SqliteSiloFixture>
+{
+    private string Url(string path) => $"/api/orgs/{fixture.OrgId}/{path}";
+
+    [Fact]
+    public async Task ATrickledBulkInsertHoldsNoTransactionWhileItsBodyArrives()
+    {
+        using var admin = fixture.Silo.Client(fixture.Token);
+        var other = (await (await admin.PostAsync(Url("modules/Leads/records"), OrgSession.Fields(new { Last_Name = "Other" }))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var rows = Encoding.UTF8.GetBytes("Last_Name,Email\n" + string.Concat(Enumerable.Range(0, 3000).Select(i => $"Trickle{i},trickle{i}@example.jp\n")));
+        var body = new SlowContent(rows, Encoding.UTF8.GetBytes("TrickleLast,last@example.jp\n"), "text/csv").WithHeaders();
+        using var uploader = fixture.Silo.Client(fixture.Token);
+        var bulk = uploader.PostAsync(Url("modules/Leads/records/bulk"), body);
+        await body.FirstSent.Task;
+        await Task.Delay(1000);
+
+        // While the upload waits, another write of the node goes through at once (SQLite has one writer).
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            var edit = await admin.PatchAsync(Url($"modules/Leads/records/{other}"), OrgSession.Fields(new { Company = "Meanwhile" }), timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+        }
+
+        Assert.False(bulk.IsCompleted);
+        body.Release();
+        var response = await bulk;
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(3001, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created").GetInt32());
+    }
+
+    [Fact]
+    public async Task AWebPWhoseSignatureArrivesInTwoReadsIsAnImage()
+    {
+        using var admin = fixture.Silo.Client(fixture.Token);
+        var field = await admin.PostAsJsonAsync(Url("modules/Vendors/fields"), new { name = "Logo", type = "imageupload" });
+        Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync());
+        var vendor = (await (await admin.PostAsync(Url("modules/Vendors/records"), OrgSession.Fields(new { Vendor_Name = "V" }))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        byte[] webp = [.. "RIFF"u8, 0x24, 0, 0, 0, .. "WEBPVP8 "u8, .. new byte[64]];
+        var head = Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"logo.webp\"\r\nContent-Type: image/webp\r\n\r\n");
+        var body = new SlowContent([.. head, .. webp[..8]], [.. webp[8..], .. "\r\n--b--\r\n"u8], "multipart/form-data; boundary=b").WithHeaders();
+        var upload = admin.PutAsync(Url($"modules/Vendors/records/{vendor}/files/Logo"), body);
+        await body.FirstSent.Task;
+        await Task.Delay(300);
+        body.Release();
+        var response = await upload;
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AJsonBodyOverTheLimitIsRefusedWith413InOurShape()
+    {
+        using var admin = fixture.Silo.Client(fixture.Token);
+        var huge = "{\"Last_Name\":\"Huge\",\"Company\":\"" + new string('x', 100_000) + "\"}";
+        var declared = await admin.PostAsync(Url("modules/Leads/records"), new StringContent(huge, Encoding.UTF8, "application/json"));
+        await declared.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+
+        var chunked = new SlowContent(Encoding.UTF8.GetBytes(huge), [], "application/json").WithHeaders();
+        chunked.Release();
+        await (await admin.PostAsync(Url("modules/Leads/records"), chunked)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>(Url("modules/Leads/records?Last_Name=Huge"))).GetProperty("total").GetInt32());
+    }
+}
