@@ -95,7 +95,7 @@ else
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
     -keyout "$dcdir/key.pem" -out "$dcdir/cert.pem" >/dev/null 2>&1
   : >"$dcdir/users"
-  for u in alice latest resume bench; do
+  for u in alice latest resume bench mail-sqlite mail-postgres cluster; do
     echo "$u:{PLAIN}$u-secret:$mail_uid:$mail_gid::$dcdir/mail/$u::" >>"$dcdir/users"
   done
   cat >"$dcdir/dovecot.conf" <<CONF
@@ -142,7 +142,9 @@ service imap-login {
 }
 CONF
   chmod 644 "$dcdir/users"
-  for u in alice latest resume; do dc_seed "$u"; done
+  for u in alice latest resume mail-sqlite mail-postgres; do dc_seed "$u"; done
+  # The mailbox a cluster test backs up while it kills a silo: big enough to be caught mid-way.
+  dc_seed cluster "${CRM_DOVECOT_CLUSTER_MESSAGES:-1500}"
   dc_seed bench "${CRM_DOVECOT_BENCH_MESSAGES:-300}"
   chown -R "$mail_uid:$mail_gid" "$dcdir/mail"
   dovecot -c "$dcdir/dovecot.conf"
@@ -154,7 +156,7 @@ fi
 # Stops this Dovecot if this shell started it.
 stop_dovecot() { [ "${crm_started_dovecot:-}" = 1 ] && kill "$(cat "$dcdir/run/master.pid")" 2>/dev/null || true; }
 export CRM_TEST_POP3_HOST=127.0.0.1 CRM_TEST_POP3_PORT="$port" CRM_TEST_POP3_TLS_PORT="$tls_port"
-export CRM_TEST_POP3_CERT="$dcdir/cert.pem" CRM_TEST_POP3_MAILDIRS="$dcdir/mail" CRM_TEST_POP3_USERS="alice latest resume bench"
+export CRM_TEST_POP3_CERT="$dcdir/cert.pem" CRM_TEST_POP3_MAILDIRS="$dcdir/mail" CRM_TEST_POP3_USERS="alice latest resume bench mail-sqlite mail-postgres cluster"
 # Every user's password is "<user>-secret".
 export CRM_TEST_POP3_PASSWORD_SUFFIX="-secret"
 echo "Dovecot POP3 on 127.0.0.1:$port (pop3s $tls_port)"

@@ -118,7 +118,7 @@ public static class BackupBenchmarkHost
     }
 
     /// <summary>VmHWM: the most resident memory this process has had.</summary>
-    private static double PeakRssMb() =>
+    public static double PeakRssMb() =>
         File.ReadLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).Single();
 

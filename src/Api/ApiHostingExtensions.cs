@@ -60,6 +60,7 @@ public static class ApiHostingExtensions
         app.MapConfigCopyApi();
         app.MapDashboardApi();
         app.MapBackupsApi();
+        app.MapMailAddOnApi();
         return app;
     }
 }

@@ -38,6 +38,7 @@ public static partial class DashboardApi
         app.MapGet("/api/dashboard", GetAsync).WithTags("Dashboard").AllowAnonymous();
         app.MapPost("/api/dashboard/operator-session", OperatorSession.SignIn).WithTags("Dashboard").AllowAnonymous();
         app.MapDelete("/api/dashboard/operator-session", OperatorSession.SignOut).WithTags("Dashboard").AllowAnonymous();
+        app.MapGet("/api/dashboard/mail-backups", GetMailBackupsAsync).WithTags("Dashboard").AllowAnonymous();
         app.MapGet("/dashboard", () => TypedResults.Redirect("/dashboard/")).ExcludeFromDescription();
         return app;
     }
@@ -45,14 +46,7 @@ public static partial class DashboardApi
     private static async Task<Ok<Dashboard>> GetAsync(
         HttpContext http, ReminderDirectory reminders, RunTable runs, OrganizationDirectory directory, IGrainFactory grains, TimeProvider clock)
     {
-        string? orgId = null;
-        if (!OperatorOptions.IsOperator(http))
-        {
-            var actor = CrmAuthentication.CurrentActor(http)
-                ?? throw new ProblemException(401, ProblemCodes.Unauthorized, "Sign in with the operator key or an organization administrator's token.");
-            orgId = actor.User.IsAdmin ? actor.OrgId : throw ProblemException.Forbidden("The dashboard is for administrators.");
-        }
-
+        var orgId = ViewerOrg(http);
         var now = clock.GetUtcNow();
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false);
@@ -73,6 +67,19 @@ public static partial class DashboardApi
             .ToList();
         var organizations = await OrganizationsAsync(orgId is null ? await directory.RecentAsync(OperatorOrganizations) : [orgId], grains);
         return TypedResults.Ok(new Dashboard(orgId ?? "cluster", now, nodes, grainTypes, visibleReminders, visibleJobs, organizations));
+    }
+
+    /// <summary>Null for the operator (the whole cluster), else the signed-in admin's organization; anyone else is refused.</summary>
+    private static string? ViewerOrg(HttpContext http)
+    {
+        if (OperatorOptions.IsOperator(http))
+        {
+            return null;
+        }
+
+        var actor = CrmAuthentication.CurrentActor(http)
+            ?? throw new ProblemException(401, ProblemCodes.Unauthorized, "Sign in with the operator key or an organization administrator's token.");
+        return actor.User.IsAdmin ? actor.OrgId : throw ProblemException.Forbidden("The dashboard is for administrators.");
     }
 
     private static string NodeStatus(SiloStatus status) => status switch

@@ -3,6 +3,7 @@ using CrmActors.Grains.Audit;
 using CrmActors.Grains.Backups;
 using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Common;
+using CrmActors.Grains.MailAddOn;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Grains.Organizations;
@@ -66,6 +67,7 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<RestoreStore>();
         builder.Services.AddSingleton<IRunHandler, BackupJob>();
         builder.Services.AddSingleton<IRunHandler, RestoreJob>();
+        builder.AddMailAddOn();
         return builder;
     }
 

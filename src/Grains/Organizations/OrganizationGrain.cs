@@ -134,7 +134,7 @@ public sealed partial class OrganizationGrain(
             throw ProblemException.Conflict(ProblemCodes.Conflict, "This is the organization's last active administrator; make another user an administrator first.");
         }
 
-        State = State with { Users = State.Users.Replace(user, user with { Active = active }) };
+        State = State with { Users = State.Users.Replace(user, user with { Active = active, ReactivatedAt = active ? Now : user.ReactivatedAt }) };
         Audit(actorId, AuditActions.Update, $"users/{userId}", [new("active", !active, active)]);
 
         return Task.CompletedTask;

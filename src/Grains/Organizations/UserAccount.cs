@@ -12,6 +12,9 @@ public sealed record UserAccount(
     Profile Profile,
     DateTimeOffset CreatedAt)
 {
+    /// <summary>When the user was last activated again after a deactivation (the mail add-on's latest-backup rule reads it).</summary>
+    public DateTimeOffset? ReactivatedAt { get; init; }
+
     public bool IsAdmin => Role == Roles.Admin;
 
     public bool Can(string module, string action) => IsAdmin || Profile.Allows(module, action);

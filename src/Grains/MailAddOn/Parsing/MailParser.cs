@@ -51,7 +51,10 @@ public static partial class MailParser
             message.Headers.Contains(HeaderId.Date) ? message.Date : null,
             message.TextBody,
             message.HtmlBody,
-            attachments);
+            attachments)
+        {
+            Headers = [.. message.Headers.Select(h => new MailHeader(h.Field, h.Value))],
+        };
     }
 
     private static List<MailParty> Parties(InternetAddressList list) =>

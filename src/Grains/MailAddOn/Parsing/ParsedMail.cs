@@ -6,6 +6,9 @@ public sealed record MailParty(string? Name, string Address)
     public override string ToString() => string.IsNullOrEmpty(Name) ? Address : $"{Name} <{Address}>";
 }
 
+/// <summary>One header field as it appears in the message, its value decoded (RFC 2047) to text.</summary>
+public sealed record MailHeader(string Name, string Value);
+
 /// <summary>An attachment: file name decoded (RFC 2231 / RFC 2047), MIME type, and decoded size in bytes.</summary>
 public sealed record MailAttachment(string FileName, string ContentType, long Size);
 
@@ -24,6 +27,9 @@ public sealed record ParsedMail(
     string? HtmlBody,
     IReadOnlyList<MailAttachment> Attachments)
 {
+    /// <summary>Every header field in message order.</summary>
+    public IReadOnlyList<MailHeader> Headers { get; init; } = [];
+
     /// <summary>From, To and Cc addresses, normalized for matching against records' e-mail fields.</summary>
     public IReadOnlySet<string> LinkAddresses => Linking.MailAddresses.Of(this);
 }

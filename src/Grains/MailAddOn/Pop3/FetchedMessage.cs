@@ -7,7 +7,11 @@ namespace CrmActors.Grains.MailAddOn.Pop3;
 /// checkpoint and may parse and link the blob. <see cref="WasInStore"/> is true for a message a crashed
 /// run stored but did not checkpoint: it is not downloaded again, only reported so the checkpoint catches up.
 /// </summary>
-public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSize, long StoredBytes, string? Sha256, bool HeadersOnly, bool WasInStore);
+public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSize, long StoredBytes, string? Sha256, bool HeadersOnly, bool WasInStore)
+{
+    /// <summary>How many messages the server listed, so a caller can report progress as <see cref="Position"/> of it.</summary>
+    public int OnServer { get; init; }
+}
 
 /// <summary>
 /// What one fetch did. <see cref="ServerKeys"/> are the keys of every message on the server, in server

@@ -79,7 +79,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
                 if (await store.ContainsAsync(mailbox.MailboxId, known, cancellationToken))
                 {
                     skipped++;
-                    await pipeline.ReportAsync(new FetchedMessage(known, i, sizes[i], 0, null, false, WasInStore: true), cancellationToken);
+                    await pipeline.ReportAsync(new FetchedMessage(known, i, sizes[i], 0, null, false, WasInStore: true) { OnServer = sizes.Count }, cancellationToken);
                     continue;
                 }
             }
@@ -123,7 +123,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
                     i + 1, mailbox.MailboxId, sizes[i], options.MaxMessageBytes);
             }
 
-            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig, WasInStore: false), cancellationToken);
+            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig, WasInStore: false) { OnServer = sizes.Count }, cancellationToken);
         }
 
         await pipeline.DrainAsync(cancellationToken);
