@@ -61,6 +61,8 @@ public static class ApiHostingExtensions
         app.MapConfigCopyApi();
         app.MapDashboardApi();
         app.MapBackupsApi();
+        app.MapContactSyncApi();
+        app.MapContactSyncDashboardApi();
         return app;
     }
 }

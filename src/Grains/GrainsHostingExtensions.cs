@@ -4,6 +4,7 @@ using CrmActors.Grains.Backups;
 using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.ConfigCopy;
+using CrmActors.Grains.ContactSync.Sync;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Outbound;
@@ -11,6 +12,7 @@ using CrmActors.Grains.Records;
 using CrmActors.Grains.RecycleBin;
 using CrmActors.Grains.Runs;
 using CrmActors.Grains.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -61,6 +63,13 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<RestoreStore>();
         builder.Services.AddSingleton<IRunHandler, BackupJob>();
         builder.Services.AddSingleton<IRunHandler, RestoreJob>();
+        builder.Services.AddDataProtection();
+        builder.Services.AddOptions<ContactSyncOptions>().BindConfiguration("ContactSync");
+        builder.Services.AddSingleton<ContactSyncSecrets>();
+        builder.Services.AddSingleton<SyncLinkStore>();
+        builder.Services.AddSingleton<SyncCrmSide>();
+        builder.Services.AddSingleton<ContactSyncService>();
+        builder.Services.AddSingleton<IRunHandler, ContactSyncJob>();
         return builder;
     }
 
