@@ -126,7 +126,8 @@ internal sealed partial class SyncPass
     /// <summary>Linked records no longer live: their cards are deleted (two-way, CRM → remote); a remote → CRM pair only unlinks them.</summary>
     private async Task CrmDeletionsAsync()
     {
-        var gone = byRecord.Values.Where(l => !contacts.ContainsKey(l.RecordId!)).ToList();
+        // A record this run created is not in the list read at its start, and is not gone.
+        var gone = byRecord.Values.Where(l => !contacts.ContainsKey(l.RecordId!) && !created.Contains(l.RecordId!)).ToList();
         if (gone.Count == 0)
         {
             return;

@@ -27,6 +27,7 @@ internal sealed partial class SyncPass(
     private readonly Dictionary<string, Link> byRecord = [];
     private readonly Dictionary<string, Link> remoteOnlyByEmail = [];
     private readonly HashSet<string> handledRecords = [];
+    private readonly HashSet<string> created = [];
     private readonly Dictionary<string, CardRef> freshCards = [];
     private readonly List<Func<DbConnection, DbTransaction, Task>> crmWrites = [];
     private readonly List<Link> upserts = [];
@@ -211,6 +212,8 @@ internal sealed partial class SyncPass(
         }
 
         var id = Ids.New();
+        handledRecords.Add(id);
+        created.Add(id);
         crmWrites.Add((connection, transaction) => SyncCrmSide.InsertAsync(connection, transaction, actor, module, id, data, clock.GetUtcNow()));
         counts = counts with { CrmCreated = counts.CrmCreated + 1 };
         if (email is not null)
