@@ -28,7 +28,7 @@ public sealed class SqliteSyncApplication() : SyncApplication("sqlite");
 
 public sealed class PostgresSyncApplication() : SyncApplication("postgres");
 
-/// <summary>Small limits: 3 contacts in a first run, 2 in later ones, 5 pushed in total.</summary>
-public sealed class SqliteLimitedSyncApplication() : SyncApplication("sqlite", firstRunLimit: 3, runLimit: 2, pushLimit: 5);
+/// <summary>Small limits: 3 contacts in a first run, 2 in later ones, 6 pushed in total.</summary>
+public sealed class SqliteLimitedSyncApplication() : SyncApplication("sqlite", firstRunLimit: 3, runLimit: 2, pushLimit: 6);
 
-public sealed class PostgresLimitedSyncApplication() : SyncApplication("postgres", firstRunLimit: 3, runLimit: 2, pushLimit: 5);
+public sealed class PostgresLimitedSyncApplication() : SyncApplication("postgres", firstRunLimit: 3, runLimit: 2, pushLimit: 6);

@@ -18,7 +18,7 @@ namespace CrmActors.Grains.ContactSync.Sync;
 /// target record's name), and record writes that validate like the API's and are audited as the pair's
 /// owner, inside the caller's transaction so a record and its link commit together.
 /// </summary>
-public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin)
+public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin, TimeProvider clock)
 {
     public sealed record Contact(string Id, string? Email, ImmutableDictionary<string, string?> Values, JsonObject Data);
 
@@ -84,7 +84,7 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
     public async Task<JsonObject> NewRecordAsync(Actor actor, ModuleDefinition module, IReadOnlyDictionary<string, string> defaults, IReadOnlyDictionary<string, string?> values)
     {
         var cells = new Dictionary<string, string?>(defaults.ToDictionary(d => d.Key, d => (string?)d.Value));
-        foreach (var (field, value) in await ToStoredTextAsync(actor.Org, module, values))
+        foreach (var (field, value) in await ToStoredTextAsync(actor, module, values))
         {
             if (value is not null)
             {
@@ -101,7 +101,7 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
     public async Task<JsonObject> EditedRecordAsync(Actor actor, ModuleDefinition module, JsonObject before, IReadOnlyDictionary<string, string?> changes)
     {
         var data = before.DeepClone().AsObject();
-        foreach (var (name, value) in await ToStoredTextAsync(actor.Org, module, changes))
+        foreach (var (name, value) in await ToStoredTextAsync(actor, module, changes))
         {
             var field = module.Field(name)!;
             if (value is null)
@@ -161,7 +161,7 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
     }
 
     /// <summary>Card values as the text the CRM field takes: a lookup's name becomes the ID of the record with that name (or stays unset when none has it).</summary>
-    private async Task<IReadOnlyList<(string Field, string? Value)>> ToStoredTextAsync(OrganizationState org, ModuleDefinition module, IReadOnlyDictionary<string, string?> values)
+    private async Task<IReadOnlyList<(string Field, string? Value)>> ToStoredTextAsync(Actor actor, ModuleDefinition module, IReadOnlyDictionary<string, string?> values)
     {
         var result = new List<(string, string?)>();
         foreach (var (name, value) in values)
@@ -174,7 +174,7 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
 
             if (field.Type == FieldTypes.Lookup && value is not null)
             {
-                if (await IdByNameAsync(org, field, value) is { } id)
+                if (await IdByNameAsync(actor, field, value) is { } id)
                 {
                     result.Add((name, id));
                 }
@@ -188,17 +188,42 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
         return result;
     }
 
-    private async Task<string?> IdByNameAsync(OrganizationState org, FieldDefinition lookup, string name)
+    /// <summary>
+    /// The record of the lookup's module with this name (its display field), created when there is none and
+    /// the owner may create one that needs nothing else: a card's ORG becomes the contact's account.
+    /// </summary>
+    private async Task<string?> IdByNameAsync(Actor actor, FieldDefinition lookup, string name)
     {
-        if (org.Module(lookup.LookupModule ?? "") is not { DisplayField: { } display } target)
+        if (actor.Org.Module(lookup.LookupModule ?? "") is not { DisplayField: { } display } target)
         {
             return null;
         }
 
         await using var connection = await database.OpenAsync();
-        return await connection.QueryFirstOrDefaultAsync<string>(
-            $"SELECT id FROM records WHERE org_id = @orgId AND module = @module AND deleted_at IS NULL AND {database.JsonText("data", "@display")} = @name ORDER BY id",
-            new { orgId = org.Id, module = target.Name, display, name });
+        var sql = $"SELECT id FROM records WHERE org_id = @orgId AND module = @module AND deleted_at IS NULL AND {database.JsonText("data", "@display")} = @name ORDER BY id";
+        var parameters = new { orgId = actor.OrgId, module = target.Name, display, name };
+        if (await connection.QueryFirstOrDefaultAsync<string>(sql, parameters) is { } found)
+        {
+            return found;
+        }
+
+        if (!actor.User.Can(target.Name, ModuleAction.Create) || target.Fields.Any(f => f.Required && f.Name != display))
+        {
+            return null;
+        }
+
+        var data = RecordJson.ApplyCells(target, [display], [name]);
+        await using var transaction = await database.BeginWriteAsync(connection);
+        // Another run may have created it since the read above.
+        if (await connection.QueryFirstOrDefaultAsync<string>(sql, parameters, transaction) is { } raced)
+        {
+            return raced;
+        }
+
+        var id = Ids.New();
+        await InsertAsync(connection, transaction, actor, target, id, data, clock.GetUtcNow());
+        await transaction.CommitAsync();
+        return id;
     }
 
     /// <summary>Each lookup target's name: its module's display field.</summary>
