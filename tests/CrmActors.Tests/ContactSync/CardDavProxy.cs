@@ -66,8 +66,10 @@ public sealed partial class CardDavProxy : IAsyncDisposable
             }
         }
 
+        // A fresh connection per request: Radicale closes idle ones, and a reused closed one would fail the request.
         using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), new Uri(RadicaleServer.Url, http.Request.Path + http.Request.QueryString));
-        foreach (var (name, values) in http.Request.Headers.Where(h => !Hop.Contains(h.Key, StringComparer.OrdinalIgnoreCase)))
+        request.Headers.ConnectionClose = true;
+        foreach (var (name, values) in http.Request.Headers.Where(h => !Hop.Contains(h.Key, StringComparer.OrdinalIgnoreCase) && !h.Key.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)))
         {
             request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
         }
@@ -83,7 +85,7 @@ public sealed partial class CardDavProxy : IAsyncDisposable
 
         using var response = await upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
         http.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => h.Key is not ("Content-Length" or "Transfer-Encoding" or "Connection")))
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => h.Key is not ("Content-Length" or "Transfer-Encoding" or "Connection" or "Keep-Alive")))
         {
             http.Response.Headers[name] = values.ToArray();
         }

@@ -125,7 +125,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         var run = await org.RunPairAsync(pair.Id());
 
         var last = run.GetProperty("lastRun");
-        Assert.Equal("etag-listing", last.GetProperty("changeSource").GetString());
+        Assert.True(last.GetProperty("changeSource").GetString() == "etag-listing", last.GetRawText());
         Assert.False(string.IsNullOrEmpty(last.GetProperty("fallbackReason").GetString()));
         Assert.True(server == "501" ? proxy.RefusedReports >= 2 : proxy.ReplacedTokens >= 1);
         Assert.Equal((1, 0, 0), (run.Count("crmCreated"), run.Count("remoteCreated"), run.Count("remoteUpdated")));
