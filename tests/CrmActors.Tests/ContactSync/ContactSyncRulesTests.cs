@@ -106,6 +106,28 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         Assert.Empty((await org.GetJsonAsync("sync-pairs")).EnumerateArray());
     }
 
+    [RadicaleFact]
+    public async Task APairIsInvisibleToOtherOrganizationsListedOnItsDashboardAndGoneOnceDeleted()
+    {
+        var org = await app.CreateOrgAsync();
+        var other = await app.CreateOrgAsync();
+        var pair = await org.CreatePairAsync(Pair("crm_to_remote"));
+
+        await (await other.Admin.GetAsync(org.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await other.Admin.GetAsync(other.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await other.Admin.PostAsync(other.Url($"sync-pairs/{pair.Id()}/run"), null)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.DoesNotContain(pair.Id(), await other.Admin.GetStringAsync("/api/dashboard/sync-pairs"), StringComparison.Ordinal);
+        var rows = await org.Admin.GetFromJsonAsync<JsonElement>("/api/dashboard/sync-pairs");
+        var row = Assert.Single(rows.EnumerateArray());
+        Assert.Equal((pair.Id(), "completed"), (row.GetProperty("pairId").GetString(), row.GetProperty("lastRunStatus").GetString()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync(org.Url($"sync-pairs/{pair.Id()}"))).StatusCode);
+        await (await org.Admin.GetAsync(org.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        var again = await org.CreatePairAsync(Pair("crm_to_remote"));
+        Assert.Equal(0, again.Count("remoteCreated"));
+        Assert.Empty(await book.CardsAsync());
+    }
+
     [RadicaleTheory]
     [InlineData("501")]
     [InlineData("rejected-token")]
