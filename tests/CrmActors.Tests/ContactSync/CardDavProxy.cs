@@ -83,7 +83,7 @@ public sealed partial class CardDavProxy : IAsyncDisposable
             }
         }
 
-        using var response = await upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, http.RequestAborted);
+        using var response = await SendAsync(request, body, http.RequestAborted);
         http.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => h.Key is not ("Content-Length" or "Transfer-Encoding" or "Connection" or "Keep-Alive")))
         {
@@ -91,6 +91,31 @@ public sealed partial class CardDavProxy : IAsyncDisposable
         }
 
         await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
+    }
+
+    /// <summary>Reads (PROPFIND, REPORT, GET) are sent once more when Radicale dropped the connection without an answer; writes never are.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException) when (request.Method.Method is "PROPFIND" or "REPORT" or "GET")
+        {
+            using var again = new HttpRequestMessage(request.Method, request.RequestUri);
+            foreach (var (name, values) in request.Headers)
+            {
+                again.Headers.TryAddWithoutValidation(name, values);
+            }
+
+            if (request.Content is not null)
+            {
+                again.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+                again.Content.Headers.ContentType = request.Content.Headers.ContentType;
+            }
+
+            return await upstream.SendAsync(again, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -139,7 +139,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         await book.AddAsync(SyncBook.Card("fallback-1", "First", "Card", "first@example.test"));
         proxy.RefuseSyncCollection = server == "501";
         var pair = await org.CreatePairAsync(Pair("two_way", book.Remote(url: proxy.For(book.Url))));
-        Assert.Equal((1, 1), (pair.Count("crmCreated"), pair.Count("remoteCreated")));
+        Assert.True((1, 1) == (pair.Count("crmCreated"), pair.Count("remoteCreated")), pair.GetProperty("lastRun").GetRawText());
 
         proxy.ReplaceSyncToken = server == "rejected-token";
         await book.AddAsync(SyncBook.Card("fallback-2", "Second", "Card", "second@example.test"));
@@ -150,7 +150,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         Assert.True(last.GetProperty("changeSource").GetString() == "etag-listing", last.GetRawText());
         Assert.False(string.IsNullOrEmpty(last.GetProperty("fallbackReason").GetString()));
         Assert.True(server == "501" ? proxy.RefusedReports >= 2 : proxy.ReplacedTokens >= 1);
-        Assert.Equal((1, 0, 0), (run.Count("crmCreated"), run.Count("remoteCreated"), run.Count("remoteUpdated")));
+        Assert.True((1, 0, 0) == (run.Count("crmCreated"), run.Count("remoteCreated"), run.Count("remoteUpdated")), last.GetRawText());
         Assert.Equal(3, (await org.RecordsAsync("Contacts")).Count);
         Assert.Equal(3, (await book.CardsAsync()).Count);
         var quiet = await org.RunPairAsync(pair.Id());

@@ -48,7 +48,7 @@ public sealed class ContactSyncJob(
             var org = await grains.GetGrain<IOrganizationGrain>(pair.OrgId).GetAsync();
             var actor = OwnerOf(org, pair);
             using var client = CardDavClient.Create(targets, secrets.Credentials(pair.Remote), ClientOptions);
-            pass = new SyncPass(context, pair, actor, client, links, crm, options.Value, clock);
+            pass = new SyncPass(context, pair, actor, client, links, crm, options.Value, clock, async () => (await pairGrain.GetAsync()).Exists);
             outcome = await pass.RunAsync();
         }
         catch (Exception e) when (e is CardDavException or ProblemException or CryptographicException)

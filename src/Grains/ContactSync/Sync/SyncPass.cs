@@ -18,7 +18,8 @@ namespace CrmActors.Grains.ContactSync.Sync;
 /// with the links, so whatever waits is found again anyway.
 /// </summary>
 internal sealed partial class SyncPass(
-    RunContext context, SyncPairState pair, Actor actor, CardDavClient client, SyncLinkStore store, SyncCrmSide crm, ContactSyncOptions options, TimeProvider clock)
+    RunContext context, SyncPairState pair, Actor actor, CardDavClient client, SyncLinkStore store, SyncCrmSide crm, ContactSyncOptions options, TimeProvider clock,
+    Func<Task<bool>> pairExists)
 {
     public sealed record Checkpoint(SyncCounts Counts, int Moved, long Pushed);
 
@@ -426,6 +427,12 @@ internal sealed partial class SyncPass(
         if (crmWrites.Count + upserts.Count + removals.Count == 0)
         {
             return;
+        }
+
+        // A pair deleted while it ran keeps no links the deletion already removed.
+        if (!await pairExists())
+        {
+            throw new ProblemException(409, "sync-pair-deleted", $"Sync pair {pair.Id} was deleted while it ran; the run stopped.");
         }
 
         await using (var connection = await store.Database.OpenAsync(Cancel))
