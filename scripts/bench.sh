@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds Release, starts PostgreSQL, prints figures and ratios.
-# Usage: scripts/bench.sh grains [seconds] [sqlite,postgres] | bulk [rows] | backup [records] [attachments] | mail
+# Usage: scripts/bench.sh grains [seconds] [sqlite,postgres] | bulk [rows] | backup [records] [attachments] | mail | contact-sync [contacts]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
@@ -8,6 +8,8 @@ if [ "${1:-}" = mail ]; then
   # A Dovecot of its own whose bench mailbox holds 20,000 messages (about 1 GB); the tests' Dovecot stays small.
   CRM_DOVECOT_DIR="${CRM_DOVECOT_BENCH_DIR:-$PWD/.dovecot-bench}" CRM_DOVECOT_BENCH_MESSAGES="${CRM_DOVECOT_BENCH_MESSAGES:-20000}" source scripts/dovecot.sh
 fi
+# The contact-sync benchmark writes to a real Radicale.
+if [ "${1:-}" = contact-sync ]; then source scripts/radicale.sh; fi
 # The bench project builds what it needs: the product (src/Silo and below) in Release.
 dotnet build bench/CrmActors.Bench -c Release --nologo -v quiet >/dev/null
 dotnet bench/CrmActors.Bench/bin/Release/net10.0/CrmActors.Bench.dll "$@"

@@ -13,12 +13,13 @@ public static class BenchProgram
         "write-phases" => await WritePhases.RunAsync(args[1..]),
         "mail" => await MailBackupBenchmark.RunAsync(args[1..]),
         "mail-phase" => await MailBackupBenchmark.RunPhaseAsync(args[1..]),
+        "contact-sync" => await ContactSyncBenchmark.RunAsync(args[1..]),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: CrmActors.Bench grains [seconds] [providers] | write-phases [count] | bulk [rows] | backup [records] [attachments] | mail");
+        Console.Error.WriteLine("usage: CrmActors.Bench grains [seconds] [providers] | write-phases [count] | bulk [rows] | backup [records] [attachments] | mail | contact-sync [contacts]");
         return 2;
     }
 }

@@ -23,7 +23,10 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public sealed record Org(string Id, string Token);
 
-    public static async Task<SiloProcess> StartAsync(string connectionString, string dataDirectory)
+    /// <summary>This Silo's process ID, for reading its peak RSS.</summary>
+    public int ProcessId => _process.Id;
+
+    public static async Task<SiloProcess> StartAsync(string connectionString, string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -37,6 +40,11 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["ConnectionStrings__Crm"] = connectionString;
         start.Environment["Storage__DataDirectory"] = dataDirectory;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

@@ -61,6 +61,8 @@ public static class ApiHostingExtensions
         app.MapDashboardApi();
         app.MapBackupsApi();
         app.MapMailAddOnApi();
+        app.MapContactSyncApi();
+        app.MapContactSyncDashboardApi();
         return app;
     }
 }

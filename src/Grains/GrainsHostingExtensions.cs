@@ -5,6 +5,7 @@ using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.MailAddOn;
 using CrmActors.Grains.ConfigCopy;
+using CrmActors.Grains.ContactSync.Sync;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Outbound;
@@ -68,6 +69,12 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<IRunHandler, BackupJob>();
         builder.Services.AddSingleton<IRunHandler, RestoreJob>();
         builder.AddMailAddOn();
+        builder.Services.AddOptions<ContactSyncOptions>().BindConfiguration("ContactSync");
+        builder.Services.AddSingleton<ContactSyncSecrets>();
+        builder.Services.AddSingleton<SyncLinkStore>();
+        builder.Services.AddSingleton<SyncCrmSide>();
+        builder.Services.AddSingleton<ContactSyncService>();
+        builder.Services.AddSingleton<IRunHandler, ContactSyncJob>();
         return builder;
     }
 

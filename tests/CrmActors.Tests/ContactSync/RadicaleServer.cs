@@ -78,3 +78,15 @@ public sealed class RadicaleFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory against the real Radicale; skipped like <see cref="RadicaleFactAttribute"/>.</summary>
+public sealed class RadicaleTheoryAttribute : TheoryAttribute
+{
+    public RadicaleTheoryAttribute()
+    {
+        if (!RadicaleServer.IsConfigured && !RadicaleServer.InCi)
+        {
+            Skip = "No Radicale: CRM_TEST_RADICALE_URL is not set. Run `source scripts/radicale.sh`.";
+        }
+    }
+}

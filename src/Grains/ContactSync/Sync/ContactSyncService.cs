@@ -1,0 +1,207 @@
+using System.Collections.Immutable;
+using CrmActors.Grains.Common;
+using CrmActors.Grains.ContactSync.CardDav;
+using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Outbound;
+using CrmActors.Grains.Records;
+using Microsoft.Extensions.Options;
+
+namespace CrmActors.Grains.ContactSync.Sync;
+
+/// <summary>
+/// Sync pairs for the API: validation of a new pair (permissions, module, mapping, defaults, and the
+/// remote reached with the given credentials), its secret encrypted before it is stored, and the
+/// owner's actions on it.
+/// </summary>
+public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links, ContactSyncSecrets secrets, OutboundTargets targets, IOptions<ContactSyncOptions> options)
+{
+    public const string Feature = "contact_sync";
+
+    public static readonly IReadOnlyList<string> Modules = ["Contacts", "Leads", "Vendors"];
+
+    public async Task<SyncPairState> CreateAsync(Actor actor, SyncPairRequest request)
+    {
+        if (!actor.User.HasFeature(Feature))
+        {
+            throw ProblemException.Forbidden("Your profile lacks the contact_sync permission; ask an administrator to grant it.");
+        }
+
+        var module = Modules.FirstOrDefault(m => string.Equals(m, request.Module, StringComparison.OrdinalIgnoreCase)) is { } name && actor.Org.Module(name) is { } found
+            ? found
+            : throw ProblemException.Validation("module", "module must be Contacts, Leads or Vendors.");
+        if (!actor.User.Can(module.Name, ModuleAction.View))
+        {
+            throw ProblemException.Forbidden($"Your profile may not view {module.Name}, so it cannot sync it.");
+        }
+
+        var direction = request.Direction ?? "";
+        if (!SyncDirections.All.Contains(direction))
+        {
+            throw ProblemException.Validation("direction", "direction must be two_way, crm_to_remote or remote_to_crm.");
+        }
+
+        if (SyncDirections.WritesCrm(direction) && !(actor.User.Can(module.Name, ModuleAction.Create) && actor.User.Can(module.Name, ModuleAction.Edit)))
+        {
+            throw new ProblemException(403, "sync-direction-not-allowed",
+                $"Your profile may only view {module.Name}, so you may only create a crm_to_remote pair; {direction} writes {module.Name} records.",
+                new Dictionary<string, object?> { ["field"] = "direction" });
+        }
+
+        var policy = request.ConflictPolicy ?? SyncConflictPolicies.CrmWins;
+        if (policy is not (SyncConflictPolicies.CrmWins or SyncConflictPolicies.RemoteWins))
+        {
+            throw ProblemException.Validation("conflictPolicy", "conflictPolicy must be crm_wins or remote_wins.");
+        }
+
+        var frequency = request.FrequencyMinutes ?? 60;
+        if (frequency < options.Value.MinFrequencyMinutes || frequency > 7 * 24 * 60)
+        {
+            throw ProblemException.Validation("frequencyMinutes", $"frequencyMinutes is between {options.Value.MinFrequencyMinutes} and 10080 (a week); use …/run to sync now.");
+        }
+
+        var view = request.View ?? ImmutableSortedDictionary<string, string>.Empty;
+        foreach (var field in view.Keys.Where(f => module.Field(f) is null))
+        {
+            throw ProblemException.Validation($"view.{field}", $"{module.Name} has no field {field} to filter on.");
+        }
+
+        var fieldMap = (request.FieldMap ?? ImmutableDictionary<string, string?>.Empty).ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value ?? "");
+        FieldMapping.For(module, fieldMap);
+        var defaults = Defaults(module, direction, request.Defaults ?? ImmutableDictionary<string, string>.Empty);
+        var remote = await ValidateRemoteAsync(request.Remote);
+        var pair = new SyncPairState
+        {
+            Id = Ids.New(), OrgId = actor.OrgId, UserId = actor.User.Id, Module = module.Name, Direction = direction, ConflictPolicy = policy,
+            FrequencyMinutes = frequency, Remote = remote, View = view.ToImmutableSortedDictionary(), FieldMap = fieldMap, Defaults = defaults,
+        };
+        return await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).CreateAsync(pair);
+    }
+
+    /// <summary>The pairs the user owns; an administrator sees every pair of the organization.</summary>
+    public async Task<IReadOnlyList<SyncPairState>> ListAsync(Actor actor)
+    {
+        var pairs = new List<SyncPairState>();
+        foreach (var entry in await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).ListAsync())
+        {
+            if ((entry.UserId == actor.User.Id || actor.User.IsAdmin) && await grains.GetGrain<ISyncPairGrain>(entry.PairId).GetAsync() is { Exists: true } pair)
+            {
+                pairs.Add(pair);
+            }
+        }
+
+        return pairs;
+    }
+
+    public async Task<SyncPairState> GetAsync(Actor actor, string pairId) => (await OwnedAsync(actor, pairId, readOnly: true)).Pair;
+
+    public async Task<SyncPairState> RunAsync(Actor actor, string pairId) => await (await OwnedAsync(actor, pairId)).Grain.RunNowAsync();
+
+    public async Task<SyncPairState> DisableAsync(Actor actor, string pairId) => await (await OwnedAsync(actor, pairId)).Grain.DisableAsync();
+
+    public async Task<SyncPairState> EnableAsync(Actor actor, string pairId) => await (await OwnedAsync(actor, pairId)).Grain.EnableAsync();
+
+    /// <summary>Ends the pair and forgets its links; contacts already synced stay on both sides.</summary>
+    public async Task DeleteAsync(Actor actor, string pairId)
+    {
+        var (grain, pair) = await OwnedAsync(actor, pairId);
+        await grain.DeleteAsync();
+        await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).RemoveAsync(pairId);
+        await links.DeletePairAsync(pair.OrgId, pairId);
+    }
+
+    private async Task<(ISyncPairGrain Grain, SyncPairState Pair)> OwnedAsync(Actor actor, string pairId, bool readOnly = false)
+    {
+        var grain = grains.GetGrain<ISyncPairGrain>(pairId);
+        var pair = Ids.IsWellFormed(pairId) ? await grain.GetAsync() : new SyncPairState();
+        if (!pair.Exists || pair.OrgId != actor.OrgId)
+        {
+            throw ProblemException.NotFound($"Sync pair {pairId}");
+        }
+
+        return pair.UserId == actor.User.Id || (readOnly && actor.User.IsAdmin)
+            ? (grain, pair)
+            : throw ProblemException.Forbidden("Only the pair's owner may change or run it.");
+    }
+
+    private static ImmutableSortedDictionary<string, string> Defaults(ModuleDefinition module, string direction, IReadOnlyDictionary<string, string> defaults)
+    {
+        foreach (var (name, value) in defaults)
+        {
+            var field = module.Field(name) ?? throw ProblemException.Validation($"defaults.{name}", $"{module.Name} has no field {name}.");
+            try
+            {
+                RecordValidator.NormalizeText(module, field, value);
+            }
+            catch (ProblemException problem)
+            {
+                throw ProblemException.Validation($"defaults.{name}", $"The default for {name} is not valid: {problem.Message}");
+            }
+        }
+
+        if (SyncDirections.WritesCrm(direction) && module.Fields.FirstOrDefault(f => f.Required && string.IsNullOrWhiteSpace(defaults.GetValueOrDefault(f.Name))) is { } missing)
+        {
+            throw ProblemException.Validation($"defaults.{missing.Name}",
+                $"Give a default for {missing.Name}: records created from remote contacts need {string.Join(", ", module.Fields.Where(f => f.Required).Select(f => f.Name))}.");
+        }
+
+        return defaults.ToImmutableSortedDictionary();
+    }
+
+    /// <summary>Reaches the address book with the given credentials (SPEC §5), or refuses with a 4xx saying what failed.</summary>
+    private async Task<SyncRemote> ValidateRemoteAsync(SyncRemoteRequest? remote)
+    {
+        if (remote?.Url is not { } text || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
+        {
+            throw ProblemException.Validation("remote.url", "remote.url is the address book's http(s) URL (or the server's, to discover it), without credentials in it.");
+        }
+
+        CardDavCredentials credentials;
+        string auth, secret;
+        if (!string.IsNullOrEmpty(remote.Token))
+        {
+            (credentials, auth, secret) = (CardDavCredentials.Bearer(remote.Token), SyncAuth.Bearer, remote.Token);
+        }
+        else if (!string.IsNullOrEmpty(remote.Username) && remote.Password is { Length: > 0 } password)
+        {
+            (credentials, auth, secret) = (CardDavCredentials.Basic(remote.Username, password), SyncAuth.Basic, password);
+        }
+        else
+        {
+            throw ProblemException.Validation("remote.password", "Give remote.username and remote.password (Basic) or remote.token (Bearer).");
+        }
+
+        if (remote.Group is { Length: > 100 })
+        {
+            throw ProblemException.Validation("remote.group", "remote.group is a contact group name of at most 100 characters.");
+        }
+
+        CardDavAccount account;
+        using (var client = CardDavClient.Create(targets, credentials, new CardDavClientOptions { RequestTimeout = options.Value.RequestTimeout, MaxRetries = 1 }))
+        {
+            try
+            {
+                account = await client.DiscoverAsync(url);
+            }
+            catch (CardDavException e)
+            {
+                throw e.ToProblem("remote.url");
+            }
+        }
+
+        var book = account.AddressBooks switch
+        {
+            [var one] => one,
+            [] => throw new ProblemException(400, "carddav-no-address-book", $"The account at {CardDavException.Describe(url)} has no address book; create one or give its URL.",
+                new Dictionary<string, object?> { ["field"] = "remote.url" }),
+            var many => throw new ProblemException(400, "carddav-choose-address-book",
+                $"The account has {many.Count} address books; give one of their URLs as remote.url: {string.Join(", ", many.Select(b => b.Href))}.",
+                new Dictionary<string, object?> { ["field"] = "remote.url", ["addressBooks"] = many.Select(b => b.Href.ToString()).ToList() }),
+        };
+        return new SyncRemote
+        {
+            Url = url.ToString(), AddressBook = book.Href.ToString(), Auth = auth, UserName = auth == SyncAuth.Basic ? remote.Username : null,
+            ProtectedSecret = secrets.Protect(secret), Group = string.IsNullOrWhiteSpace(remote.Group) ? null : remote.Group.Trim(),
+            SupportsSyncCollection = book.SupportsSyncCollection,
+        };
+    }
+}

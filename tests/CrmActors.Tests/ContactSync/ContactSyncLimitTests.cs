@@ -1,0 +1,80 @@
+using System.Text.Json;
+using CrmActors.Tests.Support;
+
+namespace CrmActors.Tests.ContactSync;
+
+/// <summary>The run limits (3 in a first run, 2 later, 6 pushed in total here): deferred work is picked up by later runs, and the status says so.</summary>
+public abstract class ContactSyncLimitTests(CrmApplication app) : IAsyncLifetime
+{
+    private SyncBook book = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (RadicaleServer.IsConfigured || RadicaleServer.InCi)
+        {
+            book = await SyncBook.CreateAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (book is not null)
+        {
+            await book.DisposeAsync();
+        }
+    }
+
+    [RadicaleFact]
+    public async Task PushesStopAtTheRunLimitsAndThenAtThePairsTotal()
+    {
+        var org = await app.CreateOrgAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            await org.CreateRecordAsync("Contacts", new { Last_Name = $"Limited {i}", Email = $"limited{i}@example.test" });
+        }
+
+        var first = await org.CreatePairAsync(new { module = "Contacts", direction = "crm_to_remote", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote() });
+        Assert.Equal((3, 4), (first.Count("remoteCreated"), first.Count("deferred")));
+        Assert.Contains("FirstRunLimit", Limits(first));
+
+        var second = await org.RunPairAsync(first.Id());
+        Assert.Equal((2, 2), (second.Count("remoteCreated"), second.Count("deferred")));
+        Assert.Contains("RunLimit", Limits(second));
+
+        var third = await org.RunPairAsync(first.Id());
+        Assert.Equal((1, 1), (third.Count("remoteCreated"), third.Count("deferred")));
+        Assert.Contains("PushLimit", Limits(third));
+        Assert.True(third.GetProperty("pushLimitReached").GetBoolean());
+        Assert.Equal(6, third.GetProperty("pushedTotal").GetInt32());
+        Assert.Equal(6, (await book.CardsAsync()).Count);
+    }
+
+    [RadicaleFact]
+    public async Task RemoteChangesALimitHeldBackArriveInTheNextRun()
+    {
+        var org = await app.CreateOrgAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await book.AddAsync(SyncBook.Card($"held-{i}", "Held", $"Back {i}", $"held{i}@example.test"));
+        }
+
+        var first = await org.CreatePairAsync(new
+        {
+            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote(),
+            defaults = new Dictionary<string, string> { ["Last_Name"] = "-" },
+        });
+        Assert.Equal((3, 2), (first.Count("crmCreated"), first.Count("deferred")));
+        var second = await org.RunPairAsync(first.Id());
+        Assert.Equal((2, 0), (second.Count("crmCreated"), second.Count("deferred")));
+        Assert.Equal(5, (await org.RecordsAsync("Contacts")).Count);
+        var third = await org.RunPairAsync(first.Id());
+        Assert.Equal(0, third.Count("crmCreated") + third.Count("remoteCreated") + third.Count("deferred"));
+        Assert.Equal(5, (await book.CardsAsync()).Count);
+    }
+
+    private static string Limits(JsonElement pair) => string.Join(" ", pair.GetProperty("lastRun").GetProperty("limits").EnumerateArray().Select(l => l.GetString()));
+}
+
+public sealed class SqliteContactSyncLimitTests(SqliteLimitedSyncApplication app) : ContactSyncLimitTests(app), IClassFixture<SqliteLimitedSyncApplication>;
+
+public sealed class PostgresContactSyncLimitTests(PostgresLimitedSyncApplication app) : ContactSyncLimitTests(app), IClassFixture<PostgresLimitedSyncApplication>;

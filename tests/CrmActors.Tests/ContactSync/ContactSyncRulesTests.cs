@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CrmActors.Grains.ContactSync.VCards;
+using CrmActors.Tests.Support;
+
+namespace CrmActors.Tests.ContactSync;
+
+/// <summary>Who may create which pair, what each direction writes, clear errors for a bad remote, and the ETag fallback.</summary>
+public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
+{
+    private SyncBook book = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (RadicaleServer.IsConfigured || RadicaleServer.InCi)
+        {
+            book = await SyncBook.CreateAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (book is not null)
+        {
+            await book.DisposeAsync();
+        }
+    }
+
+    private object Pair(string direction, object? remote = null, string module = "Contacts") => new
+    {
+        module, direction, conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = remote ?? book.Remote(),
+        defaults = new Dictionary<string, string> { ["Last_Name"] = "(no name)" },
+    };
+
+    [RadicaleFact]
+    public async Task AViewOnlyUserMayOnlyCreateACrmToRemotePairAndItNeverWritesTheCrm()
+    {
+        var org = await app.CreateOrgAsync();
+        await org.CreateRecordAsync("Contacts", new { Last_Name = "Pushed", Email = "pushed@example.test" });
+        await book.AddAsync(SyncBook.Card("stays-remote", "Stays", "Remote", "stays@example.test"));
+        var (_, token) = await org.AddUserAsync(permissions: new { modules = new Dictionary<string, string[]> { ["Contacts"] = ["view"] }, features = new[] { "contact_sync" } });
+        using var viewer = app.ClientFor(token);
+
+        var refused = await viewer.PostAsJsonAsync(org.Url("sync-pairs"), Pair("two_way"));
+        await refused.AssertProblemAsync(HttpStatusCode.Forbidden, "sync-direction-not-allowed");
+        await (await viewer.PostAsJsonAsync(org.Url("sync-pairs"), Pair("remote_to_crm"))).AssertProblemAsync(HttpStatusCode.Forbidden, "sync-direction-not-allowed");
+        var pair = await org.CreatePairAsync(Pair("crm_to_remote"), viewer);
+
+        Assert.Equal((0, 1), (pair.Count("crmCreated"), pair.Count("remoteCreated")));
+        Assert.Single(await org.RecordsAsync("Contacts"));
+        Assert.Equal(2, (await book.CardsAsync()).Count);
+        await book.EditAsync("pushed@example.test", c => c.WithText("TITLE", "Edited remotely"));
+        var records = await org.RecordsAsync("Contacts");
+        var again = await org.RunPairAsync(pair.Id(), viewer);
+        Assert.Equal(0, again.Count("crmUpdated") + again.Count("crmCreated"));
+        Assert.Equal(records.Single().GetProperty("Modified_Time").GetString(), (await org.RecordsAsync("Contacts")).Single().GetProperty("Modified_Time").GetString());
+
+        var second = await viewer.PostAsJsonAsync(org.Url("sync-pairs"), Pair("crm_to_remote"));
+        await second.AssertProblemAsync(HttpStatusCode.Conflict, "sync-pair-exists");
+        var (_, plain) = await org.AddUserAsync();
+        using var other = app.ClientFor(plain);
+        await (await other.PostAsJsonAsync(org.Url("sync-pairs"), Pair("crm_to_remote"))).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await other.GetAsync(org.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [RadicaleFact]
+    public async Task ARemoteToCrmPairImportsCardsButNeverWritesTheAddressBook()
+    {
+        var org = await app.CreateOrgAsync();
+        await org.CreateRecordAsync("Leads", new { Last_Name = "Local", Email = "local@example.test", Company = "Local Ltd" });
+        await book.AddAsync(SyncBook.Card("lead-card", "Remote", "Lead", "lead@example.test", null, "ORG:Remote GmbH"));
+
+        var pair = await org.CreatePairAsync(Pair("remote_to_crm", module: "Leads"));
+
+        Assert.Equal((1, 0), (pair.Count("crmCreated"), pair.Count("remoteCreated")));
+        Assert.Equal("Remote GmbH", (await org.RecordWithEmailAsync("Leads", "lead@example.test")).Text("Company"));
+        Assert.Single(await book.CardsAsync());
+        var id = (await org.RecordWithEmailAsync("Leads", "lead@example.test")).GetProperty("id").GetString();
+        await org.Admin.PatchAsync(org.Url($"modules/Leads/records/{id}"), OrgSession.Fields(new { Phone = "+49 30 1234" }));
+        var again = await org.RunPairAsync(pair.Id());
+        Assert.Equal(0, again.Count("remoteUpdated"));
+        Assert.Empty((await book.CardWithEmailAsync("lead@example.test")).Card.ToFields().Phones);
+    }
+
+    [RadicaleFact]
+    public async Task WrongCredentialsAnUnreachableServerAndMissingDefaultsAreClearErrors()
+    {
+        var org = await app.CreateOrgAsync();
+        const string wrong = "wrong-password-2718";
+        var unauthorized = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), Pair("two_way", book.Remote(password: wrong)));
+        var problem = await unauthorized.AssertProblemAsync(HttpStatusCode.BadRequest, "carddav-unauthorized");
+        Assert.DoesNotContain(wrong, problem.GetRawText(), StringComparison.Ordinal);
+
+        var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var unreachable = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), Pair("two_way", new { url = $"http://127.0.0.1:{port}/dav/", username = "u", password = "p" }));
+        Assert.Contains("127.0.0.1", (await unreachable.AssertProblemAsync(HttpStatusCode.BadRequest, "carddav-unreachable")).GetProperty("detail").GetString());
+
+        var noDefaults = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new { module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote() });
+        Assert.Equal("defaults.Last_Name", (await noDefaults.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+        var badMap = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new { module = "Contacts", direction = "crm_to_remote", remote = book.Remote(), fieldMap = new Dictionary<string, string> { ["Nope"] = "X-NOPE" } });
+        Assert.Equal("fieldMap.Nope", (await badMap.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+        Assert.Empty((await org.GetJsonAsync("sync-pairs")).EnumerateArray());
+    }
+
+    [RadicaleFact]
+    public async Task APairIsInvisibleToOtherOrganizationsListedOnItsDashboardAndGoneOnceDeleted()
+    {
+        var org = await app.CreateOrgAsync();
+        var other = await app.CreateOrgAsync();
+        var pair = await org.CreatePairAsync(Pair("crm_to_remote"));
+
+        await (await other.Admin.GetAsync(org.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await other.Admin.GetAsync(other.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        await (await other.Admin.PostAsync(other.Url($"sync-pairs/{pair.Id()}/run"), null)).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        Assert.DoesNotContain(pair.Id(), await other.Admin.GetStringAsync("/api/dashboard/sync-pairs"), StringComparison.Ordinal);
+        var rows = await org.Admin.GetFromJsonAsync<JsonElement>("/api/dashboard/sync-pairs");
+        var row = Assert.Single(rows.EnumerateArray());
+        Assert.Equal((pair.Id(), "completed"), (row.GetProperty("pairId").GetString(), row.GetProperty("lastRunStatus").GetString()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync(org.Url($"sync-pairs/{pair.Id()}"))).StatusCode);
+        await (await org.Admin.GetAsync(org.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        var again = await org.CreatePairAsync(Pair("crm_to_remote"));
+        Assert.Equal(0, again.Count("remoteCreated"));
+        Assert.Empty(await book.CardsAsync());
+    }
+
+    [RadicaleTheory]
+    [InlineData("501")]
+    [InlineData("rejected-token")]
+    public async Task WithoutSyncCollectionOrWithARejectedTokenTheRunComparesETags(string server)
+    {
+        await using var proxy = await CardDavProxy.StartAsync();
+        var org = await app.CreateOrgAsync();
+        await org.CreateRecordAsync("Contacts", new { Last_Name = "Crm", Email = "crm@example.test" });
+        await book.AddAsync(SyncBook.Card("fallback-1", "First", "Card", "first@example.test"));
+        proxy.RefuseSyncCollection = server == "501";
+        var pair = await org.CreatePairAsync(Pair("two_way", book.Remote(url: proxy.For(book.Url))));
+        Assert.True((1, 1) == (pair.Count("crmCreated"), pair.Count("remoteCreated")), pair.GetProperty("lastRun").GetRawText());
+
+        proxy.ReplaceSyncToken = server == "rejected-token";
+        await book.AddAsync(SyncBook.Card("fallback-2", "Second", "Card", "second@example.test"));
+        await book.EditAsync("first@example.test", c => c.WithText("TITLE", "Edited"));
+        var run = await org.RunPairAsync(pair.Id());
+
+        var last = run.GetProperty("lastRun");
+        Assert.True(last.GetProperty("changeSource").GetString() == "etag-listing", last.GetRawText());
+        Assert.False(string.IsNullOrEmpty(last.GetProperty("fallbackReason").GetString()));
+        Assert.True(server == "501" ? proxy.RefusedReports >= 2 : proxy.ReplacedTokens >= 1);
+        Assert.True((1, 0, 0) == (run.Count("crmCreated"), run.Count("remoteCreated"), run.Count("remoteUpdated")), last.GetRawText());
+        Assert.Equal(3, (await org.RecordsAsync("Contacts")).Count);
+        Assert.Equal(3, (await book.CardsAsync()).Count);
+        var quiet = await org.RunPairAsync(pair.Id());
+        Assert.Equal(0, quiet.Count("crmCreated") + quiet.Count("crmUpdated") + quiet.Count("remoteCreated") + quiet.Count("remoteUpdated"));
+    }
+}
+
+public sealed class SqliteContactSyncRulesTests(SqliteSyncApplication app) : ContactSyncRulesTests(app), IClassFixture<SqliteSyncApplication>;
+
+public sealed class PostgresContactSyncRulesTests(PostgresSyncApplication app) : ContactSyncRulesTests(app), IClassFixture<PostgresSyncApplication>;

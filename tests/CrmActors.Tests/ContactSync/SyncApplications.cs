@@ -1,0 +1,34 @@
+using CrmActors.Tests.Support;
+
+namespace CrmActors.Tests.ContactSync;
+
+/// <summary>Hosts that may reach the loopback Radicale (Outbound:AllowPrivateNetworks) with the product's default limits.</summary>
+public abstract class SyncApplication : CrmApplication
+{
+    protected SyncApplication(string provider, int? firstRunLimit = null, int? runLimit = null, int? pushLimit = null)
+        : base(provider)
+    {
+        Settings["Outbound:AllowPrivateNetworks"] = "true";
+        Settings["ContactSync:RequestTimeout"] = "00:00:20";
+        Set("ContactSync:FirstRunLimit", firstRunLimit);
+        Set("ContactSync:RunLimit", runLimit);
+        Set("ContactSync:PushLimit", pushLimit);
+    }
+
+    private void Set(string key, int? value)
+    {
+        if (value is { } v)
+        {
+            Settings[key] = v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}
+
+public sealed class SqliteSyncApplication() : SyncApplication("sqlite");
+
+public sealed class PostgresSyncApplication() : SyncApplication("postgres");
+
+/// <summary>Small limits: 3 contacts in a first run, 2 in later ones, 6 pushed in total.</summary>
+public sealed class SqliteLimitedSyncApplication() : SyncApplication("sqlite", firstRunLimit: 3, runLimit: 2, pushLimit: 6);
+
+public sealed class PostgresLimitedSyncApplication() : SyncApplication("postgres", firstRunLimit: 3, runLimit: 2, pushLimit: 6);
