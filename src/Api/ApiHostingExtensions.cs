@@ -61,6 +61,7 @@ public static class ApiHostingExtensions
         app.MapConfigCopyApi();
         app.MapDashboardApi();
         app.MapBackupsApi();
+        app.MapMigrationsApi();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Maintenance;
+using CrmActors.Grains.Migrations;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Outbound;
 using CrmActors.Grains.Records;
@@ -61,6 +62,11 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<RestoreStore>();
         builder.Services.AddSingleton<IRunHandler, BackupJob>();
         builder.Services.AddSingleton<IRunHandler, RestoreJob>();
+        builder.Services.AddOptions<MigrationOptions>().BindConfiguration("Migration");
+        builder.Services.AddSingleton<MigrationRunStore>();
+        builder.Services.AddSingleton<MigrationUploads>();
+        builder.Services.AddSingleton<MigrationDryRun>();
+        builder.Services.AddSingleton<IRunHandler, MigrationPassJob>();
         return builder;
     }
 
