@@ -33,7 +33,7 @@ public interface IMigrationJobGrain : IGrainWithStringKey
     Task<MigrationJobState> CancelAsync(string orgId, string actorId);
 
     /// <summary>Called by a pass's run when it ends: records its counts and report, notifies the requester, moves the job on.</summary>
-    Task PassEndedAsync(int pass, string runId, PassOutcome outcome);
+    Task PassEndedAsync(int pass, string runId, MigrationPassOutcome outcome);
 }
 
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.new-migration")]
@@ -50,4 +50,4 @@ public sealed record UploadAllowance(long MaxBytes, string Limit, string Detail,
 
 /// <summary>How a pass ended: counts per module and the report blob, or the error that failed it.</summary>
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.migration-pass-outcome")]
-public sealed record PassOutcome(ImmutableDictionary<string, ModuleCounts> Counts, string? ReportBlob, string? Error);
+public sealed record MigrationPassOutcome(ImmutableDictionary<string, ModuleCounts> Counts, string? ReportBlob, string? Error);

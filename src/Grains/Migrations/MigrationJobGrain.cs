@@ -141,7 +141,7 @@ public sealed class MigrationJobGrain(
         return Task.FromResult(State);
     }
 
-    public async Task PassEndedAsync(int pass, string runId, PassOutcome outcome)
+    public async Task PassEndedAsync(int pass, string runId, MigrationPassOutcome outcome)
     {
         var job = State;
         if (job.CurrentPass is not { } current || current.Pass != pass || current.RunId != runId || current.FinishedAt is not null)

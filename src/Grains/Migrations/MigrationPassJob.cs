@@ -95,7 +95,7 @@ public sealed class MigrationPassJob(
         }
 
         var counts = await runs.CountsAsync(jobId, pass, cancellationToken);
-        await grain.PassEndedAsync(pass, context.RunId, new PassOutcome(counts, report, null));
+        await grain.PassEndedAsync(pass, context.RunId, new MigrationPassOutcome(counts, report, null));
         return null;
     }
 
@@ -103,7 +103,7 @@ public sealed class MigrationPassJob(
     {
         var (_, jobId, pass) = context.Payload<Payload>();
         var counts = await runs.CountsAsync(jobId, pass);
-        await grains.GetGrain<IMigrationJobGrain>(jobId).PassEndedAsync(pass, context.RunId, new PassOutcome(counts, null, error));
+        await grains.GetGrain<IMigrationJobGrain>(jobId).PassEndedAsync(pass, context.RunId, new MigrationPassOutcome(counts, null, error));
     }
 
     private static async Task LearnAgentsAsync(MigrationPassRunner runner, MigrationSource source, MigrationSourcePart part, AgentDirectory agents, CancellationToken cancellationToken)
