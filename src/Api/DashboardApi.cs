@@ -38,6 +38,7 @@ public static partial class DashboardApi
         app.MapGet("/api/dashboard", GetAsync).WithTags("Dashboard").AllowAnonymous();
         app.MapPost("/api/dashboard/operator-session", OperatorSession.SignIn).WithTags("Dashboard").AllowAnonymous();
         app.MapDelete("/api/dashboard/operator-session", OperatorSession.SignOut).WithTags("Dashboard").AllowAnonymous();
+        MapMigrations(app);
         app.MapGet("/dashboard", () => TypedResults.Redirect("/dashboard/")).ExcludeFromDescription();
         return app;
     }
@@ -45,14 +46,7 @@ public static partial class DashboardApi
     private static async Task<Ok<Dashboard>> GetAsync(
         HttpContext http, ReminderDirectory reminders, RunTable runs, OrganizationDirectory directory, IGrainFactory grains, TimeProvider clock)
     {
-        string? orgId = null;
-        if (!OperatorOptions.IsOperator(http))
-        {
-            var actor = CrmAuthentication.CurrentActor(http)
-                ?? throw new ProblemException(401, ProblemCodes.Unauthorized, "Sign in with the operator key or an organization administrator's token.");
-            orgId = actor.User.IsAdmin ? actor.OrgId : throw ProblemException.Forbidden("The dashboard is for administrators.");
-        }
-
+        var orgId = ScopeOf(http);
         var now = clock.GetUtcNow();
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false);
@@ -73,6 +67,19 @@ public static partial class DashboardApi
             .ToList();
         var organizations = await OrganizationsAsync(orgId is null ? await directory.RecentAsync(OperatorOrganizations) : [orgId], grains);
         return TypedResults.Ok(new Dashboard(orgId ?? "cluster", now, nodes, grainTypes, visibleReminders, visibleJobs, organizations));
+    }
+
+    /// <summary>The organization an admin's dashboard is limited to, or null for the operator (the whole cluster).</summary>
+    private static string? ScopeOf(HttpContext http)
+    {
+        if (OperatorOptions.IsOperator(http))
+        {
+            return null;
+        }
+
+        var actor = CrmAuthentication.CurrentActor(http)
+            ?? throw new ProblemException(401, ProblemCodes.Unauthorized, "Sign in with the operator key or an organization administrator's token.");
+        return actor.User.IsAdmin ? actor.OrgId : throw ProblemException.Forbidden("The dashboard is for administrators.");
     }
 
     private static string NodeStatus(SiloStatus status) => status switch

@@ -155,6 +155,11 @@ public abstract class MigrationFlowTests(MigrationApplication app)
 
         var other = await app.CreateOrgAsync();
         await (await other.Admin.GetAsync(other.Url($"migrations/{job}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        // The product dashboard lists an org's migrations to its admins only.
+        var board = await org.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/dashboard/migrations");
+        var listed = Assert.Single(board.EnumerateArray());
+        Assert.Equal((job, "draft", 0.0), (listed.GetProperty("id").GetString(), listed.GetProperty("status").GetString(), listed.GetProperty("progress").GetDouble()));
+        Assert.Empty((await other.Admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/dashboard/migrations")).EnumerateArray());
         await (await other.UploadAsync(job, "accounts.csv", Accounts, "accounts")).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
 
         var free = await app.CreateOrgAsync("free");
