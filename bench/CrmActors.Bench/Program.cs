@@ -11,12 +11,13 @@ public static class BenchProgram
         "backup" => await BackupBenchmark.RunAsync(args[1..]),
         "backup-phase" => await BackupBenchmarkHost.RunPhaseAsync(args[1..]),
         "write-phases" => await WritePhases.RunAsync(args[1..]),
+        "migration" => await MigrationBenchmark.RunAsync(args[1..]),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: CrmActors.Bench grains [seconds] [providers] | write-phases [count] | bulk [rows] | backup [records] [attachments]");
+        Console.Error.WriteLine("usage: CrmActors.Bench grains [seconds] [providers] | write-phases [count] | bulk [rows] | backup [records] [attachments] | migration [tickets] [threads per ticket]");
         return 2;
     }
 }

@@ -18,6 +18,8 @@ public sealed class MigrationJobGrain(
     /// <summary>The job's one reminder: due when the first pass may start (after submission) and when the second pass is due.</summary>
     public const string PassReminder = "migration-pass";
 
+    private static readonly TimeSpan MinimumDue = TimeSpan.FromSeconds(1);
+
     private MigrationOptions Options => options.Value;
 
     public async Task<MigrationJobState> CreateAsync(string orgId, NewMigration request, string actorId)
@@ -127,7 +129,7 @@ public sealed class MigrationJobGrain(
         MigrationRules.RequireNoIntegrations(org);
         State = job with { Status = MigrationJobStatus.Pending, SubmittedAt = Now };
         Changed(actorId, AuditActions.Update, job.Status);
-        await SetReminderAsync(PassReminder, Now + Options.StartDelay);
+        await DueAtAsync(Now + Options.StartDelay);
         return State;
     }
 
@@ -164,7 +166,7 @@ public sealed class MigrationJobGrain(
             State = job with { Passes = passes, Status = MigrationJobStatus.FirstPassDone, SecondPassAt = secondAt };
             Notify(pass, $"The first pass of migration {job.Id} ended: {Summary(outcome.Counts)}. The report is at GET /api/orgs/{job.OrgId}/migrations/{job.Id}/report?pass=1; "
                 + $"send change requests by {Now + Options.ChangeRequestWindow:u}. Delta files may be added until the second pass starts at {secondAt:u}.");
-            await SetReminderAsync(PassReminder, secondAt);
+            await DueAtAsync(secondAt);
         }
         else
         {
@@ -195,12 +197,15 @@ public sealed class MigrationJobGrain(
         else if (job.Status is MigrationJobStatus.Pending or MigrationJobStatus.FirstPassDone)
         {
             // Early (a tick of the retry period, or a clock moved by an operator): wait for the due time.
-            await SetReminderAsync(PassReminder, job.Status == MigrationJobStatus.Pending ? job.SubmittedAt!.Value + Options.StartDelay : job.SecondPassAt!.Value);
+            await DueAtAsync(job.Status == MigrationJobStatus.Pending ? job.SubmittedAt!.Value + Options.StartDelay : job.SecondPassAt!.Value);
             return;
         }
 
         ClearReminderOnCommit(PassReminder);
     }
+
+    /// <summary>The pass reminder at <paramref name="at"/>; Orleans fires one registered with no due time only after its first period, so it always gets one.</summary>
+    private Task DueAtAsync(DateTimeOffset at) => SetReminderAsync(PassReminder, at < Now + MinimumDue ? Now + MinimumDue : at);
 
     private void StartPass(int pass, string status)
     {
