@@ -60,7 +60,7 @@ public static class MigrationBenchmark
                     throw new TimeoutException($"The first pass did not end in 20 minutes: {status}");
                 }
 
-                await Task.Delay(250);
+                await Task.Delay(1000);
             }
 
             var peak = silo.PeakRssMb;

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
+using CrmActors.Grains.Backups;
 using CrmActors.Grains.Storage;
-using Dapper;
 
 namespace CrmActors.Grains.Migrations;
 
@@ -11,7 +11,6 @@ namespace CrmActors.Grains.Migrations;
 /// </summary>
 public sealed class MigrationLedger(IDatabase database, string jobId) : IMigrationLedger
 {
-    private const int ChunkSize = 500;
     private Dictionary<(string, string), string> _cache = [];
 
     public bool TryResolve(string module, string sourceId, [NotNullWhen(true)] out string? newId) => _cache.TryGetValue((module, sourceId), out newId);
@@ -22,15 +21,11 @@ public sealed class MigrationLedger(IDatabase database, string jobId) : IMigrati
         await using var connection = await database.OpenAsync(cancellationToken);
         foreach (var group in keys.GroupBy(k => k.Module))
         {
-            foreach (var chunk in group.Select(k => k.SourceId).Chunk(ChunkSize))
+            foreach (var (sourceId, newId) in await RestoreIds.QueryByIdsAsync<(string, string)>(connection, null,
+                "SELECT source_id, new_id FROM migration_ledger WHERE job_id = @jobId AND module = @module AND source_id = {ids}",
+                new { jobId, module = group.Key }, [.. group.Select(k => k.SourceId)]))
             {
-                var parameters = new DynamicParameters(new { jobId, module = group.Key });
-                var ids = SqlList.Add(parameters, "s", chunk);
-                foreach (var (sourceId, newId) in await connection.QueryAsync<(string, string)>(
-                    $"SELECT source_id, new_id FROM migration_ledger WHERE job_id = @jobId AND module = @module AND source_id IN ({ids})", parameters))
-                {
-                    cache[(group.Key, sourceId)] = newId;
-                }
+                cache[(group.Key, sourceId)] = newId;
             }
         }
 

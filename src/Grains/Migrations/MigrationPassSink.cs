@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using CrmActors.Grains.Attachments;
 using CrmActors.Grains.Audit;
+using CrmActors.Grains.Backups;
 using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
@@ -90,6 +91,18 @@ public sealed class MigrationPassSink(
             _entries.Select(e => new object?[] { job.Id, e.Module, e.SourceId, e.NewId, pass }), cancellationToken);
         await BulkInsert.InsertAsync(connection, transaction, "migration_report", ReportColumns,
             lines.Select(l => new object?[] { job.Id, pass, Part.Index, l.Row, l.Module, l.Line.SourceId, l.Line.NewId, l.Line.Status, l.Line.Error }), cancellationToken);
+        foreach (var module in lines.GroupBy(l => l.Module))
+        {
+            var counts = module.Aggregate(ModuleCounts.Zero, (c, l) => c.Add(l.Line.Status));
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO migration_counts (job_id, pass, module, migrated, failed, skipped) VALUES (@jobId, @pass, @module, @Migrated, @Failed, @Skipped)
+                ON CONFLICT (job_id, pass, module) DO UPDATE SET migrated = migration_counts.migrated + excluded.migrated,
+                    failed = migration_counts.failed + excluded.failed, skipped = migration_counts.skipped + excluded.skipped
+                """,
+                new { jobId = job.Id, pass, module = module.Key, counts.Migrated, counts.Failed, counts.Skipped }, transaction);
+        }
+
         var done = RowsDone + lines.Count;
         await connection.ExecuteAsync(
             """
@@ -114,19 +127,10 @@ public sealed class MigrationPassSink(
 
     private async Task<Dictionary<string, string>> TicketOwnersAsync(IEnumerable<string> ticketIds, CancellationToken cancellationToken)
     {
-        var owners = new Dictionary<string, string>();
         await using var connection = await database.OpenAsync(cancellationToken);
-        foreach (var chunk in ticketIds.Distinct().Chunk(500))
-        {
-            var parameters = new DynamicParameters(new { org = job.OrgId });
-            var ids = SqlList.Add(parameters, "t", chunk);
-            foreach (var (id, owner) in await connection.QueryAsync<(string, string)>($"SELECT id, owner_id FROM records WHERE org_id = @org AND id IN ({ids})", parameters))
-            {
-                owners[id] = owner;
-            }
-        }
-
-        return owners;
+        return (await RestoreIds.QueryByIdsAsync<(string Id, string Owner)>(connection, null,
+                "SELECT id, owner_id FROM records WHERE org_id = @org AND id = {ids}", new { org = job.OrgId }, [.. ticketIds.Distinct()]))
+            .ToDictionary(r => r.Id, r => r.Owner);
     }
 
     private async Task<AttachmentRow> CopyAttachmentAsync(string id, MigrationRecord record, long now, CancellationToken cancellationToken)

@@ -41,23 +41,13 @@ public sealed class MigrationRunStore(IDatabase database)
     /// <summary>Source rows a pass has handled so far (live progress while it runs).</summary>
     public async Task<long> RowsDoneAsync(string jobId, int pass) => (await CursorAsync(jobId, pass)).RowsDone;
 
+    /// <summary>A pass's counts per module, as its committed batches left them.</summary>
     public async Task<ImmutableDictionary<string, ModuleCounts>> CountsAsync(string jobId, int pass, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var counts = ImmutableDictionary.CreateBuilder<string, ModuleCounts>();
-        foreach (var (module, status, count) in await connection.QueryAsync<(string, string, long)>(
-            "SELECT module, status, COUNT(*) FROM migration_report WHERE job_id = @jobId AND pass = @pass GROUP BY module, status", new { jobId, pass }))
-        {
-            var current = counts.GetValueOrDefault(module) ?? ModuleCounts.Zero;
-            counts[module] = status switch
-            {
-                MigrationStatuses.Migrated => current with { Migrated = count },
-                MigrationStatuses.Failed => current with { Failed = count },
-                _ => current with { Skipped = count },
-            };
-        }
-
-        return counts.ToImmutable();
+        var rows = await connection.QueryAsync<(string Module, long Migrated, long Failed, long Skipped)>(
+            "SELECT module, migrated, failed, skipped FROM migration_counts WHERE job_id = @jobId AND pass = @pass", new { jobId, pass });
+        return rows.ToImmutableDictionary(r => r.Module, r => new ModuleCounts(r.Migrated, r.Failed, r.Skipped));
     }
 
     /// <summary>A module's lines of a pass in source order, streamed from the database.</summary>

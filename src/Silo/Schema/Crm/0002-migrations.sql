@@ -44,3 +44,13 @@ CREATE TABLE IF NOT EXISTS migration_cursors (
     row_number BIGINT NOT NULL,
     rows_done BIGINT NOT NULL,
     PRIMARY KEY (job_id, pass));
+
+-- Each pass's counts per module, kept up to date by every batch (status pages read these, not the report).
+CREATE TABLE IF NOT EXISTS migration_counts (
+    job_id TEXT NOT NULL,
+    pass INTEGER NOT NULL,
+    module TEXT NOT NULL,
+    migrated BIGINT NOT NULL,
+    failed BIGINT NOT NULL,
+    skipped BIGINT NOT NULL,
+    PRIMARY KEY (job_id, pass, module));
