@@ -50,6 +50,7 @@ public static class MigrationBenchmark
 
             upload.Stop();
             silo.ResetPeakRss();
+            var startRss = silo.RssMb;
             (await client.PostAsync($"/api/orgs/{org.Id}/migrations/{job}/submit", null)).EnsureSuccessStatusCode();
             JsonElement status;
             var waiting = Stopwatch.StartNew();
@@ -76,6 +77,7 @@ public static class MigrationBenchmark
             Console.WriteLine(FormattableString.Invariant(
                 $"| first pass (run grain: map, ledger, COPY records + ledger + report per batch, report ZIP) | {seconds:N2} s | {rows / seconds:N0} | {peak:N0} MB | psql \\copy into bare tables {reference.TotalSeconds:N2} s ({rows / reference.TotalSeconds:N0} rows/s) | {seconds / reference.TotalSeconds:N2}x |"));
             Console.WriteLine();
+            Console.WriteLine(FormattableString.Invariant($"Silo RSS when the pass started (after the uploads, idle): {startRss:N0} MB; peak during the pass {peak:N0} MB (+{peak - startRss:N0} MB)"));
             Console.WriteLine(FormattableString.Invariant($"migrated: tickets {Migrated("tickets"):N0}, ticket_threads {Migrated("ticket_threads"):N0}, contacts {Migrated("contacts"):N0}; status {status.GetProperty("status").GetString()}"));
             return Migrated("tickets") == tickets && Migrated("ticket_threads") == tickets * threadsPerTicket ? 0 : 1;
         }
