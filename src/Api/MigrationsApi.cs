@@ -28,6 +28,8 @@ public static class MigrationsApi
 
     public sealed record Created(string Id, string Status);
 
+    public sealed record ChangeRequestBody(string? Text);
+
     public sealed record FileResponse(string Name, string Module, long Size, int Pass, IReadOnlyList<FilePartResponse> Parts, DateTimeOffset UploadedAt);
 
     public sealed record FilePartResponse(string? Entry, string Module, long Rows, IReadOnlyList<string> UnusedColumns);
@@ -39,7 +41,7 @@ public static class MigrationsApi
     public sealed record MigrationResponse(
         string Id, string Status, string SourceSystem, IReadOnlyList<string> Modules, string? Notes, string RequestedBy, DateTimeOffset CreatedAt,
         DateTimeOffset? SubmittedAt, IReadOnlyList<FileResponse> Files, IReadOnlyList<PassResponse> Passes, DateTimeOffset? SecondPassAt,
-        DateTimeOffset? ChangeRequestsUntil, IReadOnlyList<MigrationNotification> Notifications, string? Error);
+        DateTimeOffset? ChangeRequestsUntil, IReadOnlyList<MigrationChangeRequest> ChangeRequests, IReadOnlyList<MigrationNotification> Notifications, string? Error);
 
     public sealed record ListItem(string Id, string Status, string SourceSystem, long TotalBytes, double Progress, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -59,6 +61,8 @@ public static class MigrationsApi
             TypedResults.Ok(await AsResponseAsync(await Job(grains, id).SubmitAsync(orgId, http.Actor().User.Id), grains, runs, options.Value)));
         migrations.MapPost("{id}/cancel", async (string orgId, string id, HttpContext http, IGrainFactory grains, MigrationRunStore runs, IOptions<MigrationOptions> options) =>
             TypedResults.Ok(await AsResponseAsync(await Job(grains, id).CancelAsync(orgId, http.Actor().User.Id), grains, runs, options.Value)));
+        migrations.MapPost("{id}/change-requests", async (string orgId, string id, ChangeRequestBody body, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Created($"/api/orgs/{orgId}/migrations/{id}", await Job(grains, id).RequestChangeAsync(orgId, body.Text, http.Actor().User.Id)));
         migrations.MapPost("{id}/dry-run", DryRunAsync).Produces(200, contentType: "application/zip");
         migrations.MapGet("{id}/report", ReportAsync).Produces(200, contentType: "application/zip");
         return app;
@@ -142,6 +146,6 @@ public static class MigrationsApi
 
         var firstEnd = job.Passes.FirstOrDefault(p => p.Pass == 1)?.FinishedAt;
         return new MigrationResponse(job.Id!, job.Status, job.SourceSystem, job.Modules, job.Notes, job.RequestedBy, job.CreatedAt, job.SubmittedAt,
-            [.. job.Files.Select(AsResponse)], passes, job.SecondPassAt, firstEnd + options.ChangeRequestWindow, job.Notifications, job.Error);
+            [.. job.Files.Select(AsResponse)], passes, job.SecondPassAt, firstEnd + options.ChangeRequestWindow, job.ChangeRequests, job.Notifications, job.Error);
     }
 }

@@ -32,6 +32,12 @@ public interface IMigrationJobGrain : IGrainWithStringKey
     /// <summary>pending → cancelled; a job in any other state refuses, naming it.</summary>
     Task<MigrationJobState> CancelAsync(string orgId, string actorId);
 
+    /// <summary>
+    /// A change request on the first pass's report (SPEC §3): accepted while the job is first_pass_done
+    /// and within <c>Migration__ChangeRequestWindow</c> of the first pass's end.
+    /// </summary>
+    Task<MigrationChangeRequest> RequestChangeAsync(string orgId, string? text, string actorId);
+
     /// <summary>Called by a pass's run when it ends: records its counts and report, notifies the requester, moves the job on.</summary>
     Task PassEndedAsync(int pass, string runId, MigrationPassOutcome outcome);
 }

@@ -143,6 +143,29 @@ public sealed class MigrationJobGrain(
         return Task.FromResult(State);
     }
 
+    public Task<MigrationChangeRequest> RequestChangeAsync(string orgId, string? text, string actorId)
+    {
+        var job = Require(orgId);
+        RequireStatus(job, "take change requests", MigrationJobStatus.FirstPassDone);
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 10_000)
+        {
+            throw ProblemException.Validation("text", "text says what to change in the first pass's report (1 to 10,000 characters).");
+        }
+
+        var closes = job.Passes[0].FinishedAt!.Value + Options.ChangeRequestWindow;
+        if (Now > closes)
+        {
+            throw new ProblemException(409, MigrationProblemCodes.ChangeWindowClosed,
+                $"Change requests on the first pass's report were accepted until {closes:u} ({MigrationOptions.Key("ChangeRequestWindow")} after it); the second pass migrates what it did not.",
+                new Dictionary<string, object?> { ["limit"] = MigrationOptions.Key("ChangeRequestWindow") });
+        }
+
+        var request = new MigrationChangeRequest(Now, actorId, text.Trim());
+        State = job with { ChangeRequests = job.ChangeRequests.Add(request) };
+        Audit(orgId, actorId, AuditActions.Create, Setting, [new FieldChange("changeRequest", null, request.Text)]);
+        return Task.FromResult(request);
+    }
+
     public async Task PassEndedAsync(int pass, string runId, MigrationPassOutcome outcome)
     {
         var job = State;

@@ -39,6 +39,8 @@ public sealed record MigrationJobState
 
     public ImmutableList<MigrationNotification> Notifications { get; init; } = [];
 
+    public ImmutableList<MigrationChangeRequest> ChangeRequests { get; init; } = [];
+
     public string? Error { get; init; }
 
     public bool Exists => Id is not null;
@@ -66,6 +68,9 @@ public sealed record MigrationPass(int Pass, string RunId, DateTimeOffset Starte
 
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.migration-notification")]
 public sealed record MigrationNotification(DateTimeOffset At, string UserId, int Pass, string Message);
+
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.migration-change-request")]
+public sealed record MigrationChangeRequest(DateTimeOffset At, string UserId, string Text);
 
 public static class MigrationJobStatus
 {

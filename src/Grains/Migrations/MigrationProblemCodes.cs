@@ -14,5 +14,6 @@ public static class MigrationProblemCodes
     public const string InvalidState = "migration-invalid-state";
     public const string LimitExceeded = "migration-limit-exceeded";
     public const string NoFiles = "migration-no-files";
+    public const string ChangeWindowClosed = "migration-change-window-closed";
     public const string UploadIncomplete = "migration-upload-incomplete";
 }

@@ -83,6 +83,11 @@ public abstract class MigrationFlowTests(MigrationApplication app)
         var attachments = await org.GetJsonAsync($"modules/Tickets/records/{t1[1]}/attachments");
         Assert.Equal("photo.png", Assert.Single(attachments.EnumerateArray()).GetProperty("fileName").GetString());
 
+        // A change request on the first report, within the window.
+        var change = await org.Admin.PostAsJsonAsync(org.Url($"migrations/{job}/change-requests"), new { text = "T4 has a subject in the old system; please look." });
+        Assert.Equal(HttpStatusCode.Created, change.StatusCode);
+        await (await org.Admin.PostAsJsonAsync(org.Url($"migrations/{job}/change-requests"), new { text = " " })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+
         // A delta export between the passes: the ticket the early reply waited for, and a ticket already migrated.
         await org.UploadOkAsync(job, "tickets-delta.csv", "Source_Id,Subject,Status,Agent_Email\nT9,Late ticket,Open,ann@desk.test\nT1,Printer,Open,ann@desk.test\n", "tickets");
         var completed = await org.WaitForStatusAsync(job, "completed");
@@ -108,6 +113,8 @@ public abstract class MigrationFlowTests(MigrationApplication app)
             .GetProperty("detail").GetString()!.Contains("completed");
         await (await org.PostAsync(job, "submit")).AssertProblemAsync(HttpStatusCode.Conflict, "migration-invalid-state");
         await (await org.PostAsync(job, "cancel")).AssertProblemAsync(HttpStatusCode.Conflict, "migration-invalid-state");
+        await (await org.Admin.PostAsJsonAsync(org.Url($"migrations/{job}/change-requests"), new { text = "more" })).AssertProblemAsync(HttpStatusCode.Conflict, "migration-invalid-state");
+        Assert.Single((await org.StatusAsync(job)).GetProperty("changeRequests").EnumerateArray());
         var listed = Assert.Single((await org.GetJsonAsync("migrations")).EnumerateArray());
         Assert.Equal(("completed", 1.0), (listed.GetProperty("status").GetString(), listed.GetProperty("progress").GetDouble()));
     }
