@@ -54,7 +54,8 @@ public static class MigrationsApi
         migrations.MapGet("", async (string orgId, MigrationRunStore runs) =>
             TypedResults.Ok((await runs.JobsAsync([orgId], 100)).Select(j => new ListItem(j.Id, j.Status, j.SourceSystem, j.TotalBytes, j.Progress, j.CreatedAt, j.UpdatedAt)).ToList()));
         migrations.MapGet("{id}", GetAsync);
-        migrations.MapPut("{id}/files/{name}", UploadAsync).Accepts<Stream>("text/csv", "application/zip", "application/octet-stream");
+        // Any content type: the body is read raw (curl --data-binary sends a form type), and the file itself says CSV or ZIP.
+        migrations.MapPut("{id}/files/{name}", UploadAsync);
         migrations.MapGet("{id}/files", async (string orgId, string id, IGrainFactory grains) =>
             TypedResults.Ok((await Job(grains, id).GetAsync(orgId)).Files.Select(AsResponse).ToList()));
         migrations.MapPost("{id}/submit", async (string orgId, string id, HttpContext http, IGrainFactory grains, MigrationRunStore runs, IOptions<MigrationOptions> options) =>
