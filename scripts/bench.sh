@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): builds Release, starts PostgreSQL, prints figures and ratios.
-# Usage: scripts/bench.sh grains [seconds] [sqlite,postgres] | bulk [rows] | backup [records] [attachments] | mail | contact-sync [contacts]
+# Usage: scripts/bench.sh grains [seconds] [sqlite,postgres] | bulk [rows] | backup [records] [attachments] | mail | contact-sync [contacts] | migration [tickets] [threads per ticket]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh

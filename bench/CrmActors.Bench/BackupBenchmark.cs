@@ -138,7 +138,7 @@ public static class BackupBenchmark
         await new NpgsqlCommand($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(database).Database} WITH (FORCE)", connection).ExecuteNonQueryAsync();
     }
 
-    private static Task PsqlAsync(string database, string command)
+    internal static Task PsqlAsync(string database, string command)
     {
         var builder = new NpgsqlConnectionStringBuilder(database);
         return RunAsync("psql", ["-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", builder.Database!,

@@ -14,12 +14,13 @@ public static class BenchProgram
         "mail" => await MailBackupBenchmark.RunAsync(args[1..]),
         "mail-phase" => await MailBackupBenchmark.RunPhaseAsync(args[1..]),
         "contact-sync" => await ContactSyncBenchmark.RunAsync(args[1..]),
+        "migration" => await MigrationBenchmark.RunAsync(args[1..]),
         _ => Usage(),
     };
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: CrmActors.Bench grains [seconds] [providers] | write-phases [count] | bulk [rows] | backup [records] [attachments] | mail | contact-sync [contacts]");
+        Console.Error.WriteLine("usage: CrmActors.Bench grains [seconds] [providers] | write-phases [count] | bulk [rows] | backup [records] [attachments] | mail | contact-sync [contacts] | migration [tickets] [threads per ticket]");
         return 2;
     }
 }

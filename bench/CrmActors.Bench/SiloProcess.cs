@@ -21,6 +21,18 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The process's peak resident set (VmHWM) since it started or since <see cref="ResetPeakRss"/>, in MB.</summary>
+    public double PeakRssMb => Status("VmHWM:");
+
+    /// <summary>The process's resident set now, in MB.</summary>
+    public double RssMb => Status("VmRSS:");
+
+    private double Status(string field) => File.ReadLines($"/proc/{_process.Id}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
+        .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024).Single();
+
+    /// <summary>Starts the peak-RSS count afresh (Linux: writing 5 to clear_refs resets VmHWM), so a phase measures only itself.</summary>
+    public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
+
     public sealed record Org(string Id, string Token);
 
     /// <summary>This Silo's process ID, for reading its peak RSS.</summary>

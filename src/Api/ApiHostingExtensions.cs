@@ -63,6 +63,7 @@ public static class ApiHostingExtensions
         app.MapMailAddOnApi();
         app.MapContactSyncApi();
         app.MapContactSyncDashboardApi();
+        app.MapMigrationsApi();
         return app;
     }
 }

@@ -39,6 +39,7 @@ public static partial class DashboardApi
         app.MapPost("/api/dashboard/operator-session", OperatorSession.SignIn).WithTags("Dashboard").AllowAnonymous();
         app.MapDelete("/api/dashboard/operator-session", OperatorSession.SignOut).WithTags("Dashboard").AllowAnonymous();
         app.MapGet("/api/dashboard/mail-backups", GetMailBackupsAsync).WithTags("Dashboard").AllowAnonymous();
+        MapMigrations(app);
         app.MapGet("/dashboard", () => TypedResults.Redirect("/dashboard/")).ExcludeFromDescription();
         return app;
     }

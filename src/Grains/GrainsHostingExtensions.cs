@@ -7,6 +7,7 @@ using CrmActors.Grains.MailAddOn;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.ContactSync.Sync;
 using CrmActors.Grains.Maintenance;
+using CrmActors.Grains.Migrations;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Outbound;
 using CrmActors.Grains.Records;
@@ -75,6 +76,11 @@ public static class GrainsHostingExtensions
         builder.Services.AddSingleton<SyncCrmSide>();
         builder.Services.AddSingleton<ContactSyncService>();
         builder.Services.AddSingleton<IRunHandler, ContactSyncJob>();
+        builder.Services.AddOptions<MigrationOptions>().BindConfiguration("Migration");
+        builder.Services.AddSingleton<MigrationRunStore>();
+        builder.Services.AddSingleton<MigrationUploads>();
+        builder.Services.AddSingleton<MigrationDryRun>();
+        builder.Services.AddSingleton<IRunHandler, MigrationPassJob>();
         return builder;
     }
 

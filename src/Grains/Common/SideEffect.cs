@@ -17,6 +17,7 @@ namespace CrmActors.Grains.Common;
 [JsonDerivedType(typeof(RestoreQueuedEffect), "restore-queued")]
 [JsonDerivedType(typeof(RunStartedEffect), "run-started")]
 [JsonDerivedType(typeof(OrganizationIndexedEffect), "organization-indexed")]
+[JsonDerivedType(typeof(Migrations.MigrationIndexedEffect), "migration-indexed")]
 public abstract record SideEffect;
 
 /// <summary>One audit entry; <paramref name="Changes"/> is the JSON the audit log stores.</summary>

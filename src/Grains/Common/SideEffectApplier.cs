@@ -35,6 +35,7 @@ public sealed class SideEffectApplier(IDatabase database, IGrainFactory grains)
                         "INSERT INTO organizations (id, name, modified_at) VALUES (@OrgId, @Name, @at) ON CONFLICT (id) DO UPDATE SET name = excluded.name, modified_at = excluded.modified_at",
                         new { o.OrgId, o.Name, at = UnixTime.Ms(o.At) }, transaction),
                     RestoreQueuedEffect q => RestoreStore.InsertAsync(connection, transaction, q.Restore),
+                    Migrations.MigrationIndexedEffect m => Migrations.MigrationIndexedEffect.ApplyAsync(connection, transaction, m),
                     _ => Task.CompletedTask,
                 });
             }

@@ -24,6 +24,9 @@ public sealed class DryRunSink(IMigrationLedger? existing = null) : IMigrationSi
         return Task.FromResult<IReadOnlyList<string>>(ids);
     }
 
+    public Task LoadLedgerAsync(IReadOnlyCollection<(string Module, string SourceId)> keys, CancellationToken cancellationToken) =>
+        existing?.LoadAsync(keys, cancellationToken) ?? Task.CompletedTask;
+
     public bool TryResolve(string module, string sourceId, [NotNullWhen(true)] out string? newId) =>
         _overlay.TryResolve(module, sourceId, out newId) || (existing?.TryResolve(module, sourceId, out newId) ?? false);
 }

@@ -10,6 +10,9 @@ namespace CrmActors.Grains.Migrations;
 public interface IMigrationLedger
 {
     bool TryResolve(string module, string sourceId, [NotNullWhen(true)] out string? newId);
+
+    /// <summary>Makes <see cref="TryResolve"/> answer for <paramref name="keys"/> (a ledger in a database loads them); a ledger in memory has them already.</summary>
+    Task LoadAsync(IReadOnlyCollection<(string Module, string SourceId)> keys, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>A ledger held in memory: for tests, dry runs and a run grain's per-batch cache.</summary>

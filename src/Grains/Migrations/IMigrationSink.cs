@@ -4,9 +4,11 @@ namespace CrmActors.Grains.Migrations;
 public sealed record MigrationWrite(MigrationRecord Record, OwnerChoice? Owner);
 
 /// <summary>
-/// Where a pass writes: the run grain's store. <see cref="WriteAsync"/> must write the batch's
-/// records and their (module, source ID) → new ID ledger entries in one transaction, so a pass
-/// that resumes after a crash finds them migrated and skips them: no row twice, none lost.
+/// Where a pass writes: the run grain's store. <see cref="WriteAsync"/> hands over a batch's records
+/// (and returns their new IDs); <see cref="CheckpointAsync"/> then gets the batch's report lines and
+/// must commit the records, their (module, source ID) → new ID ledger entries, the lines and the
+/// resume point in one transaction, so a pass that resumes after a crash neither migrates a row twice
+/// nor reports it twice, and loses none.
 /// </summary>
 public interface IMigrationSink
 {
@@ -20,6 +22,6 @@ public interface IMigrationSink
     /// <summary>Writes one module's batch; returns the new record IDs in batch order.</summary>
     Task<IReadOnlyList<string>> WriteAsync(string module, IReadOnlyList<MigrationWrite> batch, CancellationToken cancellationToken);
 
-    /// <summary>Called after each batch's report lines are appended: rows up to <paramref name="row"/> of the part are done.</summary>
-    Task CheckpointAsync(MigrationSourcePart part, long row, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Called once per batch, after <see cref="WriteAsync"/>: the batch's report lines by source row; rows up to <paramref name="row"/> of the part are done.</summary>
+    Task CheckpointAsync(MigrationSourcePart part, long row, IReadOnlyList<(long Row, string Module, ReportLine Line)> lines, CancellationToken cancellationToken) => Task.CompletedTask;
 }

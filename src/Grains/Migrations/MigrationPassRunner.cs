@@ -9,7 +9,8 @@ public sealed record PartResult(MigrationSourcePart Part, long LastRow, IReadOnl
 /// Drives one pass over a part of a source file, batch by batch: read rows, map them, load the
 /// ledger entries the batch needs, skip rows already migrated (a second pass, a resumed pass, a
 /// repeated source ID), resolve lookups, pick tickets' owners, write through the sink, append the
-/// report lines, checkpoint. The run grain calls <see cref="RunPartAsync"/> for each part of
+/// report lines, checkpoint (the sink commits records, ledger and lines together; <paramref name="report"/>,
+/// when given, also gets the lines, e.g. for a dry run's ZIP). The run grain calls <see cref="RunPartAsync"/> for each part of
 /// <see cref="PartsInOrder"/>, resuming a part after the row of its last checkpoint.
 /// </summary>
 public sealed class MigrationPassRunner(
@@ -17,7 +18,7 @@ public sealed class MigrationPassRunner(
     IReadOnlyList<ModuleDefinition> orgModules,
     IMigrationLedger ledger,
     IMigrationSink sink,
-    MigrationReportWriter report,
+    MigrationReportWriter? report,
     OwnerResolver owners)
 {
     public int BatchSize { get; init; } = 1000;
@@ -28,6 +29,8 @@ public sealed class MigrationPassRunner(
     /// <summary>The parts of a pass's files in SPEC order (upload order within a module), limited to the job's modules.</summary>
     public static IReadOnlyList<(MigrationSource Source, MigrationSourcePart Part)> PartsInOrder(IEnumerable<MigrationSource> sources, IReadOnlyCollection<string> modules) =>
         [.. MigrationModules.InMigrationOrder(sources.SelectMany(s => s.Parts.Select(p => (s, p))), x => x.p.Module).Where(x => modules.Contains(x.p.Module))];
+
+    public MigrationMapping Mapping => mapping;
 
     public ModuleDefinition DefinitionOf(string module) => MigrationModules.DefinitionIn(orgModules, module);
 
@@ -112,14 +115,16 @@ public sealed class MigrationPassRunner(
             lines[writeAt[w]] = ReportLine.Migrated(writes[w].Record.SourceId, DryRun ? null : ids[w], writes[w].Owner?.ReportNote);
         }
 
-        foreach (var line in lines)
+        var reported = new (long Row, string Module, ReportLine Line)[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
         {
-            report.Append(module, line!);
+            reported[i] = (batch[i].Row, module, lines[i]!);
+            report?.Append(module, lines[i]!);
         }
 
         var lastRow = batch[^1].Row;
         batch.Clear();
-        await sink.CheckpointAsync(part, lastRow, cancellationToken);
+        await sink.CheckpointAsync(part, lastRow, reported, cancellationToken);
         return lastRow;
     }
 }

@@ -11,4 +11,9 @@ public static class MigrationProblemCodes
     public const string DuplicateHeader = "migration-duplicate-header";
     public const string InvalidFileName = "migration-invalid-file-name";
     public const string InvalidMapping = "migration-invalid-mapping";
+    public const string InvalidState = "migration-invalid-state";
+    public const string LimitExceeded = "migration-limit-exceeded";
+    public const string NoFiles = "migration-no-files";
+    public const string ChangeWindowClosed = "migration-change-window-closed";
+    public const string UploadIncomplete = "migration-upload-incomplete";
 }

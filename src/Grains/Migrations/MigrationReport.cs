@@ -13,6 +13,7 @@ public static class MigrationStatuses
 }
 
 /// <summary>One module's counts in a pass: the <c>counts:{&lt;module&gt;:{migrated, failed, skipped}}</c> of SPEC §3/§7.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.migration-module-counts")]
 public sealed record ModuleCounts(long Migrated, long Failed, long Skipped)
 {
     public static ModuleCounts Zero { get; } = new(0, 0, 0);

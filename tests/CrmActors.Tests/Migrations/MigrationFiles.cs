@@ -15,6 +15,11 @@ public sealed class MigrationFiles : IDisposable
 
     public string Root => _directory.Path;
 
+    /// <summary>A blob store under the directory, where report writers keep their scratch files.</summary>
+    public CrmActors.Grains.Blobs.IBlobStore Blobs => _blobs ??= new CrmActors.Grains.Blobs.FileSystemBlobStore(Path.Combine(Root, "blobs"));
+
+    private CrmActors.Grains.Blobs.IBlobStore? _blobs;
+
     public string WriteCsv(string name, string text, bool bom = false) =>
         WriteBytes(name, [.. (bom ? Encoding.UTF8.GetPreamble() : []), .. Encoding.UTF8.GetBytes(text)]);
 
@@ -56,7 +61,7 @@ public sealed class MigrationFiles : IDisposable
         try
         {
             var dry = dryRun ? new DryRunSink(sink.Ledger) : null;
-            await using var report = new MigrationReportWriter(Path.Combine(Root, "report-" + Guid.NewGuid().ToString("N")));
+            await using var report = new MigrationReportWriter(Blobs);
             var runner = new MigrationPassRunner(mapping, OrgModules, (IMigrationLedger?)dry ?? sink.Ledger, (IMigrationSink?)dry ?? sink, report,
                 new OwnerResolver(users ?? [], "primary-contact")) { BatchSize = 3, DryRun = dryRun };
             var parts = new List<PartResult>();

@@ -204,7 +204,7 @@ public sealed class MigrationPassTests : IDisposable
         var path = _files.WriteCsv("products.csv", "Source_Id,Product_Name\nP1,A\nP2,B\nP3,C\nP4,D\n");
         var sink = new InMemorySink();
         await using var source = await MigrationFiles.OpenAsync(path, "products");
-        await using var report = new MigrationReportWriter(Path.Combine(_files.Root, "resume"));
+        await using var report = new MigrationReportWriter(_files.Blobs);
         var runner = new MigrationPassRunner(new MigrationMapping("generic"), MigrationFiles.OrgModules, sink.Ledger, sink, report, new OwnerResolver([], "pc"));
 
         var result = await runner.RunPartAsync(source, source.Parts.Single(), resumeAfterRow: 3);

@@ -30,7 +30,7 @@ public sealed class MigrationScaleTests(ITestOutputHelper output) : IDisposable
 
         var sink = new CountingSink();
         await using var source = await MigrationSource.OpenFileAsync(path, "tickets");
-        await using var report = new MigrationReportWriter(Path.Combine(_files.Root, "report"));
+        await using var report = new MigrationReportWriter(_files.Blobs);
         var runner = new MigrationPassRunner(new MigrationMapping("generic"), MigrationFiles.OrgModules, sink, sink, report, new OwnerResolver([], "primary-contact"));
 
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
@@ -82,7 +82,7 @@ public sealed class MigrationScaleTests(ITestOutputHelper output) : IDisposable
             return Task.FromResult<IReadOnlyList<string>>([.. batch.Select(_ => "0123456789abcdef0123456789abcdef")]);
         }
 
-        public Task CheckpointAsync(MigrationSourcePart part, long row, CancellationToken cancellationToken)
+        public Task CheckpointAsync(MigrationSourcePart part, long row, IReadOnlyList<(long Row, string Module, ReportLine Line)> lines, CancellationToken cancellationToken)
         {
             OnCheckpoint?.Invoke(row);
             return Task.CompletedTask;
