@@ -4,26 +4,8 @@ using CrmActors.Tests.Support;
 namespace CrmActors.Tests.ContactSync;
 
 /// <summary>The run limits (3 in a first run, 2 later, 6 pushed in total here): deferred work is picked up by later runs, and the status says so.</summary>
-public abstract class ContactSyncLimitTests(CrmApplication app) : IAsyncLifetime
+public abstract class ContactSyncLimitTests(CrmApplication app) : SyncBookTests
 {
-    private SyncBook book = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (RadicaleServer.IsConfigured || RadicaleServer.InCi)
-        {
-            book = await SyncBook.CreateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (book is not null)
-        {
-            await book.DisposeAsync();
-        }
-    }
-
     [RadicaleFact]
     public async Task PushesStopAtTheRunLimitsAndThenAtThePairsTotal()
     {
@@ -33,7 +15,7 @@ public abstract class ContactSyncLimitTests(CrmApplication app) : IAsyncLifetime
             await org.CreateRecordAsync("Contacts", new { Last_Name = $"Limited {i}", Email = $"limited{i}@example.test" });
         }
 
-        var first = await org.CreatePairAsync(new { module = "Contacts", direction = "crm_to_remote", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote() });
+        var first = await org.CreatePairAsync(new { module = "Contacts", direction = "crm_to_remote", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote() });
         Assert.Equal((3, 4), (first.Count("remoteCreated"), first.Count("deferred")));
         Assert.Contains("FirstRunLimit", Limits(first));
 
@@ -46,7 +28,7 @@ public abstract class ContactSyncLimitTests(CrmApplication app) : IAsyncLifetime
         Assert.Contains("PushLimit", Limits(third));
         Assert.True(third.GetProperty("pushLimitReached").GetBoolean());
         Assert.Equal(6, third.GetProperty("pushedTotal").GetInt32());
-        Assert.Equal(6, (await book.CardsAsync()).Count);
+        Assert.Equal(6, (await Book.CardsAsync()).Count);
     }
 
     [RadicaleFact]
@@ -55,12 +37,12 @@ public abstract class ContactSyncLimitTests(CrmApplication app) : IAsyncLifetime
         var org = await app.CreateOrgAsync();
         for (var i = 0; i < 5; i++)
         {
-            await book.AddAsync(SyncBook.Card($"held-{i}", "Held", $"Back {i}", $"held{i}@example.test"));
+            await Book.AddAsync(SyncBook.Card($"held-{i}", "Held", $"Back {i}", $"held{i}@example.test"));
         }
 
         var first = await org.CreatePairAsync(new
         {
-            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote(),
+            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote(),
             defaults = new Dictionary<string, string> { ["Last_Name"] = "-" },
         });
         Assert.Equal((3, 2), (first.Count("crmCreated"), first.Count("deferred")));
@@ -69,7 +51,7 @@ public abstract class ContactSyncLimitTests(CrmApplication app) : IAsyncLifetime
         Assert.Equal(5, (await org.RecordsAsync("Contacts")).Count);
         var third = await org.RunPairAsync(first.Id());
         Assert.Equal(0, third.Count("crmCreated") + third.Count("remoteCreated") + third.Count("deferred"));
-        Assert.Equal(5, (await book.CardsAsync()).Count);
+        Assert.Equal(5, (await Book.CardsAsync()).Count);
     }
 
     private static string Limits(JsonElement pair) => string.Join(" ", pair.GetProperty("lastRun").GetProperty("limits").EnumerateArray().Select(l => l.GetString()));

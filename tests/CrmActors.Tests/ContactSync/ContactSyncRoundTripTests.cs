@@ -4,7 +4,7 @@ using CrmActors.Tests.Support;
 namespace CrmActors.Tests.ContactSync;
 
 /// <summary>vCard 3.0 and 4.0 cards keep everything the sync does not map when a CRM edit is written back into them.</summary>
-public abstract class ContactSyncRoundTripTests(CrmApplication app) : IAsyncLifetime
+public abstract class ContactSyncRoundTripTests(CrmApplication app) : SyncBookTests
 {
     private const string Folded = """
         BEGIN:VCARD
@@ -22,37 +22,19 @@ public abstract class ContactSyncRoundTripTests(CrmApplication app) : IAsyncLife
         END:VCARD
         """;
 
-    private SyncBook book = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (RadicaleServer.IsConfigured || RadicaleServer.InCi)
-        {
-            book = await SyncBook.CreateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (book is not null)
-        {
-            await book.DisposeAsync();
-        }
-    }
-
     [RadicaleFact]
     public async Task ACrmEditWrittenBackKeepsFoldedEscapedNonAsciiAndExtensionPropertiesOf30And40Cards()
     {
         var org = await app.CreateOrgAsync();
         foreach (var sample in new[] { VCardSamples.ICloud, VCardSamples.Nextcloud, Folded.ReplaceLineEndings("\r\n") + "\r\n" })
         {
-            await book.AddAsync(sample);
+            await Book.AddAsync(sample);
         }
 
-        var before = (await book.CardsAsync()).ToDictionary(c => c.Card.Uid!, c => c.Card);
+        var before = (await Book.CardsAsync()).ToDictionary(c => c.Card.Uid!, c => c.Card);
         var pair = await org.CreatePairAsync(new
         {
-            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote(),
+            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote(),
             defaults = new Dictionary<string, string> { ["Last_Name"] = "-" },
         });
         Assert.Equal(3, pair.Count("crmCreated"));
@@ -71,7 +53,7 @@ public abstract class ContactSyncRoundTripTests(CrmApplication app) : IAsyncLife
         var run = await org.RunPairAsync(pair.Id());
         Assert.Equal(3, run.Count("remoteUpdated"));
 
-        var after = await book.CardsAsync();
+        var after = await Book.CardsAsync();
         Assert.Equal(3, after.Count);
         foreach (var (_, card) in after)
         {
@@ -91,7 +73,7 @@ public abstract class ContactSyncRoundTripTests(CrmApplication app) : IAsyncLife
         var etags = after.Select(c => c.Resource.ETag).Order().ToList();
         var quiet = await org.RunPairAsync(pair.Id());
         Assert.Equal(0, quiet.Count("remoteUpdated") + quiet.Count("crmUpdated"));
-        Assert.Equal(etags, (await book.CardsAsync()).Select(c => c.Resource.ETag).Order().ToList());
+        Assert.Equal(etags, (await Book.CardsAsync()).Select(c => c.Resource.ETag).Order().ToList());
     }
 }
 

@@ -7,29 +7,11 @@ using CrmActors.Tests.Support;
 namespace CrmActors.Tests.ContactSync;
 
 /// <summary>Who may create which pair, what each direction writes, clear errors for a bad remote, and the ETag fallback.</summary>
-public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
+public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
 {
-    private SyncBook book = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (RadicaleServer.IsConfigured || RadicaleServer.InCi)
-        {
-            book = await SyncBook.CreateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (book is not null)
-        {
-            await book.DisposeAsync();
-        }
-    }
-
     private object Pair(string direction, object? remote = null, string module = "Contacts") => new
     {
-        module, direction, conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = remote ?? book.Remote(),
+        module, direction, conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = remote ?? Book.Remote(),
         defaults = new Dictionary<string, string> { ["Last_Name"] = "(no name)" },
     };
 
@@ -38,7 +20,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
     {
         var org = await app.CreateOrgAsync();
         await org.CreateRecordAsync("Contacts", new { Last_Name = "Pushed", Email = "pushed@example.test" });
-        await book.AddAsync(SyncBook.Card("stays-remote", "Stays", "Remote", "stays@example.test"));
+        await Book.AddAsync(SyncBook.Card("stays-remote", "Stays", "Remote", "stays@example.test"));
         var (_, token) = await org.AddUserAsync(permissions: new { modules = new Dictionary<string, string[]> { ["Contacts"] = ["view"] }, features = new[] { "contact_sync" } });
         using var viewer = app.ClientFor(token);
 
@@ -49,8 +31,8 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
 
         Assert.Equal((0, 1), (pair.Count("crmCreated"), pair.Count("remoteCreated")));
         Assert.Single(await org.RecordsAsync("Contacts"));
-        Assert.Equal(2, (await book.CardsAsync()).Count);
-        await book.EditAsync("pushed@example.test", c => c.WithText("TITLE", "Edited remotely"));
+        Assert.Equal(2, (await Book.CardsAsync()).Count);
+        await Book.EditAsync("pushed@example.test", c => c.WithText("TITLE", "Edited remotely"));
         var records = await org.RecordsAsync("Contacts");
         var again = await org.RunPairAsync(pair.Id(), viewer);
         Assert.Equal(0, again.Count("crmUpdated") + again.Count("crmCreated"));
@@ -69,18 +51,18 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
     {
         var org = await app.CreateOrgAsync();
         await org.CreateRecordAsync("Leads", new { Last_Name = "Local", Email = "local@example.test", Company = "Local Ltd" });
-        await book.AddAsync(SyncBook.Card("lead-card", "Remote", "Lead", "lead@example.test", null, "ORG:Remote GmbH"));
+        await Book.AddAsync(SyncBook.Card("lead-card", "Remote", "Lead", "lead@example.test", null, "ORG:Remote GmbH"));
 
         var pair = await org.CreatePairAsync(Pair("remote_to_crm", module: "Leads"));
 
         Assert.Equal((1, 0), (pair.Count("crmCreated"), pair.Count("remoteCreated")));
         Assert.Equal("Remote GmbH", (await org.RecordWithEmailAsync("Leads", "lead@example.test")).Text("Company"));
-        Assert.Single(await book.CardsAsync());
+        Assert.Single(await Book.CardsAsync());
         var id = (await org.RecordWithEmailAsync("Leads", "lead@example.test")).GetProperty("id").GetString();
         await org.Admin.PatchAsync(org.Url($"modules/Leads/records/{id}"), OrgSession.Fields(new { Phone = "+49 30 1234" }));
         var again = await org.RunPairAsync(pair.Id());
         Assert.Equal(0, again.Count("remoteUpdated"));
-        Assert.Empty((await book.CardWithEmailAsync("lead@example.test")).Card.ToFields().Phones);
+        Assert.Empty((await Book.CardWithEmailAsync("lead@example.test")).Card.ToFields().Phones);
     }
 
     [RadicaleFact]
@@ -88,7 +70,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
     {
         var org = await app.CreateOrgAsync();
         const string wrong = "wrong-password-2718";
-        var unauthorized = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), Pair("two_way", book.Remote(password: wrong)));
+        var unauthorized = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), Pair("two_way", Book.Remote(password: wrong)));
         var problem = await unauthorized.AssertProblemAsync(HttpStatusCode.BadRequest, "carddav-unauthorized");
         Assert.DoesNotContain(wrong, problem.GetRawText(), StringComparison.Ordinal);
 
@@ -99,9 +81,9 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         var unreachable = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), Pair("two_way", new { url = $"http://127.0.0.1:{port}/dav/", username = "u", password = "p" }));
         Assert.Contains("127.0.0.1", (await unreachable.AssertProblemAsync(HttpStatusCode.BadRequest, "carddav-unreachable")).GetProperty("detail").GetString());
 
-        var noDefaults = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new { module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote() });
+        var noDefaults = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new { module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote() });
         Assert.Equal("defaults.Last_Name", (await noDefaults.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
-        var badMap = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new { module = "Contacts", direction = "crm_to_remote", remote = book.Remote(), fieldMap = new Dictionary<string, string> { ["Nope"] = "X-NOPE" } });
+        var badMap = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new { module = "Contacts", direction = "crm_to_remote", remote = Book.Remote(), fieldMap = new Dictionary<string, string> { ["Nope"] = "X-NOPE" } });
         Assert.Equal("fieldMap.Nope", (await badMap.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
         Assert.Empty((await org.GetJsonAsync("sync-pairs")).EnumerateArray());
     }
@@ -125,7 +107,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         await (await org.Admin.GetAsync(org.Url($"sync-pairs/{pair.Id()}"))).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
         var again = await org.CreatePairAsync(Pair("crm_to_remote"));
         Assert.Equal(0, again.Count("remoteCreated"));
-        Assert.Empty(await book.CardsAsync());
+        Assert.Empty(await Book.CardsAsync());
     }
 
     [RadicaleTheory]
@@ -136,14 +118,14 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         await using var proxy = await CardDavProxy.StartAsync();
         var org = await app.CreateOrgAsync();
         await org.CreateRecordAsync("Contacts", new { Last_Name = "Crm", Email = "crm@example.test" });
-        await book.AddAsync(SyncBook.Card("fallback-1", "First", "Card", "first@example.test"));
+        await Book.AddAsync(SyncBook.Card("fallback-1", "First", "Card", "first@example.test"));
         proxy.RefuseSyncCollection = server == "501";
-        var pair = await org.CreatePairAsync(Pair("two_way", book.Remote(url: proxy.For(book.Url))));
+        var pair = await org.CreatePairAsync(Pair("two_way", Book.Remote(url: proxy.For(Book.Url))));
         Assert.True((1, 1) == (pair.Count("crmCreated"), pair.Count("remoteCreated")), pair.GetProperty("lastRun").GetRawText());
 
         proxy.ReplaceSyncToken = server == "rejected-token";
-        await book.AddAsync(SyncBook.Card("fallback-2", "Second", "Card", "second@example.test"));
-        await book.EditAsync("first@example.test", c => c.WithText("TITLE", "Edited"));
+        await Book.AddAsync(SyncBook.Card("fallback-2", "Second", "Card", "second@example.test"));
+        await Book.EditAsync("first@example.test", c => c.WithText("TITLE", "Edited"));
         var run = await org.RunPairAsync(pair.Id());
 
         var last = run.GetProperty("lastRun");
@@ -152,7 +134,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : IAsyncLifetime
         Assert.True(server == "501" ? proxy.RefusedReports >= 2 : proxy.ReplacedTokens >= 1);
         Assert.True((1, 0, 0) == (run.Count("crmCreated"), run.Count("remoteCreated"), run.Count("remoteUpdated")), last.GetRawText());
         Assert.Equal(3, (await org.RecordsAsync("Contacts")).Count);
-        Assert.Equal(3, (await book.CardsAsync()).Count);
+        Assert.Equal(3, (await Book.CardsAsync()).Count);
         var quiet = await org.RunPairAsync(pair.Id());
         Assert.Equal(0, quiet.Count("crmCreated") + quiet.Count("crmUpdated") + quiet.Count("remoteCreated") + quiet.Count("remoteUpdated"));
     }

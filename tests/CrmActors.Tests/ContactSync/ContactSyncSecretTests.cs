@@ -52,37 +52,19 @@ public sealed class SqliteLoggedSyncApplication() : LoggedSyncApplication("sqlit
 public sealed class PostgresLoggedSyncApplication() : LoggedSyncApplication("postgres");
 
 /// <summary>The CardDAV password is nowhere in the database, the blob folder or the logs, after pairs were created, run and refused.</summary>
-public abstract class ContactSyncSecretTests(LoggedSyncApplication app) : IAsyncLifetime
+public abstract class ContactSyncSecretTests(LoggedSyncApplication app) : SyncBookTests
 {
-    private SyncBook book = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (RadicaleServer.IsConfigured || RadicaleServer.InCi)
-        {
-            book = await SyncBook.CreateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (book is not null)
-        {
-            await book.DisposeAsync();
-        }
-    }
-
     [RadicaleFact]
     public async Task ThePasswordIsNowhereInTheDatabaseTheBlobFolderOrTheLogs()
     {
         var org = await app.CreateOrgAsync();
         await org.CreateRecordAsync("Contacts", new { Last_Name = "Secret", Email = "secret@example.test" });
-        await book.AddAsync(SyncBook.Card("secret-card", "Card", "Holder", "holder@example.test"));
+        await Book.AddAsync(SyncBook.Card("secret-card", "Card", "Holder", "holder@example.test"));
         const string wrong = "Wr0ng-Passw0rd-Secret-4711";
-        await org.Admin.PostAsync(org.Url("sync-pairs"), System.Net.Http.Json.JsonContent.Create(new { module = "Contacts", direction = "crm_to_remote", remote = book.Remote(password: wrong) }));
+        await org.Admin.PostAsync(org.Url("sync-pairs"), System.Net.Http.Json.JsonContent.Create(new { module = "Contacts", direction = "crm_to_remote", remote = Book.Remote(password: wrong) }));
         var pair = await org.CreatePairAsync(new
         {
-            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = book.Remote(),
+            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote(),
             defaults = new Dictionary<string, string> { ["Last_Name"] = "-" },
         });
         await org.RunPairAsync(pair.Id());
