@@ -27,7 +27,7 @@ public sealed class MigrationCsvReader : IAsyncDisposable
         {
             DetectColumnCountChanges = false,
             MissingFieldFound = null,
-            BadDataFound = context => throw Malformed(context.Context.Parser?.Row ?? 0, $"a quote is out of place in '{Shorten(context.Field)}'"),
+            BadDataFound = context => throw Malformed(CsvCells.DataRow(context.Context), $"a quote is out of place in '{Shorten(context.Field)}'"),
         });
     }
 
@@ -89,7 +89,7 @@ public sealed class MigrationCsvReader : IAsyncDisposable
                 cells[i] = record[i] is { Length: > 0 } cell ? cell : null;
             }
 
-            yield return new SourceRow(_csv.Parser.Row, cells);
+            yield return new SourceRow(CsvCells.DataRow(_csv.Context), cells);
         }
     }
 
@@ -97,7 +97,7 @@ public sealed class MigrationCsvReader : IAsyncDisposable
     private Task<bool> ReadRecordAsync() => _csv.ReadAsync();
 
     private ProblemException Malformed(long row, string what) => ProblemException.BadRequest(MigrationProblemCodes.MalformedCsv,
-        $"{FileName} is not valid CSV at row {row}: {what}. Quote a cell that holds commas, quotes or line breaks, and double the quotes inside it.");
+        $"{FileName} is not valid CSV at data row {row} (the header excluded): {what}. Quote a cell that holds commas, quotes or line breaks, and double the quotes inside it.");
 
     private static string Shorten(string field) => field.Length > 40 ? field[..40] + "…" : field;
 

@@ -66,7 +66,7 @@ public sealed class MigrationPassTests : IDisposable
         Assert.Equal(["source_id", "new_id", "status", "error"], report.Lines["tickets"][0]);
         Assert.Equal(["T1", sink.IdOf("tickets", "T1"), "migrated", ""], report.Line("tickets", "T1"));
         Assert.Equal(["", "failed"], report.Line("tickets", "T4")[1..3]);
-        Assert.Contains("Subject (row 5): Subject is required.", report.Line("tickets", "T4")[3]);
+        Assert.Contains("Subject (row 4): Subject is required.", report.Line("tickets", "T4")[3]);
         Assert.Contains("Status must be one of: Open, On Hold, Escalated, Closed", report.Line("tickets", "T5")[3]);
         Assert.Contains("'T404'", report.Line("ticket_threads", "H2")[3]);
         Assert.Contains("files/gone.png", report.Line("attachments", "F2")[3]);
@@ -207,9 +207,9 @@ public sealed class MigrationPassTests : IDisposable
         await using var report = new MigrationReportWriter(_files.Blobs);
         var runner = new MigrationPassRunner(new MigrationMapping("generic"), MigrationFiles.OrgModules, sink.Ledger, sink, report, new OwnerResolver([], "pc"));
 
-        var result = await runner.RunPartAsync(source, source.Parts.Single(), resumeAfterRow: 3);
+        var result = await runner.RunPartAsync(source, source.Parts.Single(), resumeAfterRow: 2);
 
-        Assert.Equal(5, result.LastRow);
+        Assert.Equal(4, result.LastRow);
         Assert.Equal(["P3", "P4"], sink.Written.Select(w => w.Write.Record.SourceId));
     }
 

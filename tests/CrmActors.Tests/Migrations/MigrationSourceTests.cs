@@ -20,7 +20,7 @@ public sealed class MigrationSourceTests : IDisposable
 
             Assert.Equal(["Source_Id", "Account_Name"], csv.Header);
             var rows = await csv.ReadRowsAsync().ToListAsync();
-            Assert.Equal([2L, 3L], rows.Select(r => r.Row));
+            Assert.Equal([1L, 2L], rows.Select(r => r.Row));
             Assert.Equal(["Müller GmbH", "Comma, Inc"], rows.Select(r => r.Cells[1]));
         }
     }
@@ -75,7 +75,7 @@ public sealed class MigrationSourceTests : IDisposable
 
         Assert.Equal(MigrationProblemCodes.MalformedCsv, problem.Code);
         Assert.Contains("tickets.csv", problem.Message);
-        Assert.Contains("row 3", problem.Message);
+        Assert.Contains("data row 2", problem.Message);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class MigrationSourceTests : IDisposable
         var problem = await RefusedAsync(_files.WriteCsv("tickets.csv", "Source_Id,Subject\nT1,Say \"hi\" now\n"), "tickets");
 
         Assert.Equal(MigrationProblemCodes.MalformedCsv, problem.Code);
-        Assert.Contains("row 2", problem.Message);
+        Assert.Contains("data row 1", problem.Message);
     }
 
     [Fact]
