@@ -161,6 +161,7 @@ public sealed class RestoreRecordWriter(
             .ToDictionary(e => e.Id);
         var inserts = new List<RecordRow>();
         var updates = new List<RecordRow>();
+        var written = new List<Written>();
         var counts = progress.Counts;
         foreach (var prepared in batch)
         {
@@ -186,12 +187,14 @@ public sealed class RestoreRecordWriter(
             if (!existing.TryGetValue(record.Id, out var current))
             {
                 inserts.Add(record);
+                written.Add(new Written(prepared, record, Insert: true, Created: true));
                 counts = counts with { Created = counts.Created + 1 };
             }
             else if (current.DeletedAt is not null)
             {
                 // In the recycle bin: brought back with the backed-up values, which counts as created.
                 updates.Add(record);
+                written.Add(new Written(prepared, record, Insert: false, Created: true));
                 counts = counts with { Created = counts.Created + 1 };
             }
             else if (current.OwnerId == record.OwnerId && JsonNode.DeepEquals(JsonNode.Parse(current.Data), prepared.Data))
@@ -201,28 +204,91 @@ public sealed class RestoreRecordWriter(
             else
             {
                 updates.Add(record);
+                written.Add(new Written(prepared, record, Insert: false, Created: false));
                 counts = counts with { Updated = counts.Updated + 1 };
             }
         }
 
         progress.Counts = counts;
 
-        // The write lock is taken only now, for the writes: on SQLite every other writer waits for it.
+        var phase = endOfModule && module + 1 == plan.Modules.Count ? RestoreCursor.Files : RestoreCursor.Records;
+        var (nextModule, nextRows) = endOfModule ? (module + 1, 0L) : (module, ordinal);
+        try
+        {
+            // The write lock is taken only now, for the writes: on SQLite every other writer waits for it.
+            await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+            await progress.FenceAsync(connection, transaction);
+            if (!restore.DryRun && inserts.Count + updates.Count > 0)
+            {
+                await store.InsertManyAsync(connection, transaction, inserts);
+                await connection.ExecuteAsync(UpdateSql, updates, transaction);
+                await AuditAsync(connection, transaction, name, inserts.Count, updates.Count);
+            }
+
+            await progress.SaveAsync(connection, transaction, phase, nextModule, nextRows);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (System.Data.Common.DbException) when (!restore.DryRun && written.Count > 0)
+        {
+            // A row the database refuses must not fail the whole restore (leaving earlier batches live and the
+            // rest never attempted): the batch is written again row by row, each behind a savepoint, in one
+            // transaction with the counts and the cursor. A refused row is reported with the database's reason.
+            await WriteRowByRowAsync(connection, name, written, phase, nextModule, nextRows, cancellationToken);
+        }
+    }
+
+    private const string UpdateSql =
+        "UPDATE records SET data = @Data, email = @Email, parent_id = @ParentId, owner_id = @OwnerId, created_at = @CreatedAt, created_by = @CreatedBy, " +
+        "modified_at = @ModifiedAt, modified_by = @ModifiedBy, deleted_at = NULL, deleted_batch = NULL WHERE org_id = @OrgId AND id = @Id";
+
+    /// <summary>A row the batch writes: whether it is inserted, and whether it counted as created (else updated).</summary>
+    private sealed record Written(Prepared Prepared, RecordRow Record, bool Insert, bool Created);
+
+    private Task AuditAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string module, int inserted, int updated) =>
+        AuditLog.WriteAsync(connection, transaction, org.Id!, clock.GetUtcNow(), restore.RequestedBy, AuditActions.Restore, AuditTargets.Record,
+            module, null, null, [new FieldChange("inserted", null, inserted), new FieldChange("updated", null, updated), new FieldChange("restoreId", null, restore.Id)]);
+
+    private async Task WriteRowByRowAsync(
+        System.Data.Common.DbConnection connection, string module, List<Written> rows, string phase, int nextModule, long nextRows, CancellationToken cancellationToken)
+    {
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await progress.FenceAsync(connection, transaction);
-        if (!restore.DryRun && inserts.Count + updates.Count > 0)
+        int inserted = 0, updated = 0;
+        foreach (var row in rows)
         {
-            await store.InsertManyAsync(connection, transaction, inserts);
-            await connection.ExecuteAsync(
-                "UPDATE records SET data = @Data, email = @Email, parent_id = @ParentId, owner_id = @OwnerId, created_at = @CreatedAt, created_by = @CreatedBy, " +
-                "modified_at = @ModifiedAt, modified_by = @ModifiedBy, deleted_at = NULL, deleted_batch = NULL WHERE org_id = @OrgId AND id = @Id",
-                updates, transaction);
-            await AuditLog.WriteAsync(connection, transaction, org.Id!, clock.GetUtcNow(), restore.RequestedBy, AuditActions.Restore, AuditTargets.Record,
-                name, null, null, [new FieldChange("inserted", null, inserts.Count), new FieldChange("updated", null, updates.Count), new FieldChange("restoreId", null, restore.Id)]);
+            await connection.ExecuteAsync("SAVEPOINT crm_restore_row", transaction: transaction);
+            try
+            {
+                if (row.Insert)
+                {
+                    await store.InsertManyAsync(connection, transaction, [row.Record]);
+                    inserted++;
+                }
+                else
+                {
+                    await connection.ExecuteAsync(UpdateSql, row.Record, transaction);
+                    updated++;
+                }
+
+                await connection.ExecuteAsync("RELEASE SAVEPOINT crm_restore_row", transaction: transaction);
+            }
+            catch (System.Data.Common.DbException refused)
+            {
+                await connection.ExecuteAsync("ROLLBACK TO SAVEPOINT crm_restore_row", transaction: transaction);
+                await connection.ExecuteAsync("RELEASE SAVEPOINT crm_restore_row", transaction: transaction);
+                var counts = progress.Counts;
+                progress.Counts = (row.Created ? counts with { Created = counts.Created - 1 } : counts with { Updated = counts.Updated - 1 }) with { Failed = counts.Failed + 1 };
+                progress.Add(new RestoreItem(RestoreItemKinds.Failed, module, row.Prepared.Row.File, row.Prepared.Row.Row, row.Prepared.OldId, null,
+                    $"The database refused this row: {refused.Message.Split('\n')[0]}"));
+            }
         }
 
-        await progress.SaveAsync(connection, transaction, endOfModule && module + 1 == plan.Modules.Count ? RestoreCursor.Files : RestoreCursor.Records,
-            endOfModule ? module + 1 : module, endOfModule ? 0 : ordinal);
+        if (inserted + updated > 0)
+        {
+            await AuditAsync(connection, transaction, module, inserted, updated);
+        }
+
+        await progress.SaveAsync(connection, transaction, phase, nextModule, nextRows);
         await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -81,6 +81,48 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
     }
 
     [Fact]
+    public async Task ARowTheDatabaseRefusesIsReportedAndTheRestoreStillFinishes()
+    {
+        var source = await app.CreateOrgAsync();
+        var leads = Enumerable.Range(0, 12).Select(i => new Dictionary<string, object> { ["Last_Name"] = i == 5 ? "Refused by the database" : $"Kept {i}" }).ToList();
+        Assert.True((await source.Admin.PostAsync(source.Url("modules/Leads/records/bulk"), OrgSession.Fields(leads))).IsSuccessStatusCode);
+        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
+
+        // A trigger stands in for anything the database may refuse mid-restore (a constraint, a full disk…).
+        await using var database = await app.OpenDatabaseAsync();
+        var postgres = database is Npgsql.NpgsqlConnection;
+        await Execute(postgres
+            ? """
+              CREATE OR REPLACE FUNCTION crm_test_refuse() RETURNS trigger AS $$
+              BEGIN IF NEW.data LIKE '%Refused by the database%' THEN RAISE EXCEPTION 'the test refuses this row'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+              CREATE TRIGGER crm_test_refuse BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION crm_test_refuse();
+              """
+            : "CREATE TRIGGER crm_test_refuse BEFORE INSERT ON records WHEN NEW.data LIKE '%Refused by the database%' BEGIN SELECT RAISE(ABORT, 'the test refuses this row'); END;");
+        try
+        {
+            var target = await app.CreateOrgAsync();
+            var restore = await target.WaitForRestoreAsync(await UploadAsync(target, downloaded.Data.Select(p => p.Bytes), "mode=module&module=Leads"));
+
+            Assert.Equal("completed", restore.GetProperty("status").GetString());
+            Assert.Equal((11L, 1L), (BackupRestoreTests.Report(restore).Created, BackupRestoreTests.Report(restore).Failed));
+            var failed = Assert.Single(restore.GetProperty("report").GetProperty("failed").EnumerateArray());
+            Assert.Contains("refuses this row", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+            Assert.Equal(11, (await target.AllRecordsAsync("Leads")).Count);
+        }
+        finally
+        {
+            await Execute(postgres ? "DROP TRIGGER crm_test_refuse ON records; DROP FUNCTION crm_test_refuse();" : "DROP TRIGGER crm_test_refuse;");
+        }
+
+        async Task Execute(string sql)
+        {
+            await using var command = database.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    [Fact]
     public async Task ALookupToARecordPurgedFromTheBinIsClearedAndTheBackupStillRestores()
     {
         var org = await app.CreateOrgAsync();
