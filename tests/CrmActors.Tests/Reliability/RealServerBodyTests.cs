@@ -88,9 +88,18 @@ public sealed class RealServerBodyTests(SqliteSiloFixture fixture) : IClassFixtu
         var declared = await admin.PostAsync(Url("modules/Leads/records"), new StringContent(huge, Encoding.UTF8, "application/json"));
         await declared.AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
 
+        // Without a length the server finds out while reading: it answers 413 and closes the connection, which
+        // can reach the client before it finished sending (then it sees the connection end, not the answer).
         var chunked = new SlowContent(Encoding.UTF8.GetBytes(huge), [], "application/json").WithHeaders();
         chunked.Release();
-        await (await admin.PostAsync(Url("modules/Leads/records"), chunked)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        try
+        {
+            await (await admin.PostAsync(Url("modules/Leads/records"), chunked)).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        }
+        catch (HttpRequestException closed) when (closed.InnerException is System.Net.Http.HttpIOException or IOException)
+        {
+        }
+
         Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>(Url("modules/Leads/records?Last_Name=Huge"))).GetProperty("total").GetInt32());
     }
 }
