@@ -153,7 +153,7 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
     {
         await using var connection = await OpenDatabaseAsync();
         return await connection.QuerySingleOrDefaultAsync<string?>(
-            "SELECT status FROM runs WHERE kind = 'backup.run' AND owner_key = @orgId AND status <> 'running'", new { orgId });
+            "SELECT status FROM runs WHERE kind = 'backup.run' AND owner_key = @orgId AND status IN ('completed', 'failed')", new { orgId });
     }
 
     private async Task<RunRows.Finished> JobAsync(string kind, string orgId)
