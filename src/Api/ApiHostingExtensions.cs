@@ -22,8 +22,16 @@ public static class ApiHostingExtensions
         builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits");
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration("Operator");
         builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        // Every problem, whoever writes it (our mapping, the status pages, the authentication handler), gets a traceId,
+        // and a 401 the challenge header that says how to authenticate.
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier));
+        {
+            context.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier);
+            if (context.ProblemDetails.Status == StatusCodes.Status401Unauthorized)
+            {
+                context.HttpContext.Response.Headers.WWWAuthenticate = CrmAuthentication.SchemeName;
+            }
+        });
         // A body that does not bind raises an exception in every environment, so ProblemMapping answers it with our shape.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<ProblemMapping>();
@@ -62,7 +70,6 @@ public static class ApiHostingExtensions
         app.MapBackupsApi();
         app.MapMailAddOnApi();
         app.MapContactSyncApi();
-        app.MapContactSyncDashboardApi();
         app.MapMigrationsApi();
         return app;
     }

@@ -2,10 +2,8 @@ using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.ContactSync.Sync;
 using CrmActors.Grains.Organizations;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Orleans;
 
 namespace CrmActors.Api;
@@ -16,12 +14,6 @@ public static partial class DashboardApi
     public sealed record SyncPairRow(
         string OrgId, string OrgName, string PairId, string Module, string Owner, string Direction, bool Enabled, bool Running,
         DateTimeOffset? LastSyncAt, string? LastRunStatus, SyncCounts? LastCounts, IReadOnlyList<string> Errors);
-
-    public static IEndpointRouteBuilder MapContactSyncDashboardApi(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/dashboard/sync-pairs", GetSyncPairsAsync).WithTags("Dashboard").AllowAnonymous();
-        return app;
-    }
 
     private static async Task<Ok<IReadOnlyList<SyncPairRow>>> GetSyncPairsAsync(HttpContext http, OrganizationDirectory directory, IGrainFactory grains)
     {

@@ -1,8 +1,6 @@
 using CrmActors.Grains.Migrations;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Orleans;
 
 namespace CrmActors.Api;
@@ -16,8 +14,6 @@ public static partial class DashboardApi
         string OrgId, string Id, string Status, string SourceSystem, double Progress, long TotalBytes, int Files, DateTimeOffset CreatedAt,
         DateTimeOffset UpdatedAt, DateTimeOffset? SecondPassAt, string? Notification);
 
-    private static void MapMigrations(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/dashboard/migrations", GetMigrationsAsync).WithTags("Dashboard").AllowAnonymous();
 
     private static async Task<Ok<List<MigrationRow>>> GetMigrationsAsync(HttpContext http, MigrationRunStore runs, IGrainFactory grains)
     {

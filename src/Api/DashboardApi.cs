@@ -39,7 +39,8 @@ public static partial class DashboardApi
         app.MapPost("/api/dashboard/operator-session", OperatorSession.SignIn).WithTags("Dashboard").AllowAnonymous();
         app.MapDelete("/api/dashboard/operator-session", OperatorSession.SignOut).WithTags("Dashboard").AllowAnonymous();
         app.MapGet("/api/dashboard/mail-backups", GetMailBackupsAsync).WithTags("Dashboard").AllowAnonymous();
-        MapMigrations(app);
+        app.MapGet("/api/dashboard/migrations", GetMigrationsAsync).WithTags("Dashboard").AllowAnonymous();
+        app.MapGet("/api/dashboard/sync-pairs", GetSyncPairsAsync).WithTags("Dashboard").AllowAnonymous();
         app.MapGet("/dashboard", () => TypedResults.Redirect("/dashboard/")).ExcludeFromDescription();
         return app;
     }

@@ -67,7 +67,7 @@ public static class RecordsApi
         }
 
         // The whole body arrives before the insert's transaction opens: all or nothing, and no lock held on a slow client.
-        await using var body = await BodySpool.SpoolAsync(http.Request, http.RequestAborted);
+        await using var body = await TempSpool.SpoolAsync(http.Request.Body, "bulk", http.RequestAborted);
         var rows = csv
             ? CsvRecordReader.ReadAsync(body, definition, http.RequestAborted)
             : JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(body, cancellationToken: http.RequestAborted).Select(BulkRow.FromJson);

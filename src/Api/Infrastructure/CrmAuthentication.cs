@@ -24,6 +24,8 @@ public sealed class CrmAuthentication(
     public const string AdminPolicy = "admin";
     private const string ActorItem = "crm.actor";
 
+    public const string ChallengeDetail = "Send 'Authorization: Bearer <token>' with an active user's token.";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -51,7 +53,7 @@ public sealed class CrmAuthentication(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        WriteAsync(401, ProblemCodes.Unauthorized, "Send 'Authorization: Bearer <token>' with an active user's token.");
+        WriteAsync(401, ProblemCodes.Unauthorized, ChallengeDetail);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         WriteAsync(403, ProblemCodes.Forbidden, "Only an administrator of this organization may do this.");
@@ -59,11 +61,6 @@ public sealed class CrmAuthentication(
     private async Task WriteAsync(int status, string code, string detail)
     {
         Response.StatusCode = status;
-        if (status == 401)
-        {
-            Response.Headers.WWWAuthenticate = SchemeName;
-        }
-
         await Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
             new ProblemDetailsContext { HttpContext = Context, ProblemDetails = ProblemMapping.Create(status, code, detail) });
     }

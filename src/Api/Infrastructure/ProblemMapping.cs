@@ -42,10 +42,6 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         {
             context.Response.Headers.RetryAfter = "2";
         }
-        else if (problem.Status == 401)
-        {
-            context.Response.Headers.WWWAuthenticate = CrmAuthentication.SchemeName;
-        }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
@@ -82,7 +78,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
         var (code, detail) = http.Response.StatusCode switch
         {
             400 => (ProblemCodes.MalformedBody, "The request is malformed; check its parameters and body against the API description at /openapi/v1.json."),
-            401 => (ProblemCodes.Unauthorized, "Send 'Authorization: Bearer <token>' with an active user's token."),
+            401 => (ProblemCodes.Unauthorized, CrmAuthentication.ChallengeDetail),
             403 => (ProblemCodes.Forbidden, "You may not do this."),
             404 => (ProblemCodes.NotFound, $"There is nothing at {http.Request.Path}; see /openapi/v1.json for the routes."),
             405 => ("method-not-allowed", $"{http.Request.Method} is not allowed on {http.Request.Path}."),
@@ -90,11 +86,6 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
             415 => (ProblemCodes.UnsupportedMediaType, "Send this body as JSON with the header 'Content-Type: application/json'."),
             var other => (other >= 500 ? "server-error" : "request-refused", $"The request was answered with status {other}."),
         };
-        if (http.Response.StatusCode == 401)
-        {
-            http.Response.Headers.WWWAuthenticate = CrmAuthentication.SchemeName;
-        }
-
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
             new ProblemDetailsContext { HttpContext = http, ProblemDetails = Create(http.Response.StatusCode, code, detail) });
     });

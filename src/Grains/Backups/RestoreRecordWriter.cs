@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using CrmActors.Grains.Audit;
@@ -228,7 +229,7 @@ public sealed class RestoreRecordWriter(
             await progress.SaveAsync(connection, transaction, phase, nextModule, nextRows);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (System.Data.Common.DbException) when (!restore.DryRun && written.Count > 0)
+        catch (DbException) when (!restore.DryRun && written.Count > 0)
         {
             // A row the database refuses must not fail the whole restore (leaving earlier batches live and the
             // rest never attempted): the batch is written again row by row, each behind a savepoint, in one
@@ -244,12 +245,12 @@ public sealed class RestoreRecordWriter(
     /// <summary>A row the batch writes: whether it is inserted, and whether it counted as created (else updated).</summary>
     private sealed record Written(Prepared Prepared, RecordRow Record, bool Insert, bool Created);
 
-    private Task AuditAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string module, int inserted, int updated) =>
+    private Task AuditAsync(DbConnection connection, DbTransaction transaction, string module, int inserted, int updated) =>
         AuditLog.WriteAsync(connection, transaction, org.Id!, clock.GetUtcNow(), restore.RequestedBy, AuditActions.Restore, AuditTargets.Record,
             module, null, null, [new FieldChange("inserted", null, inserted), new FieldChange("updated", null, updated), new FieldChange("restoreId", null, restore.Id)]);
 
     private async Task WriteRowByRowAsync(
-        System.Data.Common.DbConnection connection, string module, List<Written> rows, string phase, int nextModule, long nextRows, CancellationToken cancellationToken)
+        DbConnection connection, string module, List<Written> rows, string phase, int nextModule, long nextRows, CancellationToken cancellationToken)
     {
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await progress.FenceAsync(connection, transaction);
@@ -272,7 +273,7 @@ public sealed class RestoreRecordWriter(
 
                 await connection.ExecuteAsync("RELEASE SAVEPOINT crm_restore_row", transaction: transaction);
             }
-            catch (System.Data.Common.DbException refused)
+            catch (DbException refused)
             {
                 await connection.ExecuteAsync("ROLLBACK TO SAVEPOINT crm_restore_row", transaction: transaction);
                 await connection.ExecuteAsync("RELEASE SAVEPOINT crm_restore_row", transaction: transaction);

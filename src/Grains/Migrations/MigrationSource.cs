@@ -98,19 +98,7 @@ public sealed class MigrationSource : IAsyncDisposable
     private static async Task<Stream> SpoolAsync(Stream content, CancellationToken cancellationToken)
     {
         await using var owned = content;
-        var spool = new FileStream(Path.Combine(Path.GetTempPath(), "crm-migration-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite,
-            FileShare.None, 1 << 16, FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-        try
-        {
-            await content.CopyToAsync(spool, cancellationToken);
-            spool.Position = 0;
-            return spool;
-        }
-        catch
-        {
-            await spool.DisposeAsync();
-            throw;
-        }
+        return await TempSpool.SpoolAsync(content, "migration", cancellationToken);
     }
 
     private static async Task<bool> IsZipAsync(Stream content, CancellationToken cancellationToken)

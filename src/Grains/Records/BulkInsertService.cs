@@ -13,7 +13,7 @@ namespace CrmActors.Grains.Records;
 /// reported with their 1-based data row number (header excluded). A broken stream (malformed JSON/CSV,
 /// bad encoding) rolls back the whole request, so nothing is half-written. Parsing and validating the
 /// next batch overlaps with the database writing the previous one. The rows come from a local spool
-/// (<c>BodySpool</c>), never straight from a client, so the transaction lasts as long as the parse.
+/// (<see cref="TempSpool"/>), never straight from a client, so the transaction lasts as long as the parse.
 /// </summary>
 public sealed class BulkInsertService(IDatabase database, RecordStore store, TimeProvider clock)
 {
