@@ -78,56 +78,25 @@ public abstract class ContactSyncSecretTests(LoggedSyncApplication app) : SyncBo
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RadicaleServer.User}:{RadicaleServer.Password}")),
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RadicaleServer.User}:{wrong}")),
         ];
-        var database = await DatabaseTextAsync();
+        string database;
+        await using (var connection = await app.OpenDatabaseAsync())
+        {
+            database = await SecretScan.DatabaseTextAsync(connection);
+        }
+
         Assert.Contains("contact_sync_links", database, StringComparison.Ordinal);
         Assert.Contains(pair.Id(), database, StringComparison.Ordinal);
-        var files = Directory.EnumerateFiles(app.DataDirectory, "*", SearchOption.AllDirectories).Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f))).ToList();
-        Assert.NotEmpty(files);
+        Assert.NotEmpty(Directory.EnumerateFiles(app.DataDirectory, "*", SearchOption.AllDirectories));
         var logs = string.Join("\n", app.Lines);
         Assert.Contains("Debug", logs, StringComparison.Ordinal);
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(secret, database, StringComparison.Ordinal);
-            Assert.All(files, f => Assert.DoesNotContain(secret, f, StringComparison.Ordinal));
+            Assert.Empty(SecretScan.Files(app.DataDirectory, secret));
             Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, status.GetRawText(), StringComparison.Ordinal);
             Assert.DoesNotContain(secret, dashboard, StringComparison.Ordinal);
         }
-    }
-
-    /// <summary>Every row of every table as text, with the table names.</summary>
-    private async Task<string> DatabaseTextAsync()
-    {
-        await using var connection = await app.OpenDatabaseAsync();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = connection is Npgsql.NpgsqlConnection
-                ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-                : "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var text = new StringBuilder(string.Join(" ", tables));
-        foreach (var table in tables)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\"";
-            await using DbDataReader reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    text.Append(' ').Append(reader.IsDBNull(i) ? "" : reader.GetValue(i) is byte[] bytes ? Encoding.UTF8.GetString(bytes) : reader.GetValue(i).ToString());
-                }
-            }
-        }
-
-        return text.ToString();
     }
 }
 

@@ -162,7 +162,7 @@ public abstract class MailBackupApiTests(MailApplication app)
         {
             Assert.Empty(SecretScan.Files(app.DataDirectory, secret));
             await using var connection = await app.OpenDatabaseAsync();
-            Assert.Empty(await SecretScan.PostgresAsync(connection, secret));
+            Assert.Empty(await SecretScan.DatabaseAsync(connection, secret));
             Assert.DoesNotContain(app.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
         }
 

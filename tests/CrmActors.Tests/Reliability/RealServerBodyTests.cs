@@ -28,11 +28,19 @@ public sealed class SqliteSiloFixture : IAsyncLifetime
     public async Task DisposeAsync() => await _deployment.DisposeAsync();
 }
 
+/// <summary>The tests that need a real Kestrel server share one embedded silo process.</summary>
+[CollectionDefinition(Name)]
+public sealed class EmbeddedSiloCollection : ICollectionFixture<SqliteSiloFixture>
+{
+    public const string Name = "Embedded silo process";
+}
+
 /// <summary>
 /// Request bodies as real clients send them, over real sockets: trickled, split over several reads, too large.
 /// (The in-process test server hands the app a body only once it is whole, so these need Kestrel.)
 /// </summary>
-public sealed class RealServerBodyTests(SqliteSiloFixture fixture) : IClassFixture<SqliteSiloFixture>
+[Collection(EmbeddedSiloCollection.Name)]
+public sealed class RealServerBodyTests(SqliteSiloFixture fixture)
 {
     private string Url(string path) => $"/api/orgs/{fixture.OrgId}/{path}";
 
@@ -105,7 +113,8 @@ public sealed class RealServerBodyTests(SqliteSiloFixture fixture) : IClassFixtu
 }
 
 /// <summary>The README walk-through (samples/walkthrough.sh) runs as written against a real node.</summary>
-public sealed class WalkthroughTests(SqliteSiloFixture fixture) : IClassFixture<SqliteSiloFixture>
+[Collection(EmbeddedSiloCollection.Name)]
+public sealed class WalkthroughTests(SqliteSiloFixture fixture)
 {
     [Fact]
     public async Task TheReadmeWalkthroughRunsAsWrittenOnAFreshNode()
