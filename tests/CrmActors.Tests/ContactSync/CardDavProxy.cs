@@ -93,14 +93,17 @@ public sealed partial class CardDavProxy : IAsyncDisposable
         await response.Content.CopyToAsync(http.Response.Body, http.RequestAborted);
     }
 
-    /// <summary>Reads (PROPFIND, REPORT, GET) are sent once more when Radicale dropped the connection without an answer; writes never are.</summary>
+    /// <summary>
+    /// Sent once more when Radicale closed the connection without an answer (it does so, rarely, under load), as
+    /// the product's own client does: a read after any network error, a write only when no answer began.
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string body, CancellationToken cancellationToken)
     {
         try
         {
             return await upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
-        catch (HttpRequestException) when (request.Method.Method is "PROPFIND" or "REPORT" or "GET")
+        catch (HttpRequestException e) when (request.Method.Method is "PROPFIND" or "REPORT" or "GET" || e.HttpRequestError == HttpRequestError.ResponseEnded)
         {
             using var again = new HttpRequestMessage(request.Method, request.RequestUri);
             foreach (var (name, values) in request.Headers)
