@@ -10,7 +10,7 @@ namespace CrmActors.Api;
 
 /// <summary>
 /// Contact sync pairs (SPEC §5, §7): a member with <c>contact_sync</c> creates one per module; its owner
-/// reads its status, runs it now, disables, enables or deletes it. Answers never carry the remote's secret.
+/// reads its status, changes its settings, runs it now, disables, enables or deletes it. Answers never carry the remote's secret.
 /// </summary>
 public static class ContactSyncApi
 {
@@ -30,6 +30,8 @@ public static class ContactSyncApi
             TypedResults.Ok((await sync.ListAsync(http.Actor())).Select(p => p.AsResponse(limits.Value.PushLimit)).ToList()));
         pairs.MapGet("{pairId}", async (string pairId, HttpContext http, ContactSyncService sync, IOptions<ContactSyncOptions> limits) =>
             TypedResults.Ok((await sync.GetAsync(http.Actor(), pairId)).AsResponse(limits.Value.PushLimit)));
+        pairs.MapPatch("{pairId}", async (string pairId, SyncPairRequest change, HttpContext http, ContactSyncService sync, IOptions<ContactSyncOptions> limits) =>
+            TypedResults.Ok((await sync.UpdateAsync(http.Actor(), pairId, change)).AsResponse(limits.Value.PushLimit)));
         pairs.MapPost("{pairId}/run", async (string orgId, string pairId, HttpContext http, ContactSyncService sync, IOptions<ContactSyncOptions> limits) =>
             TypedResults.Accepted($"/api/orgs/{orgId}/sync-pairs/{pairId}", (await sync.RunAsync(http.Actor(), pairId)).AsResponse(limits.Value.PushLimit)));
         pairs.MapPost("{pairId}/disable", async (string pairId, HttpContext http, ContactSyncService sync, IOptions<ContactSyncOptions> limits) =>

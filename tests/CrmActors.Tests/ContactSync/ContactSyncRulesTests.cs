@@ -110,6 +110,58 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
         Assert.Empty(await Book.CardsAsync());
     }
 
+    [RadicaleFact]
+    public async Task ThePairsOwnerChangesItsSettingsAndTheNextRunUsesThemWhileBadChangesChangeNothing()
+    {
+        var org = await app.CreateOrgAsync();
+        var field = await org.Admin.PostAsJsonAsync(org.Url("modules/Contacts/fields"), new { name = "Nickname", type = "text" });
+        Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync());
+        var ada = await org.CreateRecordAsync("Contacts", new { First_Name = "Ada", Last_Name = "Lovelace", Email = "ada@example.test", Nickname = "Countess" });
+        var pair = await org.CreatePairAsync(Pair("crm_to_remote"));
+        Assert.Null((await Book.CardWithEmailAsync("ada@example.test")).Card.GetText("X-NICK"));
+        var url = org.Url($"sync-pairs/{pair.Id()}");
+        var otherBook = await RadicaleServer.NewAddressBookAsync(Book.Client);
+        const string wrong = "wrong-password-3141";
+        try
+        {
+            await (await org.Admin.PatchAsJsonAsync(url, new { module = "Leads" })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+            await (await org.Admin.PatchAsJsonAsync(url, new { frequencyMinutes = 0, conflictPolicy = "remote_wins" })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+            await (await org.Admin.PatchAsJsonAsync(url, new { fieldMap = new Dictionary<string, string> { ["Nope"] = "X-NOPE" } })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+            var unauthorized = await (await org.Admin.PatchAsJsonAsync(url, new { remote = new { password = wrong } })).AssertProblemAsync(HttpStatusCode.BadRequest, "carddav-unauthorized");
+            Assert.DoesNotContain(wrong, unauthorized.GetRawText(), StringComparison.Ordinal);
+            var moved = await (await org.Admin.PatchAsJsonAsync(url, new { remote = new { url = otherBook.ToString() } })).AssertProblemAsync(HttpStatusCode.BadRequest, "sync-address-book-changed");
+            Assert.Equal("remote.url", moved.GetProperty("field").GetString());
+        }
+        finally
+        {
+            await Book.Client.DeleteCollectionAsync(otherBook);
+        }
+
+        var (_, plain) = await org.AddUserAsync(permissions: new { modules = new Dictionary<string, string[]> { ["Contacts"] = ["view", "create", "edit"] }, features = new[] { "contact_sync" } });
+        using var colleague = app.ClientFor(plain);
+        await (await colleague.PatchAsJsonAsync(url, new { frequencyMinutes = 30 })).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        var other = await app.CreateOrgAsync();
+        await (await other.Admin.PatchAsJsonAsync(other.Url($"sync-pairs/{pair.Id()}"), new { frequencyMinutes = 30 })).AssertProblemAsync(HttpStatusCode.NotFound, "not-found");
+        var unchanged = await org.GetJsonAsync($"sync-pairs/{pair.Id()}");
+        Assert.Equal((60, "crm_wins", 0), (unchanged.GetProperty("frequencyMinutes").GetInt32(), unchanged.GetProperty("conflictPolicy").GetString(), unchanged.GetProperty("fieldMap").EnumerateObject().Count()));
+
+        var changed = await org.Admin.PatchAsJsonAsync(url, new
+        {
+            conflictPolicy = "remote_wins", frequencyMinutes = 30, fieldMap = new Dictionary<string, string> { ["Nickname"] = "X-NICK" },
+            remote = new { password = RadicaleServer.Password },
+        });
+        Assert.True(changed.IsSuccessStatusCode, await changed.Content.ReadAsStringAsync());
+        var body = await changed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.DoesNotContain(RadicaleServer.Password, body.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal((30, "remote_wins", "X-NICK"), (body.GetProperty("frequencyMinutes").GetInt32(), body.GetProperty("conflictPolicy").GetString(), body.GetProperty("fieldMap").GetProperty("Nickname").GetString()));
+        Assert.Equal(TimeSpan.FromMinutes(30), body.GetProperty("nextSyncAt").GetDateTimeOffset() - body.GetProperty("lastSyncAt").GetDateTimeOffset());
+
+        Assert.True((await org.Admin.PatchAsync(org.Url($"modules/Contacts/records/{ada}"), OrgSession.Fields(new { Nickname = "Enchantress" }))).IsSuccessStatusCode);
+        var run = await org.RunPairAsync(pair.Id());
+        Assert.Equal("completed", run.GetProperty("lastRun").GetProperty("status").GetString());
+        Assert.Equal("Enchantress", (await Book.CardWithEmailAsync("ada@example.test")).Card.GetText("X-NICK"));
+    }
+
     [RadicaleTheory]
     [InlineData("501")]
     [InlineData("rejected-token")]

@@ -21,20 +21,55 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
 
     public async Task<SyncPairState> CreateAsync(Actor actor, SyncPairRequest request)
     {
+        RequireFeature(actor);
+        var module = Modules.FirstOrDefault(m => string.Equals(m, request.Module, StringComparison.OrdinalIgnoreCase)) is { } name && actor.Org.Module(name) is { } found
+            ? found
+            : throw ProblemException.Validation("module", "module must be Contacts, Leads or Vendors.");
+        var settings = Settings(actor, module, request, new SyncPairState { FrequencyMinutes = 60 });
+        var pair = settings with
+        {
+            Id = Ids.New(), OrgId = actor.OrgId, UserId = actor.User.Id, Module = module.Name, Remote = await ValidateRemoteAsync(request.Remote),
+        };
+        return await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).CreateAsync(pair);
+    }
+
+    /// <summary>
+    /// Changes the owner's pair: what the body names, checked by the rules of a new pair; the rest stays.
+    /// New credentials or URL are tried on the remote first and must reach the same address book (the
+    /// pair's links and sync token belong to it). The next run uses the new settings.
+    /// </summary>
+    public async Task<SyncPairState> UpdateAsync(Actor actor, string pairId, SyncPairRequest change)
+    {
+        RequireFeature(actor);
+        var (grain, pair) = await OwnedAsync(actor, pairId);
+        if (change.Module is { } other && !string.Equals(other, pair.Module, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ProblemException.Validation("module", $"A pair's module does not change; delete this {pair.Module} pair and create one for {other}.");
+        }
+
+        var module = actor.Org.Module(pair.Module) ?? throw ProblemException.NotFound($"Module {pair.Module}");
+        var settings = Settings(actor, module, change, pair);
+        var remote = change.Remote is null ? pair.Remote : await ValidateRemoteAsync(change.Remote, pair.Remote);
+        return await grain.UpdateAsync(settings with { Remote = remote });
+    }
+
+    private static void RequireFeature(Actor actor)
+    {
         if (!actor.User.HasFeature(Feature))
         {
             throw ProblemException.Forbidden("Your profile lacks the contact_sync permission; ask an administrator to grant it.");
         }
+    }
 
-        var module = Modules.FirstOrDefault(m => string.Equals(m, request.Module, StringComparison.OrdinalIgnoreCase)) is { } name && actor.Org.Module(name) is { } found
-            ? found
-            : throw ProblemException.Validation("module", "module must be Contacts, Leads or Vendors.");
+    /// <summary>The request's direction, policy, frequency, view, mapping and defaults over <paramref name="current"/>'s, each checked.</summary>
+    private SyncPairState Settings(Actor actor, ModuleDefinition module, SyncPairRequest request, SyncPairState current)
+    {
         if (!actor.User.Can(module.Name, ModuleAction.View))
         {
             throw ProblemException.Forbidden($"Your profile may not view {module.Name}, so it cannot sync it.");
         }
 
-        var direction = request.Direction ?? "";
+        var direction = request.Direction ?? current.Direction;
         if (!SyncDirections.All.Contains(direction))
         {
             throw ProblemException.Validation("direction", "direction must be two_way, crm_to_remote or remote_to_crm.");
@@ -47,34 +82,28 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
                 new Dictionary<string, object?> { ["field"] = "direction" });
         }
 
-        var policy = request.ConflictPolicy ?? SyncConflictPolicies.CrmWins;
+        var policy = request.ConflictPolicy ?? current.ConflictPolicy;
         if (policy is not (SyncConflictPolicies.CrmWins or SyncConflictPolicies.RemoteWins))
         {
             throw ProblemException.Validation("conflictPolicy", "conflictPolicy must be crm_wins or remote_wins.");
         }
 
-        var frequency = request.FrequencyMinutes ?? 60;
+        var frequency = request.FrequencyMinutes ?? current.FrequencyMinutes;
         if (frequency < options.Value.MinFrequencyMinutes || frequency > 7 * 24 * 60)
         {
             throw ProblemException.Validation("frequencyMinutes", $"frequencyMinutes is between {options.Value.MinFrequencyMinutes} and 10080 (a week); use …/run to sync now.");
         }
 
-        var view = request.View ?? ImmutableSortedDictionary<string, string>.Empty;
+        var view = request.View?.ToImmutableSortedDictionary() ?? current.View;
         foreach (var field in view.Keys.Where(f => module.Field(f) is null))
         {
             throw ProblemException.Validation($"view.{field}", $"{module.Name} has no field {field} to filter on.");
         }
 
-        var fieldMap = (request.FieldMap ?? ImmutableDictionary<string, string?>.Empty).ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value ?? "");
+        var fieldMap = request.FieldMap?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value ?? "") ?? current.FieldMap;
         FieldMapping.For(module, fieldMap);
-        var defaults = Defaults(module, direction, request.Defaults ?? ImmutableDictionary<string, string>.Empty);
-        var remote = await ValidateRemoteAsync(request.Remote);
-        var pair = new SyncPairState
-        {
-            Id = Ids.New(), OrgId = actor.OrgId, UserId = actor.User.Id, Module = module.Name, Direction = direction, ConflictPolicy = policy,
-            FrequencyMinutes = frequency, Remote = remote, View = view.ToImmutableSortedDictionary(), FieldMap = fieldMap, Defaults = defaults,
-        };
-        return await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).CreateAsync(pair);
+        var defaults = Defaults(module, direction, request.Defaults ?? current.Defaults);
+        return current with { Direction = direction, ConflictPolicy = policy, FrequencyMinutes = frequency, View = view, FieldMap = fieldMap, Defaults = defaults };
     }
 
     /// <summary>The pairs the user owns; an administrator sees every pair of the organization.</summary>
@@ -147,10 +176,15 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
         return defaults.ToImmutableSortedDictionary();
     }
 
-    /// <summary>Reaches the address book with the given credentials (SPEC §5), or refuses with a 4xx saying what failed.</summary>
-    private async Task<SyncRemote> ValidateRemoteAsync(SyncRemoteRequest? remote)
+    /// <summary>
+    /// Reaches the address book with the given credentials (SPEC §5), or refuses with a 4xx saying what failed.
+    /// With <paramref name="current"/>, what the request leaves out (URL, user name, secret, group) is the pair's,
+    /// and the address book found must be the pair's own.
+    /// </summary>
+    private async Task<SyncRemote> ValidateRemoteAsync(SyncRemoteRequest? remote, SyncRemote? current = null)
     {
-        if (remote?.Url is not { } text || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
+        var text = remote?.Url ?? current?.Url;
+        if (remote is null || text is null || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
         {
             throw ProblemException.Validation("remote.url", "remote.url is the address book's http(s) URL (or the server's, to discover it), without credentials in it.");
         }
@@ -161,16 +195,21 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
         {
             (credentials, auth, secret) = (CardDavCredentials.Bearer(remote.Token), SyncAuth.Bearer, remote.Token);
         }
-        else if (!string.IsNullOrEmpty(remote.Username) && remote.Password is { Length: > 0 } password)
+        else if ((remote.Username ?? (current?.Auth == SyncAuth.Basic ? current.UserName : null)) is { Length: > 0 } user && remote.Password is { Length: > 0 } password)
         {
-            (credentials, auth, secret) = (CardDavCredentials.Basic(remote.Username, password), SyncAuth.Basic, password);
+            (credentials, auth, secret) = (CardDavCredentials.Basic(user, password), SyncAuth.Basic, password);
+        }
+        else if (current is not null && remote.Username is null && remote.Password is null)
+        {
+            (credentials, auth, secret) = (secrets.Credentials(current), current.Auth, "");
         }
         else
         {
             throw ProblemException.Validation("remote.password", "Give remote.username and remote.password (Basic) or remote.token (Bearer).");
         }
 
-        if (remote.Group is { Length: > 100 })
+        var group = remote.Group ?? current?.Group;
+        if (group is { Length: > 100 })
         {
             throw ProblemException.Validation("remote.group", "remote.group is a contact group name of at most 100 characters.");
         }
@@ -197,10 +236,17 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
                 $"The account has {many.Count} address books; give one of their URLs as remote.url: {string.Join(", ", many.Select(b => b.Href))}.",
                 new Dictionary<string, object?> { ["field"] = "remote.url", ["addressBooks"] = many.Select(b => b.Href.ToString()).ToList() }),
         };
+        if (current is not null && book.Href.ToString() != current.AddressBook)
+        {
+            throw new ProblemException(400, "sync-address-book-changed",
+                $"remote.url leads to {book.Href}, not this pair's address book {current.AddressBook}; its links belong to that one. Delete the pair and create one for the other book.",
+                new Dictionary<string, object?> { ["field"] = "remote.url" });
+        }
+
         return new SyncRemote
         {
-            Url = url.ToString(), AddressBook = book.Href.ToString(), Auth = auth, UserName = auth == SyncAuth.Basic ? remote.Username : null,
-            ProtectedSecret = secrets.Protect(secret), Group = string.IsNullOrWhiteSpace(remote.Group) ? null : remote.Group.Trim(),
+            Url = url.ToString(), AddressBook = book.Href.ToString(), Auth = auth, UserName = auth == SyncAuth.Basic ? credentials.UserName : null,
+            ProtectedSecret = secret.Length > 0 ? secrets.Protect(secret) : current!.ProtectedSecret, Group = string.IsNullOrWhiteSpace(group) ? null : group.Trim(),
             SupportsSyncCollection = book.SupportsSyncCollection,
         };
     }

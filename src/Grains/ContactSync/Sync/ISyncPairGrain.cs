@@ -15,6 +15,12 @@ public interface ISyncPairGrain : IGrainWithStringKey
     /// <summary>Starts a run now unless one is running; the state names the run.</summary>
     Task<SyncPairState> RunNowAsync();
 
+    /// <summary>
+    /// Takes <paramref name="settings"/>' direction, policy, frequency, view, mapping, defaults and remote (validated by
+    /// the caller); a new frequency moves the next scheduled run. A running run finishes on the settings it began with.
+    /// </summary>
+    Task<SyncPairState> UpdateAsync(SyncPairState settings);
+
     /// <summary>Stops scheduled runs; links and the sync token are kept, so enabling later adds no duplicate.</summary>
     Task<SyncPairState> DisableAsync();
 

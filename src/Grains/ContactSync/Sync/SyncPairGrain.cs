@@ -34,6 +34,25 @@ public sealed class SyncPairGrain(
         return State;
     }
 
+    public async Task<SyncPairState> UpdateAsync(SyncPairState settings)
+    {
+        Require();
+        var rescheduled = settings.FrequencyMinutes != State.FrequencyMinutes;
+        State = State with
+        {
+            Direction = settings.Direction, ConflictPolicy = settings.ConflictPolicy, FrequencyMinutes = settings.FrequencyMinutes,
+            View = settings.View, FieldMap = settings.FieldMap, Defaults = settings.Defaults, Remote = settings.Remote,
+        };
+        if (rescheduled && State.Enabled)
+        {
+            var next = (State.LastSyncAt ?? State.CreatedAt) + Frequency;
+            State = State with { NextRunAt = next > Now ? next : Now };
+            await ScheduleAsync();
+        }
+
+        return State;
+    }
+
     public Task<SyncPairState> DisableAsync()
     {
         Require();
