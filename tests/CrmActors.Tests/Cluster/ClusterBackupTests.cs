@@ -134,25 +134,12 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
     {
 
         // The operator's dashboard shows the backup job still running and the killed node falling silent.
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(Browsers.Chromium());
-        var page = await browser.NewPageAsync();
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Add(message.Text);
-            }
-        };
-        await page.GotoAsync(new Uri(survivor.Address, "/dashboard/").ToString());
-        await page.FillAsync("#secret", SiloCluster.OperatorKey);
-        await page.ClickAsync("#sign-in button[type=submit]");
+        await using var dashboard = await DashboardPage.AsOperatorAsync(survivor.Address, SiloCluster.OperatorKey);
+        var page = dashboard.Page;
         await Assertions.Expect(page.Locator("#jobs tbody tr", new() { HasText = "backup.run" }).Locator("td.running")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#nodes tbody tr", new() { HasText = victim.Name }).Locator("td.dead")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#organizations tbody tr", new() { HasText = "Cluster Org" }).First).ToBeVisibleAsync();
-        Assert.Empty(errors);
+        Assert.Empty(dashboard.Errors);
 
         using var client = survivor.Client(token);
         var backup = await Eventually.JsonAsync(client, $"/api/orgs/{orgId}/backups/{backupId}",

@@ -10,23 +10,8 @@ public sealed class DashboardBrowserTests(SiloCluster cluster)
     [Fact]
     public async Task AnOperatorSignsInAndSeesTheThreeNodesWithoutConsoleErrors()
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(Browsers.Chromium());
-        var page = await browser.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                errors.Add(message.Text);
-            }
-        };
-        page.PageError += (_, error) => errors.Add(error);
-
-        await page.GotoAsync(new Uri(cluster.Nodes[1].Address, "/dashboard").ToString());
-        await Assertions.Expect(page.Locator("#board")).ToBeHiddenAsync();
-        await page.FillAsync("#secret", SiloCluster.OperatorKey);
-        await page.ClickAsync("#sign-in button[type=submit]");
+        await using var dashboard = await DashboardPage.AsOperatorAsync(cluster.Nodes[1].Address, SiloCluster.OperatorKey);
+        var page = dashboard.Page;
 
         var healthy = page.Locator("#nodes tbody td.healthy");
         await Assertions.Expect(healthy).ToHaveCountAsync(3, new() { Timeout = 20_000 });
@@ -36,7 +21,7 @@ public sealed class DashboardBrowserTests(SiloCluster cluster)
         }
 
         await Assertions.Expect(page.Locator("#reminders tbody")).ToContainTextAsync("maintenance");
-        Assert.Empty(errors);
+        Assert.Empty(dashboard.Errors);
 
         // The operator's sign-in also opened the Orleans dashboard, which counts the same three silos.
         await page.ClickAsync("#orleans-link");
@@ -46,7 +31,7 @@ public sealed class DashboardBrowserTests(SiloCluster cluster)
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Orleans", new() { Timeout = 15_000 });
 
         // A browser without the session is refused it.
-        await using var stranger = await browser.NewContextAsync();
+        await using var stranger = await page.Context.Browser!.NewContextAsync();
         var refused = await (await stranger.NewPageAsync()).GotoAsync(new Uri(cluster.Nodes[2].Address, "/dashboard/orleans/").ToString());
         Assert.Equal(401, refused!.Status);
     }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CrmActors.Tests.Support;
+using Microsoft.Playwright;
 using Npgsql;
 
 namespace CrmActors.Tests.ContactSync;
@@ -95,6 +96,12 @@ public sealed class ContactSyncFailoverTests : IAsyncLifetime
         Assert.Equal("completed", next.GetProperty("lastRun").GetProperty("status").GetString());
         Assert.Equal(0, next.Count("crmCreated") + next.Count("remoteCreated") + next.Count("deferred"));
         Assert.Equal(Contacts, (await book.CardsAsync()).Count);
+
+        // The admin's dashboard, served by the survivor, lists the pair with its completed last run.
+        await using var dashboard = await DashboardPage.AsAdminAsync(survivor.Address, token);
+        var row = await dashboard.RowAsync("sync-pairs", "Contacts");
+        await Assertions.Expect(row.Locator("td.completed")).ToContainTextAsync("completed");
+        Assert.Empty(dashboard.Errors);
     }
 
     private async Task<RunRows.Running?> RunningAsync()

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CrmActors.Tests.Support;
 using Dapper;
+using Microsoft.Playwright;
 using Npgsql;
 
 namespace CrmActors.Tests.MailAddOn;
@@ -79,6 +80,13 @@ public sealed class MailBackupFailoverTests : IAsyncLifetime
         {
             Assert.DoesNotContain($"{MailUser}-secret", silo.Output, StringComparison.Ordinal);
         }
+
+        // The admin's dashboard, served by the survivor, shows the backup completed with its counts.
+        await using var dashboard = await DashboardPage.AsAdminAsync(survivor.Address, token);
+        var row = await dashboard.RowAsync("mail-backups", "leaver@example.test");
+        await Assertions.Expect(row.Locator("td.completed")).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("td.num").First).ToHaveTextAsync(onServer.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(dashboard.Errors);
     }
 
     private sealed record Runner(string Silo, long Written);

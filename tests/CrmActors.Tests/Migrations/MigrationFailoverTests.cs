@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CrmActors.Tests.Support;
 using Dapper;
+using Microsoft.Playwright;
 using Npgsql;
 
 namespace CrmActors.Tests.Migrations;
@@ -75,6 +76,12 @@ public sealed class MigrationFailoverTests : IAsyncLifetime
             "SELECT COUNT(*) FROM migration_report WHERE job_id = @job AND module = 'tickets'", new { job }));
         var run = await RunRows.OfAsync(connection, "migration.pass", orgId);
         Assert.True(run is { Status: "completed", Attempts: >= 2 } && run.Silo != victim.Name, $"{run}");
+
+        // The admin's dashboard, served by the survivor, shows the job with its first pass done.
+        await using var dashboard = await DashboardPage.AsAdminAsync(survivor.Address, token);
+        var row = await dashboard.RowAsync("migrations", job);
+        await Assertions.Expect(row.Locator("td.first_pass_done")).ToHaveCountAsync(1);
+        Assert.Empty(dashboard.Errors);
     }
 
     private static async Task UploadAsync(HttpClient admin, string orgId, string job, string name, string module, string text)
