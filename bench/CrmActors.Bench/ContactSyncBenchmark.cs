@@ -12,20 +12,42 @@ namespace CrmActors.Bench;
 /// First two-way sync of N CRM contacts into an empty Radicale address book, and of N cards into an
 /// empty CRM module, through a real Silo process (PostgreSQL), beside a plain loop that PUTs the same N
 /// vCards to Radicale one after another in the same run. Radicale comes from scripts/radicale.sh
-/// (CRM_TEST_RADICALE_URL, _USER, _PASSWORD).
+/// (CRM_TEST_RADICALE_URL, _USER, _PASSWORD). When a second Radicale is given (CRM_BENCH_LOOP_RADICALE_URL,
+/// _USER, _PASSWORD), the loop PUTs into it while the sync pushes into the first, side by side, so both see
+/// the same machine; Radicale's PUT cost grows with the book (it checks the UID against every card), so a
+/// large N run one after the other would take twice as long and see two different loads.
 /// </summary>
 public static class ContactSyncBenchmark
 {
+    private sealed record Radicale(Uri Url, string User, string Password)
+    {
+        public static Radicale? FromEnvironment(string prefix) =>
+            Environment.GetEnvironmentVariable(prefix + "URL") is { } url
+                ? new(new Uri(url), Environment.GetEnvironmentVariable(prefix + "USER")!, Environment.GetEnvironmentVariable(prefix + "PASSWORD")!)
+                : null;
+
+        public Uri Home => new(Url, $"/{User}/");
+
+        public HttpClient Http()
+        {
+            var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}")));
+            return http;
+        }
+
+        public CardDavClient Client() => CardDavClient.Create(new CrmActors.Grains.Outbound.OutboundTargets(allowPrivateNetworks: true), CardDavCredentials.Basic(User, Password));
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         var contacts = args.Length > 0 ? int.Parse(args[0]) : 10_000;
-        var radicale = new Uri(Environment.GetEnvironmentVariable("CRM_TEST_RADICALE_URL") ?? throw new InvalidOperationException("source scripts/radicale.sh first"));
-        var user = Environment.GetEnvironmentVariable("CRM_TEST_RADICALE_USER")!;
-        var password = Environment.GetEnvironmentVariable("CRM_TEST_RADICALE_PASSWORD")!;
-        using var dav = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-        dav.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
-        var home = new Uri(radicale, $"/{user}/");
-        using var books = CardDavClient.Create(new CrmActors.Grains.Outbound.OutboundTargets(allowPrivateNetworks: true), CardDavCredentials.Basic(user, password));
+        var sync = Radicale.FromEnvironment("CRM_TEST_RADICALE_") ?? throw new InvalidOperationException("source scripts/radicale.sh first");
+        var loopServer = Radicale.FromEnvironment("CRM_BENCH_LOOP_RADICALE_");
+        var sideBySide = loopServer is not null;
+        loopServer ??= sync;
+        using var dav = loopServer.Http();
+        using var loopBooks = loopServer.Client();
+        using var syncBooks = sync.Client();
 
         // The same cards the sync writes for these contacts: the product's own vCard writer.
         var cards = Enumerable.Range(0, contacts).Select(i => VCardContacts.Create(new ContactFields
@@ -33,16 +55,6 @@ public static class ContactSyncBenchmark
             Uid = $"bench-{i:D6}", GivenName = $"Hanako{i % 977}", FamilyName = $"Yamada {i}",
             Emails = [new TypedValue($"hanako.{i}@example.jp", "work")], Phones = [new TypedValue($"03-{i % 10000:D4}-{i % 7919:D4}", "work")],
         }).ToString()).ToList();
-
-        var loopBook = await NewBookAsync(books, home, "loop");
-        var loop = Stopwatch.StartNew();
-        for (var i = 0; i < contacts; i++)
-        {
-            await PutAsync(dav, DavHref.Child(loopBook, CardDavClient.ResourceNameFor($"bench-{i:D6}")), cards[i]);
-        }
-
-        loop.Stop();
-        Console.WriteLine($"plain loop PUT of {contacts:N0} vCards into an empty book: {loop.Elapsed.TotalSeconds:N1} s ({contacts / loop.Elapsed.TotalSeconds:N1} contacts/s)");
 
         var database = await Postgres.CreateDatabaseAsync();
         var work = Directory.CreateTempSubdirectory("crm-sync-bench-").FullName;
@@ -55,7 +67,7 @@ public static class ContactSyncBenchmark
         var org = await silo.CreateOrgAsync(client);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", org.Token);
 
-        // CRM → remote: N contacts bulk-inserted, then the pair's first run into an empty book.
+        // CRM → remote: N contacts bulk-inserted (not timed), then the pair's first run into an empty book.
         var csv = new StringBuilder("First_Name,Last_Name,Email,Phone\n");
         for (var i = 0; i < contacts; i++)
         {
@@ -63,31 +75,57 @@ public static class ContactSyncBenchmark
         }
 
         (await client.PostAsync($"/api/orgs/{org.Id}/modules/Contacts/records/bulk", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
-        var pushBook = await NewBookAsync(books, home, "push");
-        var (push, pushCounts) = await SyncAsync(client, org.Id, "Contacts", pushBook, user, password);
-        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} CRM contacts → empty book: {push.TotalSeconds:N1} s ({contacts / push.TotalSeconds:N1} contacts/s), {pushCounts}; peak RSS {PeakRssMb(silo.ProcessId):N0} MB");
-        Console.WriteLine($"ratio sync / plain PUT loop: {push / loop.Elapsed:N2}x");
+        var loopBook = await NewBookAsync(loopBooks, loopServer.Home, "loop");
+        var pushBook = await NewBookAsync(syncBooks, sync.Home, "push");
 
-        // remote → CRM: the loop's N cards into the empty Leads module.
-        var (pull, pullCounts) = await SyncAsync(client, org.Id, "Leads", loopBook, user, password);
-        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} cards → empty Leads: {pull.TotalSeconds:N1} s ({contacts / pull.TotalSeconds:N1} contacts/s), {pullCounts}; peak RSS {PeakRssMb(silo.ProcessId):N0} MB");
-
-        foreach (var book in new[] { loopBook, pushBook })
+        async Task<TimeSpan> LoopAsync()
         {
-            await books.DeleteCollectionAsync(book);
+            var watch = Stopwatch.StartNew();
+            for (var i = 0; i < contacts; i++)
+            {
+                await PutAsync(dav, DavHref.Child(loopBook, CardDavClient.ResourceNameFor($"bench-{i:D6}")), cards[i]);
+            }
+
+            return watch.Elapsed;
         }
 
+        TimeSpan loop, push;
+        string pushCounts;
+        Console.WriteLine(sideBySide ? $"loop and sync side by side on two Radicale servers ({loopServer.Url}, {sync.Url})" : "loop, then sync, on one Radicale");
+        if (sideBySide)
+        {
+            var looping = LoopAsync();
+            var pushing = SyncAsync(client, org.Id, "Contacts", pushBook, sync);
+            await Task.WhenAll(looping, pushing);
+            (loop, (push, pushCounts)) = (looping.Result, pushing.Result);
+        }
+        else
+        {
+            loop = await LoopAsync();
+            (push, pushCounts) = await SyncAsync(client, org.Id, "Contacts", pushBook, sync);
+        }
+
+        Console.WriteLine($"plain loop PUT of {contacts:N0} vCards into an empty book: {loop.TotalSeconds:N1} s ({contacts / loop.TotalSeconds:N1} contacts/s)");
+        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} CRM contacts → empty book: {push.TotalSeconds:N1} s ({contacts / push.TotalSeconds:N1} contacts/s), {pushCounts}; peak RSS {PeakRssMb(silo.ProcessId):N0} MB");
+        Console.WriteLine($"ratio sync / plain PUT loop: {push / loop:N2}x");
+
+        // remote → CRM: the loop's N cards into the empty Leads module.
+        var (pull, pullCounts) = await SyncAsync(client, org.Id, "Leads", loopBook, loopServer);
+        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} cards → empty Leads: {pull.TotalSeconds:N1} s ({contacts / pull.TotalSeconds:N1} contacts/s), {pullCounts}; peak RSS {PeakRssMb(silo.ProcessId):N0} MB");
+
+        await loopBooks.DeleteCollectionAsync(loopBook);
+        await syncBooks.DeleteCollectionAsync(pushBook);
         Directory.Delete(work, true);
         return 0;
     }
 
-    private static async Task<(TimeSpan Elapsed, string Counts)> SyncAsync(HttpClient client, string orgId, string module, Uri book, string user, string password)
+    private static async Task<(TimeSpan Elapsed, string Counts)> SyncAsync(HttpClient client, string orgId, string module, Uri book, Radicale server)
     {
         var watch = Stopwatch.StartNew();
         var created = await client.PostAsJsonAsync($"/api/orgs/{orgId}/sync-pairs", new
         {
             module, direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 1440,
-            remote = new { url = book.ToString(), username = user, password },
+            remote = new { url = book.ToString(), username = server.User, password = server.Password },
             defaults = new Dictionary<string, string> { ["Last_Name"] = "-" },
         });
         var pair = await created.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
