@@ -6,7 +6,8 @@ using Npgsql;
 namespace CrmActors.Bench;
 
 /// <summary>
-/// Backup of 1,000,000 records across modules plus 1,000 attachments, and a full restore of it, through
+/// Backup of 1,000,000 records across modules plus 1,000 attachments, a restore of it into a new org (every
+/// ID taken, so every row remapped) and a full restore into the emptied org, through
 /// the product's own grain, jobs and services on PostgreSQL, beside psql \copy to CSV + zip -1 (and \copy
 /// from CSV) of the same data, in the same run. The backup and the restore each run in a child process
 /// of their own, so its peak RSS (VmHWM) is theirs alone and not the seeding's.
@@ -33,6 +34,7 @@ public static class BackupBenchmark
             var backup = await PhaseAsync(database, blobs, org, "backup", "");
             Console.WriteLine($"Backup ZIPs: {backup.GetProperty("bytes").GetInt64() / 1e6:N0} MB in {backup.GetProperty("parts").GetInt32()} part(s); reference ZIP {reference.ZipBytes / 1e6:N0} MB");
 
+            var remapped = await PhaseAsync(database, blobs, org, "restore-other", backup.GetProperty("backupId").GetString()!);
             await DeleteOrgDataAsync(database, org.OrgId, blobs);
             var referenceRestore = await ReferenceRestoreAsync(database, Path.Combine(work, "reference"));
             var restore = await PhaseAsync(database, blobs, org, "restore", backup.GetProperty("backupId").GetString()!);
@@ -47,9 +49,13 @@ public static class BackupBenchmark
                 backupSeconds / (reference.Copy + reference.Zip).TotalSeconds));
             Console.WriteLine(Row("full restore (job: verify, plan, write, files)", restoreSeconds, records, restore.GetProperty("peakRssMb").GetDouble(),
                 $"psql \\copy from CSV {referenceRestore.TotalSeconds:N2} s", restoreSeconds / referenceRestore.TotalSeconds));
+            var remappedSeconds = remapped.GetProperty("seconds").GetDouble();
+            Console.WriteLine(Row("restore into another org (every ID remapped)", remappedSeconds, records, remapped.GetProperty("peakRssMb").GetDouble(),
+                $"psql \\copy from CSV {referenceRestore.TotalSeconds:N2} s", remappedSeconds / referenceRestore.TotalSeconds));
             Console.WriteLine();
             Console.WriteLine($"restore report: created {restore.GetProperty("created").GetInt64():N0}, failed {restore.GetProperty("failed").GetInt64():N0}, files created {restore.GetProperty("filesCreated").GetInt64():N0}");
-            return restore.GetProperty("created").GetInt64() == records && restore.GetProperty("filesCreated").GetInt64() == attachments ? 0 : 1;
+            Console.WriteLine($"remapped restore report: created {remapped.GetProperty("created").GetInt64():N0}, failed {remapped.GetProperty("failed").GetInt64():N0}, files created {remapped.GetProperty("filesCreated").GetInt64():N0}");
+            return new[] { restore, remapped }.All(r => r.GetProperty("created").GetInt64() == records && r.GetProperty("filesCreated").GetInt64() == attachments) ? 0 : 1;
         }
         finally
         {

@@ -69,7 +69,10 @@ public static class BackupBenchmarkHost
         return new SeededOrg(orgId, admin.Id);
     }
 
-    /// <summary>The child process: one backup or one full restore through the grain and its job, timed, with this process's peak RSS.</summary>
+    /// <summary>
+    /// The child process: one backup, one full restore (into the backed-up org), or one restore of the backup into a
+    /// new org ("restore-other"), through the grain and its job, timed, with this process's peak RSS.
+    /// </summary>
     public static async Task<int> RunPhaseAsync(string[] args)
     {
         var (phase, database, blobs, orgId, adminId, backupId) = (args[0], args[1], args[2], args[3], args[4], args.Length > 5 ? args[5] : "");
@@ -95,7 +98,22 @@ public static class BackupBenchmarkHost
         else
         {
             var store = host.Services.GetRequiredService<RestoreStore>();
-            var id = await grain.StartRestoreAsync(new RestoreStart(Ids.New(), backupId, [], [], RestoreModes.Full, null, false), adminId);
+            var start = new RestoreStart(Ids.New(), backupId, [], [], RestoreModes.Full, null, false);
+            if (phase == "restore-other")
+            {
+                // Org A's backup ZIPs, as an admin of a new org B uploads them: every backed-up ID is taken by A, so every row is remapped.
+                var files = (await grain.GetBackupAsync(backupId))!.Files;
+                var grains = host.Services.GetRequiredService<IGrainFactory>();
+                orgId = Ids.New();
+                adminId = (await grains.GetGrain<IOrganizationGrain>(orgId).CreateAsync(
+                    new CreateOrganization("Bench B", Plans.Ultimate, false, false, false, "Asia/Tokyo", "bench-b.example", "admin@bench-b.example", "Admin"), Ids.New(), Ids.Sha256(Ids.NewSecret()))).Id;
+                grain = grains.GetGrain<IBackupScheduleGrain>(orgId);
+                watch.Restart();
+                start = new RestoreStart(Ids.New(), null, [.. files.Where(f => f.Kind == BackupFileKinds.Data).Select(f => f.Path)],
+                    [.. files.Where(f => f.Kind == BackupFileKinds.Attachments).Select(f => f.Path)], RestoreModes.Full, null, false);
+            }
+
+            var id = await grain.StartRestoreAsync(start, adminId);
             RestoreRow restore;
             while ((restore = (await store.GetAsync(orgId, id))!).Status is not (RestoreStatuses.Completed or RestoreStatuses.Failed))
             {

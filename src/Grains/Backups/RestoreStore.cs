@@ -11,6 +11,10 @@ public sealed class RestoreStore(IDatabase database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private static readonly string[] ItemColumns = ["restore_id", "seq", "kind", "module", "file", "row_number", "record_id", "new_id", "reason"];
+
+    private static readonly string[] MapColumns = ["org_id", "old_id", "new_id", "created_at"];
+
     private const string Columns =
         "id, org_id, backup_id, data_parts, attachment_parts, mode, module, dry_run, status, error, counts, cursor, requested_by, created_at, started_at, finished_at";
 
@@ -81,14 +85,8 @@ public sealed class RestoreStore(IDatabase database)
         await connection.ExecuteAsync(
             "UPDATE backup_restores SET counts = @counts, cursor = @cursor WHERE org_id = @orgId AND id = @id",
             new { orgId, id, counts = JsonSerializer.Serialize(counts, Json), cursor }, transaction);
-        if (items.Count > 0)
-        {
-            await connection.ExecuteAsync(
-                "INSERT INTO backup_restore_items (restore_id, seq, kind, module, file, row_number, record_id, new_id, reason) " +
-                "VALUES (@id, @seq, @Kind, @Module, @File, @Row, @RecordId, @NewId, @Reason)",
-                items.Select((item, i) => new { id, seq = firstSeq + i, item.Kind, item.Module, item.File, item.Row, item.RecordId, item.NewId, item.Reason }),
-                transaction);
-        }
+        await BulkInsert.InsertAsync(connection, transaction, "backup_restore_items", ItemColumns,
+            items.Select((item, i) => new object?[] { id, firstSeq + i, item.Kind, item.Module, item.File, item.Row, item.RecordId, item.NewId, item.Reason }));
     }
 
     public async Task FinishAsync(string orgId, string id, string status, string? error, DateTimeOffset now)
@@ -115,10 +113,10 @@ public sealed class RestoreStore(IDatabase database)
             new { orgId });
     }
 
+    /// <summary>Saves new remaps in one statement; where another restore saved a remap of the same ID first, that one stays.</summary>
     public static Task AddMappingsAsync(DbConnection connection, DbTransaction transaction, string orgId, IEnumerable<KeyValuePair<string, string>> mappings, DateTimeOffset now) =>
-        connection.ExecuteAsync(
-            "INSERT INTO backup_id_map (org_id, old_id, new_id, created_at) VALUES (@orgId, @Key, @Value, @now) ON CONFLICT (org_id, old_id) DO NOTHING",
-            mappings.Select(m => new { orgId, m.Key, m.Value, now = UnixTime.Ms(now) }), transaction);
+        BulkInsert.InsertNewAsync(connection, transaction, "backup_id_map", MapColumns,
+            mappings.Select(m => new object?[] { orgId, m.Key, m.Value, UnixTime.Ms(now) }));
 
     private static RestoreRow ToRecord(Row r) => new(
         r.id, r.org_id, r.backup_id, JsonSerializer.Deserialize<List<string>>(r.data_parts, Json)!, JsonSerializer.Deserialize<List<string>>(r.attachment_parts, Json)!,

@@ -6,7 +6,7 @@ namespace CrmActors.Grains.Storage;
 
 /// <summary>
 /// Inserts many rows into one table inside a transaction: binary COPY on PostgreSQL, one prepared
-/// statement on SQLite. Values are text, 64-bit integers or null.
+/// statement on SQLite (no round trip per row either way). Values are text, 64-bit integers or null.
 /// </summary>
 public static class BulkInsert
 {
@@ -15,30 +15,66 @@ public static class BulkInsert
     {
         if (connection is NpgsqlConnection postgres)
         {
-            await using var import = await postgres.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var row in rows)
-            {
-                await import.StartRowAsync(cancellationToken);
-                foreach (var value in row)
-                {
-                    await (value switch
-                    {
-                        null => import.WriteNullAsync(cancellationToken),
-                        string text => import.WriteAsync(text, NpgsqlDbType.Text, cancellationToken),
-                        int number => import.WriteAsync(number, NpgsqlDbType.Integer, cancellationToken),
-                        long number => import.WriteAsync(number, NpgsqlDbType.Bigint, cancellationToken),
-                        _ => throw new ArgumentException($"A bulk insert takes text and integers, not {value.GetType().Name}.", nameof(rows)),
-                    });
-                }
-            }
-
-            await import.CompleteAsync(cancellationToken);
+            await CopyAsync(postgres, table, columns, rows, cancellationToken);
             return;
         }
 
+        await InsertPreparedAsync(connection, transaction, table, columns, rows, "", cancellationToken);
+    }
+
+    /// <summary>
+    /// Like <see cref="InsertAsync"/>, but a row whose key is already in the table is skipped (ON CONFLICT DO
+    /// NOTHING): on PostgreSQL the rows are copied into a temporary table and inserted from it in one statement.
+    /// </summary>
+    public static async Task InsertNewAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
+    {
+        if (connection is NpgsqlConnection postgres)
+        {
+            var staging = $"bulk_{table}_{Guid.NewGuid():N}";
+            var list = string.Join(", ", columns);
+            await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE {staging} AS SELECT {list} FROM {table} WITH NO DATA", postgres, (NpgsqlTransaction)transaction))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await CopyAsync(postgres, staging, columns, rows, cancellationToken);
+            await using var insert = new NpgsqlCommand($"INSERT INTO {table} ({list}) SELECT {list} FROM {staging} ON CONFLICT DO NOTHING; DROP TABLE {staging}", postgres, (NpgsqlTransaction)transaction);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await InsertPreparedAsync(connection, transaction, table, columns, rows, " ON CONFLICT DO NOTHING", cancellationToken);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection postgres, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await using var import = await postgres.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await import.StartRowAsync(cancellationToken);
+            foreach (var value in row)
+            {
+                await (value switch
+                {
+                    null => import.WriteNullAsync(cancellationToken),
+                    string text => import.WriteAsync(text, NpgsqlDbType.Text, cancellationToken),
+                    int number => import.WriteAsync(number, NpgsqlDbType.Integer, cancellationToken),
+                    long number => import.WriteAsync(number, NpgsqlDbType.Bigint, cancellationToken),
+                    _ => throw new ArgumentException($"A bulk insert takes text and integers, not {value.GetType().Name}.", nameof(rows)),
+                });
+            }
+        }
+
+        await import.CompleteAsync(cancellationToken);
+    }
+
+    private static async Task InsertPreparedAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
+        IEnumerable<object?[]> rows, string onConflict, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
+        command.CommandText = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))}){onConflict}";
         var parameters = columns.Select((_, i) =>
         {
             var parameter = command.CreateParameter();
