@@ -44,7 +44,8 @@ public sealed class MailBackupJob(
         await archive.SaveBackupAsync(row, clock.GetUtcNow());
 
         var o = options.Value;
-        var store = new MailFolderStore(StoreRoot(storage.ResolvedBlobRoot, payload.OrgId));
+        // Not durable per message: the writer flushes each batch's blobs just before the batch's rows commit.
+        var store = new MailFolderStore(StoreRoot(storage.ResolvedBlobRoot, payload.OrgId), durable: false);
         var fetchOptions = new Pop3FetchOptions { ConnectTimeout = o.ConnectTimeout, CommandTimeout = o.CommandTimeout, TotalTimeout = o.TotalTimeout, MaxMessageBytes = o.MaxMessageBytes };
         var fetcher = new MailboxFetcher(targets, store, fetchOptions, loggers.CreateLogger<MailboxFetcher>());
         var settings = source.Settings;
@@ -58,7 +59,7 @@ public sealed class MailBackupJob(
             File.Delete(store.PathOf(payload.UserId, MessageKey.Parse(key)));
         }
 
-        await using var writer = new MailBackupWriter(context, archive, store, row, accountType, storage.ResolvedBlobRoot, o, clock);
+        await using var writer = new MailBackupWriter(context, archive, store, row, accountType, storage.ResolvedBlobRoot, o, clock, loggers.CreateLogger<MailBackupJob>());
         MailboxFetchResult result;
         try
         {

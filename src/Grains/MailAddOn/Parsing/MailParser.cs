@@ -12,6 +12,7 @@ namespace CrmActors.Grains.MailAddOn.Parsing;
 public static partial class MailParser
 {
     private const int SnippetLength = 200;
+    private const int SnippetWindow = 8 * 1024;
 
     public static async Task<ParsedMail> ParseAsync(Stream raw, CancellationToken cancellationToken)
     {
@@ -25,14 +26,33 @@ public static partial class MailParser
         return await ParseAsync(file, cancellationToken);
     }
 
-    public static MailSummary Summarize(string id, ParsedMail mail) => new(
+    public static MailSummary Summarize(string id, ParsedMail mail) => Summary(id, mail.From, mail.To, mail.Cc, mail.Subject, mail.Date, mail.TextBody, mail.HtmlBody);
+
+    /// <summary>
+    /// What a backup writes to a message's row — its Message-ID, summary and the addresses it links on — from a
+    /// stored blob, without what only <c>GET …/emails/{id}</c> shows: attachments are not decoded, headers not listed.
+    /// </summary>
+    public static async Task<(string? MessageId, MailSummary Summary, IReadOnlySet<string> LinkAddresses)> SummarizeFileAsync(string id, string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        using var message = await MimeMessage.LoadAsync(ParserOptions.Default, file, persistent: true, cancellationToken);
+        var (from, to, cc) = (Parties(message.From), Parties(message.To), Parties(message.Cc));
+        var text = message.TextBody;
+        var summary = Summary(id, from, to, cc, message.Subject ?? string.Empty, DateOf(message), text, text is null ? message.HtmlBody : null);
+        return (message.MessageId, summary, Linking.MailAddresses.Of(from.Concat(to).Concat(cc).Select(p => p.Address)));
+    }
+
+    private static MailSummary Summary(
+        string id, IReadOnlyList<MailParty> from, IReadOnlyList<MailParty> to, IReadOnlyList<MailParty> cc, string subject, DateTimeOffset? date, string? text, string? html) => new(
         id,
-        string.Join(", ", mail.From),
-        [.. mail.To.Select(p => p.ToString())],
-        [.. mail.Cc.Select(p => p.ToString())],
-        mail.Subject,
-        mail.Date,
-        Snippet(mail));
+        string.Join(", ", from),
+        [.. to.Select(p => p.ToString())],
+        [.. cc.Select(p => p.ToString())],
+        subject,
+        date,
+        Snippet(text, html));
+
+    private static DateTimeOffset? DateOf(MimeMessage message) => message.Headers.Contains(HeaderId.Date) ? message.Date : null;
 
     private static async Task<ParsedMail> ToParsedAsync(MimeMessage message, CancellationToken cancellationToken)
     {
@@ -48,7 +68,7 @@ public static partial class MailParser
             Parties(message.To),
             Parties(message.Cc),
             message.Subject ?? string.Empty,
-            message.Headers.Contains(HeaderId.Date) ? message.Date : null,
+            DateOf(message),
             message.TextBody,
             message.HtmlBody,
             attachments)
@@ -85,9 +105,31 @@ public static partial class MailParser
         return new MailAttachment(name ?? "attachment", entity.ContentType.MimeType, counter.Length);
     }
 
-    private static string Snippet(ParsedMail mail)
+    private static string Snippet(string? textBody, string? htmlBody)
     {
-        var text = mail.TextBody ?? (mail.HtmlBody is { } html ? Tags().Replace(html, " ") : string.Empty);
+        var (body, html) = textBody is not null ? (textBody, false) : (htmlBody ?? string.Empty, true);
+        if (body.Length > SnippetWindow && SnippetOf(body[..WindowEnd(body, html)], html) is { Length: > SnippetLength } early)
+        {
+            return early;
+        }
+
+        return SnippetOf(body, html);
+    }
+
+    /// <summary>
+    /// The snippet needs only the start of a long body. The window ends just after a '&gt;' in HTML (so no tag is
+    /// cut and every tag before it ends before it) or after white space in text (no entity holds any), so what it
+    /// yields, when longer than a snippet, starts exactly as the whole body's would.
+    /// </summary>
+    private static int WindowEnd(string body, bool html)
+    {
+        var end = html ? body.LastIndexOf('>', SnippetWindow - 1) : body.AsSpan(0, SnippetWindow).LastIndexOfAny(" \t\r\n");
+        return end < 0 ? body.Length : end + 1;
+    }
+
+    private static string SnippetOf(string body, bool html)
+    {
+        var text = html ? Tags().Replace(body, " ") : body;
         text = Whitespace().Replace(System.Net.WebUtility.HtmlDecode(text), " ").Trim();
         return text.Length <= SnippetLength ? text : text[..SnippetLength] + "…";
     }
