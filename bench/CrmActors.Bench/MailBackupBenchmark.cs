@@ -81,7 +81,7 @@ public static class MailBackupBenchmark
         var (phase, folder, database) = (args[0], args[1], args[2]);
         Directory.CreateDirectory(folder);
         object result = phase == "plain" ? await PlainLoopAsync(folder) : await BackupAsync(folder, database);
-        Console.WriteLine(JsonSerializer.Serialize(result));
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         return 0;
     }
 
