@@ -16,7 +16,7 @@ namespace CrmActors.Grains.MailAddOn.Mailboxes;
 /// Backs up one deactivated user's POP3 mailbox on whichever silo runs it: every message not yet recorded
 /// is streamed to the blob store, parsed, linked to the records its addresses match, and written in
 /// fenced batches. The <c>mail_messages</c> rows are the checkpoint: a resumed attempt skips every key
-/// they hold, and a message stored but not yet written is reported by the fetcher without a download.
+/// they hold and downloads the rest again, over any blob a crash left without its row.
 /// </summary>
 public sealed class MailBackupJob(
     IGrainFactory grains, MailArchive archive, MailSecrets secrets, OutboundTargets targets, StorageOptions storage,
