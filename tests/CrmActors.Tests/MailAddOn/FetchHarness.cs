@@ -11,9 +11,9 @@ public sealed class FetchHarness : IDisposable
 {
     private readonly TempDirectory _folder = new();
 
-    public FetchHarness(Pop3FetchOptions? options = null, bool allowPrivateNetworks = true)
+    public FetchHarness(Pop3FetchOptions? options = null, bool allowPrivateNetworks = true, bool durable = true)
     {
-        Store = new MailFolderStore(_folder.Path);
+        Store = new MailFolderStore(_folder.Path, durable);
         Fetcher = new MailboxFetcher(new OutboundTargets(allowPrivateNetworks), Store, options ?? new Pop3FetchOptions(), NullLogger<MailboxFetcher>.Instance);
     }
 

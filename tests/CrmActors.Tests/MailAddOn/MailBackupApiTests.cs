@@ -83,6 +83,42 @@ public abstract class MailBackupApiTests(MailApplication app)
     }
 
     [Pop3Fact]
+    public async Task AMessageWhoseRowDidNotCommitIsFetchedAgainOverWhatACrashLeftOfItsBlobAndStoredOnce()
+    {
+        var steps = new MailSteps(app, await app.CreateOrgAsync());
+        var (userId, _) = await steps.AddMailUserAsync(MailSteps.Settings("alice", "share_all"));
+        await steps.SetActiveAsync(userId, false);
+        Assert.Equal("completed", (await steps.BackupAsync(userId)).GetProperty("status").GetString());
+
+        // As after an OS crash between a batch's blobs and its commit: no rows, and blobs not (wholly) on disk.
+        var orgId = steps.Org.OrgId;
+        Dictionary<string, byte[]> lost;
+        await using (var connection = await app.OpenDatabaseAsync())
+        {
+            var rows = await connection.QueryAsync<(string Key, string BlobPath)>(
+                "SELECT message_key, blob_path FROM mail_messages WHERE org_id = @orgId ORDER BY message_key LIMIT 2", new { orgId });
+            lost = rows.ToDictionary(r => Path.Combine(app.DataDirectory, "blobs", r.BlobPath), r => File.ReadAllBytes(Path.Combine(app.DataDirectory, "blobs", r.BlobPath)));
+            foreach (var (key, _) in rows)
+            {
+                await connection.ExecuteAsync("DELETE FROM mail_messages WHERE org_id = @orgId AND message_key = @key", new { orgId, key });
+            }
+        }
+
+        foreach (var (path, bytes) in lost)
+        {
+            await File.WriteAllBytesAsync(path, bytes[..(bytes.Length / 2)]);
+        }
+
+        var again = await steps.BackupAsync(userId);
+
+        Assert.Equal(("completed", 2, AliceMessages - 2), (again.GetProperty("status").GetString(), again.GetProperty("messages").GetInt32(),
+            again.GetProperty("counts").GetProperty("alreadyStored").GetInt32()));
+        Assert.All(lost, blob => Assert.Equal(blob.Value, File.ReadAllBytes(blob.Key)));
+        Assert.Equal(AliceMessages, await CountRowsAsync(orgId));
+        Assert.Equal(AliceMessages, Directory.GetFiles(Path.Combine(app.DataDirectory, "blobs", "orgs", orgId, "mail", userId), "*.eml").Length);
+    }
+
+    [Pop3Fact]
     public async Task AShareRelatedBackupKeepsOnlyTheMessagesLinkedToARecord()
     {
         var steps = new MailSteps(app, await app.CreateOrgAsync());

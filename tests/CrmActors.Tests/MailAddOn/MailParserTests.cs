@@ -1,5 +1,8 @@
+using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using CrmActors.Grains.MailAddOn.Parsing;
+using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.MailAddOn;
 
@@ -90,5 +93,56 @@ public sealed class MailParserTests
         Assert.Equal(string.Empty, mail.Subject);
         Assert.Empty(mail.Attachments);
         Assert.Equal("body", MailParser.Summarize("x", mail).Snippet);
+    }
+
+    public static TheoryData<string, string> LongBodies => new()
+    {
+        { "text/plain", "  \n" + string.Join(" ", Enumerable.Range(0, 3000).Select(i => $"w{i}&amp;")) },
+        // Nothing but white space in the first 4 KB the backup decodes: the snippet is further on.
+        { "text/plain", new string(' ', 9000) + "Hello from further on. " + new string('x', 300) },
+        { "text/html", "<p>" + string.Join("", Enumerable.Range(0, 2000).Select(i => $"<b class=\"c{i}\">v{i} &eacute;</b> ")) + "</p>" },
+        // No tag ends in the first 4 KB.
+        { "text/html", "<div style=\"" + new string('x', 9000) + "\">Price &amp; terms</div>" + new string('y', 400) },
+        { "text/html", new string('z', 4090) + " &amp;<i>" + new string('w', 500) + "</i>" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LongBodies))]
+    public async Task ALongBodysSnippetIsItsFirstTwoHundredCharactersOfTextWhicheverWayItIsParsed(string type, string body)
+    {
+        var raw = $"From: a@example.com\r\nTo: b@example.com\r\nSubject: Long\r\nContent-Type: {type}; charset=utf-8\r\n\r\n{body}\r\n";
+        var text = type == "text/html" ? Regex.Replace(body + "\r\n", "<[^>]*>", " ") : body + "\r\n";
+        text = Regex.Replace(WebUtility.HtmlDecode(text), @"\s+", " ").Trim();
+        var expected = text.Length <= 200 ? text : text[..200] + "…";
+        using var folder = new TempDirectory();
+        var path = Path.Combine(folder.Path, "long.eml");
+        await File.WriteAllTextAsync(path, raw);
+
+        var parsed = MailParser.Summarize("x", await ParseAsync(raw));
+        var (_, summary, addresses) = await MailParser.SummarizeFileAsync("x", path, CancellationToken.None);
+
+        Assert.Equal(expected, parsed.Snippet);
+        Assert.Equal(parsed, summary with { To = parsed.To, Cc = parsed.Cc });
+        Assert.Equal(parsed.To, summary.To);
+        Assert.Equal(new HashSet<string> { "a@example.com", "b@example.com" }, addresses);
+    }
+
+    [Fact]
+    public async Task ABackupsSnippetOfAMultipartMessageComesFromItsPlainTextAsTheFullParsesDoes()
+    {
+        var plain = string.Join(" ", Enumerable.Range(0, 1500).Select(i => $"plain{i}"));
+        var raw = "From: a@example.com\r\nSubject: Parts\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+            + "--m\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n"
+            + $"--a\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n{Convert.ToBase64String(Encoding.UTF8.GetBytes(plain), Base64FormattingOptions.InsertLineBreaks)}\r\n"
+            + "--a\r\nContent-Type: text/html\r\n\r\n<p>html</p>\r\n--a--\r\n"
+            + "--m\r\nContent-Type: text/plain; name=notes.txt\r\nContent-Disposition: attachment; filename=notes.txt\r\n\r\nattached\r\n--m--\r\n";
+        using var folder = new TempDirectory();
+        var path = Path.Combine(folder.Path, "parts.eml");
+        await File.WriteAllTextAsync(path, raw);
+
+        var (_, summary, _) = await MailParser.SummarizeFileAsync("x", path, CancellationToken.None);
+
+        Assert.Equal(MailParser.Summarize("x", await ParseAsync(raw)).Snippet, summary.Snippet);
+        Assert.StartsWith("plain0 plain1 ", summary.Snippet);
     }
 }

@@ -39,6 +39,8 @@ public sealed class MailArchive(IDatabase database)
         await using var transaction = await database.BeginWriteAsync(connection, run.CancellationToken);
         await run.FenceAsync(connection, transaction);
         var records = await RecordsByEmailAsync(connection, transaction, batch[0].OrgId, batch.SelectMany(m => m.Addresses).Distinct());
+        var rows = new List<object?[]>(batch.Count);
+        var links = new List<object?[]>();
         foreach (var mail in batch)
         {
             var linked = mail.Addresses.SelectMany(a => records.GetValueOrDefault(a) ?? []).Distinct(StringComparer.Ordinal).ToList();
@@ -49,27 +51,18 @@ public sealed class MailArchive(IDatabase database)
             }
 
             var s = mail.Summary;
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO mail_messages (id, org_id, user_id, message_key, backup_id, kept, blob_path, message_id, from_text, to_json, cc_json, subject, sent_at, snippet, size, headers_only, stored_at)
-                VALUES (@Id, @OrgId, @UserId, @MessageKey, @BackupId, @kept, @blobPath, @MessageId, @from, @to, @cc, @subject, @sentAt, @snippet, @Size, @headersOnly, @now)
-                ON CONFLICT (org_id, user_id, message_key) DO NOTHING
-                """,
-                new
-                {
-                    mail.Id, mail.OrgId, mail.UserId, mail.MessageKey, mail.BackupId, kept = kept ? 1 : 0, blobPath = kept ? mail.BlobPath : null, mail.MessageId,
-                    from = kept ? s.From : "", to = JsonSerializer.Serialize(kept ? s.To : [], Json), cc = JsonSerializer.Serialize(kept ? s.Cc : [], Json),
-                    subject = kept ? s.Subject : "", sentAt = kept && s.Date is { } date ? UnixTime.Ms(date) : (long?)null, snippet = kept ? s.Snippet : "",
-                    mail.Size, headersOnly = mail.HeadersOnly ? 1 : 0, now = UnixTime.Ms(now),
-                }, transaction);
-            foreach (var recordId in kept ? linked : [])
-            {
-                await connection.ExecuteAsync(
-                    "INSERT INTO mail_links (org_id, record_id, email_id) VALUES (@orgId, @recordId, @emailId) ON CONFLICT (org_id, record_id, email_id) DO NOTHING",
-                    new { orgId = mail.OrgId, recordId, emailId = mail.Id }, transaction);
-            }
+            rows.Add([
+                mail.Id, mail.OrgId, mail.UserId, mail.MessageKey, mail.BackupId, kept ? 1L : 0L, kept ? mail.BlobPath : null, mail.MessageId,
+                kept ? s.From : "", JsonSerializer.Serialize(kept ? s.To : [], Json), JsonSerializer.Serialize(kept ? s.Cc : [], Json), kept ? s.Subject : "",
+                kept && s.Date is { } date ? UnixTime.Ms(date) : null, kept ? s.Snippet : "", mail.Size, mail.HeadersOnly ? 1L : 0L, UnixTime.Ms(now),
+            ]);
+            links.AddRange((kept ? linked : []).Select(recordId => new object?[] { mail.OrgId, recordId, mail.Id }));
         }
 
+        await MultiRowInsert.ExecuteAsync(connection, transaction,
+            "mail_messages (id, org_id, user_id, message_key, backup_id, kept, blob_path, message_id, from_text, to_json, cc_json, subject, sent_at, snippet, size, headers_only, stored_at)",
+            "ON CONFLICT (org_id, user_id, message_key) DO NOTHING", rows);
+        await MultiRowInsert.ExecuteAsync(connection, transaction, "mail_links (org_id, record_id, email_id)", "ON CONFLICT (org_id, record_id, email_id) DO NOTHING", links);
         await transaction.CommitAsync(run.CancellationToken);
         return dropped;
     }

@@ -16,7 +16,7 @@ namespace CrmActors.Grains.MailAddOn.Mailboxes;
 /// Backs up one deactivated user's POP3 mailbox on whichever silo runs it: every message not yet recorded
 /// is streamed to the blob store, parsed, linked to the records its addresses match, and written in
 /// fenced batches. The <c>mail_messages</c> rows are the checkpoint: a resumed attempt skips every key
-/// they hold, and a message stored but not yet written is reported by the fetcher without a download.
+/// they hold and downloads the rest again, over any blob a crash left without its row.
 /// </summary>
 public sealed class MailBackupJob(
     IGrainFactory grains, MailArchive archive, MailSecrets secrets, OutboundTargets targets, StorageOptions storage,
@@ -44,7 +44,8 @@ public sealed class MailBackupJob(
         await archive.SaveBackupAsync(row, clock.GetUtcNow());
 
         var o = options.Value;
-        var store = new MailFolderStore(StoreRoot(storage.ResolvedBlobRoot, payload.OrgId));
+        // Not durable per message: the writer flushes each batch's blobs just before the batch's rows commit.
+        var store = new MailFolderStore(StoreRoot(storage.ResolvedBlobRoot, payload.OrgId), durable: false);
         var fetchOptions = new Pop3FetchOptions { ConnectTimeout = o.ConnectTimeout, CommandTimeout = o.CommandTimeout, TotalTimeout = o.TotalTimeout, MaxMessageBytes = o.MaxMessageBytes };
         var fetcher = new MailboxFetcher(targets, store, fetchOptions, loggers.CreateLogger<MailboxFetcher>());
         var settings = source.Settings;
@@ -58,7 +59,7 @@ public sealed class MailBackupJob(
             File.Delete(store.PathOf(payload.UserId, MessageKey.Parse(key)));
         }
 
-        await using var writer = new MailBackupWriter(context, archive, store, row, accountType, storage.ResolvedBlobRoot, o, clock);
+        await using var writer = new MailBackupWriter(context, archive, store, row, accountType, storage.ResolvedBlobRoot, o, clock, loggers.CreateLogger<MailBackupJob>());
         MailboxFetchResult result;
         try
         {

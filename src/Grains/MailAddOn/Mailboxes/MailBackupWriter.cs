@@ -6,21 +6,23 @@ using CrmActors.Grains.MailAddOn.Parsing;
 using CrmActors.Grains.MailAddOn.Pop3;
 using CrmActors.Grains.MailAddOn.Store;
 using CrmActors.Grains.Runs;
+using Microsoft.Extensions.Logging;
 
 namespace CrmActors.Grains.MailAddOn.Mailboxes;
 
 /// <summary>
 /// Parses, links and writes the messages a fetch stored, on a task of its own, so the next messages download
-/// meanwhile. A message in the store but not yet written when the silo dies is reported again by the next
-/// fetch (<see cref="FetchedMessage.WasInStore"/>), so the queue needs no durability. A write that fails
-/// (a later attempt took the run over) cancels <see cref="Token"/>, which stops the fetch.
+/// meanwhile; a batch's flush to disk and transaction run while the next batch is parsed. The fetch does not
+/// fsync each blob: a batch's blobs are flushed together just before its rows commit, and the rows are the
+/// checkpoint, so a message whose row did not commit is downloaded again by the next attempt (over whatever a
+/// crash left of its blob) and the queue needs no durability. A write that fails (a later attempt took the
+/// run over) cancels <see cref="Token"/>, which stops the fetch.
 /// </summary>
 internal sealed class MailBackupWriter : IAsyncDisposable
 {
     private static readonly TimeSpan LiveCountsInterval = TimeSpan.FromSeconds(2);
 
     private readonly Channel<FetchedMessage> _queue = Channel.CreateBounded<FetchedMessage>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-    private readonly List<ArchivedMail> _batch = [];
     private readonly Stopwatch _sinceCounts = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stop;
     private readonly RunContext _run;
@@ -31,13 +33,18 @@ internal sealed class MailBackupWriter : IAsyncDisposable
     private readonly string _blobRoot;
     private readonly MailAddOnOptions _options;
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
     private readonly Task _consumer;
+    private readonly PhaseTimes _times = new();
+    private Task _flushing = Task.CompletedTask;
     private volatile bool _failed;
     private int _onServer;
 
-    public MailBackupWriter(RunContext run, MailArchive archive, MailFolderStore store, MailBackupRow row, MailAccountType accountType, string blobRoot, MailAddOnOptions options, TimeProvider clock)
+    public MailBackupWriter(
+        RunContext run, MailArchive archive, MailFolderStore store, MailBackupRow row, MailAccountType accountType, string blobRoot, MailAddOnOptions options,
+        TimeProvider clock, ILogger logger)
     {
-        (_run, _archive, _store, _row, _accountType, _blobRoot, _options, _clock) = (run, archive, store, row, accountType, blobRoot, options, clock);
+        (_run, _archive, _store, _row, _accountType, _blobRoot, _options, _clock, _logger) = (run, archive, store, row, accountType, blobRoot, options, clock, logger);
         _stop = CancellationTokenSource.CreateLinkedTokenSource(run.CancellationToken);
         _consumer = Task.Run(ConsumeAsync);
     }
@@ -66,58 +73,97 @@ internal sealed class MailBackupWriter : IAsyncDisposable
 
     private async Task ConsumeAsync()
     {
+        var batch = new List<ArchivedMail>();
+        var written = 0;
         try
         {
-            await foreach (var message in _queue.Reader.ReadAllAsync(_stop.Token))
+            var waiting = Stopwatch.StartNew();
+            while (await _queue.Reader.WaitToReadAsync(_stop.Token))
             {
-                _onServer = message.OnServer;
-                _batch.Add(await ArchivedAsync(message));
-                if (_batch.Count >= Math.Max(1, _options.BatchSize))
+                _times.Waiting += waiting.Elapsed;
+                while (_queue.Reader.TryRead(out var message))
                 {
-                    await FlushAsync();
+                    _onServer = message.OnServer;
+                    var parsing = Stopwatch.StartNew();
+                    batch.Add(await ArchivedAsync(message));
+                    _times.Parsing += parsing.Elapsed;
+                    if (batch.Count >= Math.Max(1, _options.BatchSize))
+                    {
+                        await StartFlushAsync(batch);
+                        written += batch.Count;
+                        batch = [];
+                    }
+
+                    await _run.ReportProgressAsync(message.OnServer == 0 ? 0 : (message.Position + 1.0) / message.OnServer);
                 }
 
-                await _run.ReportProgressAsync(message.OnServer == 0 ? 0 : (message.Position + 1.0) / message.OnServer);
+                waiting.Restart();
             }
 
-            await FlushAsync();
+            await StartFlushAsync(batch);
+            await _flushing;
+            written += batch.Count;
+            _logger.LogInformation(
+                "Mail backup {BackupId} wrote {Messages} messages: {Waiting:0.0} s waiting for the fetch, {Parsing:0.0} s parsing, {Syncing:0.0} s flushing blobs to disk, {Rows:0.0} s writing rows",
+                _row.BackupId, written, _times.Waiting.TotalSeconds, _times.Parsing.TotalSeconds, _times.Syncing.TotalSeconds, _times.Rows.TotalSeconds);
         }
         catch
         {
             _failed = true;
             await _stop.CancelAsync();
+            await Task.WhenAny(_flushing);
             throw;
         }
+    }
+
+    /// <summary>Waits for the batch before (rows commit in order, one batch in flight), then starts this one's.</summary>
+    private async Task StartFlushAsync(List<ArchivedMail> batch)
+    {
+        await _flushing;
+        _flushing = batch.Count == 0 ? Task.CompletedTask : Task.Run(() => FlushAsync(batch));
     }
 
     private async Task<ArchivedMail> ArchivedAsync(FetchedMessage message)
     {
         var (orgId, userId, key) = (_row.OrgId, _row.UserId, message.Key.Value);
         var path = _store.PathOf(userId, message.Key);
-        var mail = await MailParser.ParseFileAsync(path, _stop.Token);
-        return new ArchivedMail(orgId, userId, key, _row.BackupId, Path.GetRelativePath(_blobRoot, path).Replace('\\', '/'), mail.MessageId,
-            MailParser.Summarize(ArchivedMail.EmailId(orgId, userId, key), mail), mail.LinkAddresses,
-            message.WasInStore ? new FileInfo(path).Length : message.StoredBytes, message.HeadersOnly || message.ServerSize > _options.MaxMessageBytes);
+        var (messageId, summary, addresses) = await MailParser.SummarizeFileAsync(ArchivedMail.EmailId(orgId, userId, key), path, _stop.Token);
+        return new ArchivedMail(orgId, userId, key, _row.BackupId, Path.GetRelativePath(_blobRoot, path).Replace('\\', '/'), messageId,
+            summary, addresses, message.StoredBytes, message.HeadersOnly || message.ServerSize > _options.MaxMessageBytes);
     }
 
-    private async Task FlushAsync()
+    private async Task FlushAsync(List<ArchivedMail> batch)
     {
-        if (_batch.Count == 0)
-        {
-            return;
-        }
+        // The rows say the blobs are stored, so the blobs are on disk before the rows commit.
+        var syncing = Stopwatch.StartNew();
+        await _store.FlushToDiskAsync(_row.UserId, [.. batch.Select(m => MessageKey.Parse(m.MessageKey))], _stop.Token);
+        _times.Syncing += syncing.Elapsed;
 
-        foreach (var dropped in await _archive.WriteAsync(_run, _batch, linked => MailLinks.Keeps(_accountType, linked), _clock.GetUtcNow()))
+        var rows = Stopwatch.StartNew();
+        foreach (var dropped in await _archive.WriteAsync(_run, batch, linked => MailLinks.Keeps(_accountType, linked), _clock.GetUtcNow()))
         {
             File.Delete(_store.PathOf(_row.UserId, MessageKey.Parse(dropped.MessageKey)));
         }
 
-        _batch.Clear();
         if (_sinceCounts.Elapsed >= LiveCountsInterval)
         {
             // The dashboard's counts while the backup runs.
             await _archive.SaveBackupAsync(_row with { Counts = await _archive.CountAsync(_row.OrgId, _row.BackupId, _onServer, 0) }, _clock.GetUtcNow());
             _sinceCounts.Restart();
         }
+
+        _times.Rows += rows.Elapsed;
+    }
+
+    /// <summary>Where a backup's time went, for the log line at its end (the flush overlaps the parsing).</summary>
+    private sealed class PhaseTimes
+    {
+        public TimeSpan Waiting { get; set; }
+
+        public TimeSpan Parsing { get; set; }
+
+        public TimeSpan Syncing { get; set; }
+
+        public TimeSpan Rows { get; set; }
     }
 }

@@ -12,6 +12,7 @@ namespace CrmActors.Grains.MailAddOn.Parsing;
 public static partial class MailParser
 {
     private const int SnippetLength = 200;
+    private const int SnippetWindow = 4 * 1024;
 
     public static async Task<ParsedMail> ParseAsync(Stream raw, CancellationToken cancellationToken)
     {
@@ -25,14 +26,68 @@ public static partial class MailParser
         return await ParseAsync(file, cancellationToken);
     }
 
-    public static MailSummary Summarize(string id, ParsedMail mail) => new(
+    public static MailSummary Summarize(string id, ParsedMail mail) => Summary(id, mail.From, mail.To, mail.Cc, mail.Subject, mail.Date, Snippet(mail.TextBody, mail.HtmlBody));
+
+    /// <summary>
+    /// What a backup writes to a message's row — its Message-ID, summary and the addresses it links on — from a
+    /// stored blob, without what only <c>GET …/emails/{id}</c> shows: attachments are not decoded, headers not listed.
+    /// </summary>
+    public static async Task<(string? MessageId, MailSummary Summary, IReadOnlySet<string> LinkAddresses)> SummarizeFileAsync(string id, string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
+        using var message = await MimeMessage.LoadAsync(ParserOptions.Default, file, persistent: true, cancellationToken);
+        var (from, to, cc) = (Parties(message.From), Parties(message.To), Parties(message.Cc));
+        var summary = Summary(id, from, to, cc, message.Subject ?? string.Empty, DateOf(message), await BodySnippetAsync(message, cancellationToken));
+        return (message.MessageId, summary, Linking.MailAddresses.Of(from.Concat(to).Concat(cc).Select(p => p.Address)));
+    }
+
+    private static MailSummary Summary(
+        string id, IReadOnlyList<MailParty> from, IReadOnlyList<MailParty> to, IReadOnlyList<MailParty> cc, string subject, DateTimeOffset? date, string snippet) => new(
         id,
-        string.Join(", ", mail.From),
-        [.. mail.To.Select(p => p.ToString())],
-        [.. mail.Cc.Select(p => p.ToString())],
-        mail.Subject,
-        mail.Date,
-        Snippet(mail));
+        string.Join(", ", from),
+        [.. to.Select(p => p.ToString())],
+        [.. cc.Select(p => p.ToString())],
+        subject,
+        date,
+        snippet);
+
+    /// <summary>
+    /// The snippet of the first text/plain body part, else of the first text/html one (what TextBody and HtmlBody
+    /// give for the usual structures). Decoding a whole long body into a string costs more than parsing the
+    /// message, so a long body's first 4 KB are decoded and the whole only when they hold too little text.
+    /// </summary>
+    private static async Task<string> BodySnippetAsync(MimeMessage message, CancellationToken cancellationToken)
+    {
+        var parts = message.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment).ToList();
+        if ((parts.FirstOrDefault(p => p.IsPlain) ?? parts.FirstOrDefault(p => p.IsHtml)) is not { Content: not null } part)
+        {
+            return string.Empty;
+        }
+
+        var html = !part.IsPlain;
+        var start = new byte[SnippetWindow + 1];
+        int read;
+        await using (var decoded = part.Content.Open())
+        {
+            read = await decoded.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken);
+        }
+
+        if (read > SnippetWindow)
+        {
+            // Not flushed: a character cut at the end of the window is left out, not mangled.
+            var decoder = (part.ContentType.CharsetEncoding ?? Encoding.UTF8).GetDecoder();
+            var chars = new char[SnippetWindow + 1];
+            var text = new string(chars, 0, decoder.GetChars(start, 0, read, chars, 0, flush: false));
+            if (WindowSnippet(text, html) is { } early)
+            {
+                return early;
+            }
+        }
+
+        return SnippetOf(part.Text, html);
+    }
+
+    private static DateTimeOffset? DateOf(MimeMessage message) => message.Headers.Contains(HeaderId.Date) ? message.Date : null;
 
     private static async Task<ParsedMail> ToParsedAsync(MimeMessage message, CancellationToken cancellationToken)
     {
@@ -48,7 +103,7 @@ public static partial class MailParser
             Parties(message.To),
             Parties(message.Cc),
             message.Subject ?? string.Empty,
-            message.Headers.Contains(HeaderId.Date) ? message.Date : null,
+            DateOf(message),
             message.TextBody,
             message.HtmlBody,
             attachments)
@@ -85,9 +140,28 @@ public static partial class MailParser
         return new MailAttachment(name ?? "attachment", entity.ContentType.MimeType, counter.Length);
     }
 
-    private static string Snippet(ParsedMail mail)
+    private static string Snippet(string? textBody, string? htmlBody)
     {
-        var text = mail.TextBody ?? (mail.HtmlBody is { } html ? Tags().Replace(html, " ") : string.Empty);
+        var (body, html) = textBody is not null ? (textBody, false) : (htmlBody ?? string.Empty, true);
+        return body.Length > SnippetWindow && WindowSnippet(body, html) is { } early ? early : SnippetOf(body, html);
+    }
+
+    /// <summary>
+    /// The snippet from the start of a long body, or null when that start cannot settle it. The window ends just
+    /// after a '&gt;' in HTML (so no tag is cut and every tag before it ends before it) or after white space in
+    /// text (no entity holds any), so what it yields, when longer than a snippet, starts exactly as the whole
+    /// body's would.
+    /// </summary>
+    private static string? WindowSnippet(string start, bool html)
+    {
+        var window = Math.Min(start.Length, SnippetWindow);
+        var end = window == 0 ? -1 : html ? start.LastIndexOf('>', window - 1) : start.AsSpan(0, window).LastIndexOfAny(" \t\r\n");
+        return end >= 0 && SnippetOf(start[..(end + 1)], html) is { Length: > SnippetLength } early ? early : null;
+    }
+
+    private static string SnippetOf(string body, bool html)
+    {
+        var text = html ? Tags().Replace(body, " ") : body;
         text = Whitespace().Replace(System.Net.WebUtility.HtmlDecode(text), " ").Trim();
         return text.Length <= SnippetLength ? text : text[..SnippetLength] + "…";
     }

@@ -34,16 +34,6 @@ internal sealed class CommitPipeline(Func<FetchedMessage, CancellationToken, Val
         _inFlight = (pending, message, Task.Run(() => pending.CommitAsync(message.Key, cancellationToken), cancellationToken));
     }
 
-    /// <summary>Reports a message that needed no download, after the one in flight so reports stay in server order.</summary>
-    public async ValueTask ReportAsync(FetchedMessage message, CancellationToken cancellationToken)
-    {
-        await DrainAsync(cancellationToken);
-        if (onStored is not null)
-        {
-            await onStored(message, cancellationToken);
-        }
-    }
-
     public async ValueTask DrainAsync(CancellationToken cancellationToken)
     {
         if (_inFlight is not { } flight)
@@ -72,7 +62,7 @@ internal sealed class CommitPipeline(Func<FetchedMessage, CancellationToken, Val
 
     /// <summary>
     /// On failure the commit in flight is let finish but not reported: the message is then in the store
-    /// without a checkpoint entry, and the next fetch reports it as <see cref="FetchedMessage.WasInStore"/>.
+    /// without a checkpoint entry, and the next fetch downloads it again over that blob.
     /// </summary>
     public async ValueTask DisposeAsync()
     {

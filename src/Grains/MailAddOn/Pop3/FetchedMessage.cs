@@ -4,10 +4,9 @@ namespace CrmActors.Grains.MailAddOn.Pop3;
 
 /// <summary>
 /// A message now in the store, passed to the progress callback: the caller adds <see cref="Key"/> to its
-/// checkpoint and may parse and link the blob. <see cref="WasInStore"/> is true for a message a crashed
-/// run stored but did not checkpoint: it is not downloaded again, only reported so the checkpoint catches up.
+/// checkpoint and may parse and link the blob.
 /// </summary>
-public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSize, long StoredBytes, string? Sha256, bool HeadersOnly, bool WasInStore)
+public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSize, long StoredBytes, string? Sha256, bool HeadersOnly)
 {
     /// <summary>How many messages the server listed, so a caller can report progress as <see cref="Position"/> of it.</summary>
     public int OnServer { get; init; }

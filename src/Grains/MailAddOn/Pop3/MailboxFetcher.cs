@@ -9,9 +9,9 @@ namespace CrmActors.Grains.MailAddOn.Pop3;
 
 /// <summary>
 /// Copies a POP3 mailbox into an <see cref="IMailMessageStore"/>, one message at a time, never sending
-/// <c>DELE</c>. Messages whose key is in the caller's checkpoint (or already in the store) are not downloaded
-/// again; after each stored message the callback runs so the caller can extend its checkpoint, and cancelling
-/// the token there stops the fetch before the next message.
+/// <c>DELE</c>. Messages whose key is in the caller's checkpoint are not downloaded again; any other is, and
+/// replaces a blob of the same key (same message, same bytes). After each stored message the callback runs so
+/// the caller can extend its checkpoint, and cancelling the token there stops the fetch before the next message.
 /// </summary>
 public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore store, Pop3FetchOptions options, ILogger<MailboxFetcher> logger)
 {
@@ -70,16 +70,10 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
             if (key is { } known)
             {
                 serverKeys.Add(known);
+                // Only the checkpoint counts: a blob without a checkpoint entry may be one a crash left unflushed.
                 if (alreadyStored.Contains(known))
                 {
                     skipped++;
-                    continue;
-                }
-
-                if (await store.ContainsAsync(mailbox.MailboxId, known, cancellationToken))
-                {
-                    skipped++;
-                    await pipeline.ReportAsync(new FetchedMessage(known, i, sizes[i], 0, null, false, WasInStore: true) { OnServer = sizes.Count }, cancellationToken);
                     continue;
                 }
             }
@@ -123,7 +117,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
                     i + 1, mailbox.MailboxId, sizes[i], options.MaxMessageBytes);
             }
 
-            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig, WasInStore: false) { OnServer = sizes.Count }, cancellationToken);
+            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig) { OnServer = sizes.Count }, cancellationToken);
         }
 
         await pipeline.DrainAsync(cancellationToken);

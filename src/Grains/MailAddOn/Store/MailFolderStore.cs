@@ -7,10 +7,13 @@ namespace CrmActors.Grains.MailAddOn.Store;
 /// <see cref="IMailMessageStore"/> on a directory (a local blob folder or a cluster-shared mount):
 /// <c>root/{mailbox}/{key}.eml</c>. A message is written to <c>root/{mailbox}/.partial/</c>, flushed to
 /// disk when <paramref name="durable"/>, then renamed into place — a rename within one file system is atomic.
+/// A caller that checkpoints in batches passes <c>durable: false</c> and calls <see cref="FlushToDiskAsync"/>
+/// once per batch, before it records the batch: one durable point per checkpoint, not one per message.
 /// </summary>
 public sealed partial class MailFolderStore(string root, bool durable = true) : IMailMessageStore
 {
     private const string PartialFolder = ".partial";
+    private const int FlushParallelism = 16;
 
     private readonly bool _durable = durable;
 
@@ -49,6 +52,31 @@ public sealed partial class MailFolderStore(string root, bool durable = true) : 
     }
 
     public string PathOf(string mailbox, MessageKey key) => Path.Combine(FolderOf(mailbox), key.FileName);
+
+    /// <summary>
+    /// Makes committed messages durable: each file's bytes, then the folder (their renames). The fsyncs run
+    /// side by side so the file system can merge them into a few journal commits. A key whose file is gone
+    /// (its message was dropped meanwhile) needs nothing.
+    /// </summary>
+    public async Task FlushToDiskAsync(string mailbox, IReadOnlyCollection<MessageKey> keys, CancellationToken cancellationToken)
+    {
+        var folder = FolderOf(mailbox);
+        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism, CancellationToken = cancellationToken }, (key, _) =>
+        {
+            try
+            {
+                // Write access, because FileStream only asks the OS to flush a stream it may write.
+                using var file = new FileStream(Path.Combine(folder, key.FileName), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0);
+                file.Flush(flushToDisk: true);
+            }
+            catch (FileNotFoundException)
+            {
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        FolderSync.Flush(folder);
+    }
 
     /// <summary>The mailbox ID becomes a folder name, so it may not climb out of the root.</summary>
     private string FolderOf(string mailbox) =>

@@ -1,0 +1,37 @@
+using System.Data.Common;
+using Dapper;
+
+namespace CrmActors.Grains.Storage;
+
+/// <summary>
+/// <c>INSERT … VALUES (…), (…), …</c> for many rows in few statements, on SQLite and PostgreSQL alike: one
+/// round trip per chunk instead of one per row. A chunk holds at most <see cref="MaxParameters"/> values, under
+/// SQLite's oldest limit of 999 bound parameters.
+/// </summary>
+public static class MultiRowInsert
+{
+    private const int MaxParameters = 990;
+
+    /// <param name="into">The table and its columns, e.g. <c>t (a, b)</c>; each row holds one value per column, in order.</param>
+    /// <param name="suffix">What follows the values, e.g. an <c>ON CONFLICT</c> clause.</param>
+    public static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string into, string suffix, IReadOnlyList<object?[]> rows)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var columns = rows[0].Length;
+        foreach (var chunk in rows.Chunk(Math.Max(1, MaxParameters / columns)))
+        {
+            var parameters = new DynamicParameters();
+            var values = new List<string>(chunk.Length);
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                values.Add("(" + SqlList.Add(parameters, $"r{r}_", chunk[r]) + ")");
+            }
+
+            await connection.ExecuteAsync($"INSERT INTO {into} VALUES {string.Join(", ", values)} {suffix}", parameters, transaction);
+        }
+    }
+}
