@@ -7,6 +7,7 @@ namespace CrmActors.Grains.Storage;
 /// <summary>
 /// Inserts many rows into one table inside a transaction: binary COPY on PostgreSQL, one prepared
 /// statement on SQLite (no round trip per row either way). Values are text, 64-bit integers or null.
+/// Made for thousands of rows; a batch of a few dozen is cheaper as one <see cref="MultiRowInsert"/>.
 /// </summary>
 public static class BulkInsert
 {

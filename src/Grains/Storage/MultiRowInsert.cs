@@ -6,7 +6,8 @@ namespace CrmActors.Grains.Storage;
 /// <summary>
 /// <c>INSERT … VALUES (…), (…), …</c> for many rows in few statements, on SQLite and PostgreSQL alike: one
 /// round trip per chunk instead of one per row. A chunk holds at most <see cref="MaxParameters"/> values, under
-/// SQLite's oldest limit of 999 bound parameters.
+/// SQLite's oldest limit of 999 bound parameters. Made for batches of tens to hundreds of rows; for
+/// thousands, <see cref="BulkInsert"/> streams them (binary COPY on PostgreSQL).
 /// </summary>
 public static class MultiRowInsert
 {
