@@ -6,7 +6,7 @@ namespace CrmActors.Grains.MailAddOn.Pop3;
 /// A message now in the store, passed to the progress callback: the caller adds <see cref="Key"/> to its
 /// checkpoint and may parse and link the blob.
 /// </summary>
-public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSize, long StoredBytes, string? Sha256, bool HeadersOnly)
+public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSize, long StoredBytes, bool HeadersOnly)
 {
     /// <summary>How many messages the server listed, so a caller can report progress as <see cref="Position"/> of it.</summary>
     public int OnServer { get; init; }

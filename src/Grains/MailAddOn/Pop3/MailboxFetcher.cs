@@ -81,14 +81,14 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
             var tooBig = sizes[i] > options.MaxMessageBytes;
             var pending = await store.BeginAsync(mailbox.MailboxId, cancellationToken);
             long written;
-            string sha256;
             try
             {
-                (written, sha256) = await DownloadAsync(client, i, tooBig, pending.Content, cancellationToken);
+                // Without UIDL the content hash is the key, known only once the message is down; with UIDL nothing is hashed.
+                (written, var sha256) = await DownloadAsync(client, i, tooBig, pending.Content, hashed: key is null, cancellationToken);
                 if (key is null)
                 {
-                    // Without UIDL the content hash is the key, known only now; identical copies are kept once.
-                    var hashed = MessageKey.FromSha256(sha256);
+                    // Identical copies are kept once.
+                    var hashed = MessageKey.FromSha256(sha256!);
                     var duplicate = !seen.Add(hashed);
                     if (!duplicate)
                     {
@@ -117,7 +117,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
                     i + 1, mailbox.MailboxId, sizes[i], options.MaxMessageBytes);
             }
 
-            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, sha256, tooBig) { OnServer = sizes.Count }, cancellationToken);
+            await pipeline.StartAsync(pending, new FetchedMessage(key.Value, i, sizes[i], written, tooBig) { OnServer = sizes.Count }, cancellationToken);
         }
 
         await pipeline.DrainAsync(cancellationToken);
@@ -142,12 +142,13 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
     private static bool IsValidUidl(string uidl) => uidl.Length is > 0 and <= 70 && uidl.All(c => c is >= '!' and <= '~');
 
     /// <summary>
-    /// RETR (or TOP n 0) copied to the pending blob while hashing. MailKit's GetStream buffers one message in
-    /// memory blocks, bounded by <see cref="Pop3FetchOptions.MaxMessageBytes"/>; the mailbox never is.
+    /// RETR (or TOP n 0) copied to the pending blob, hashing it when <paramref name="hashed"/>. MailKit's GetStream
+    /// buffers one message in memory blocks, bounded by <see cref="Pop3FetchOptions.MaxMessageBytes"/>; the mailbox never is.
     /// </summary>
-    private static async Task<(long Written, string Sha256)> DownloadAsync(Pop3Client client, int index, bool headersOnly, Stream target, CancellationToken cancellationToken)
+    private static async Task<(long Written, string? Sha256)> DownloadAsync(
+        Pop3Client client, int index, bool headersOnly, Stream target, bool hashed, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = hashed ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         long written = 0;
         try
@@ -156,7 +157,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
             int read;
             while ((read = await message.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken)) > 0)
             {
-                hash.AppendData(buffer, 0, read);
+                hash?.AppendData(buffer, 0, read);
                 await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 written += read;
             }
@@ -166,7 +167,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return (written, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return (written, hash is null ? null : Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     private MailboxFetchException Logged(MailboxFetchException failure, Pop3Mailbox mailbox)
