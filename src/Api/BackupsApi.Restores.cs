@@ -24,7 +24,7 @@ public static partial class BackupsApi
     {
         var restores = app.MapGroup("/api/orgs/{orgId}/restores").WithTags("Restores").ForAdmins();
         restores.MapPost("", StartRestoreAsync);
-        restores.MapPost("upload", UploadRestoreAsync).DisableAntiforgery()
+        BodyLimit.BoundedByItself(restores.MapPost("upload", UploadRestoreAsync)).DisableAntiforgery()
             .Accepts<IFormFile>("application/zip", "multipart/form-data");
         restores.MapGet("", async (HttpContext http, RestoreStore store) =>
             TypedResults.Ok((await store.ListAsync(http.Actor().OrgId)).Select(r => r.AsSummary()).ToList()));
@@ -52,11 +52,6 @@ public static partial class BackupsApi
         string orgId, HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<BackupOptions> options, string? mode, string? module, bool? dryRun)
     {
         var limit = options.Value.MaxRestoreUploadBytes;
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = limit;
-        }
-
         var restoreId = Ids.New();
         var folder = BackupConstants.UploadFolder(orgId, restoreId);
         try

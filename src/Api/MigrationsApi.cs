@@ -55,7 +55,7 @@ public static class MigrationsApi
             TypedResults.Ok((await runs.JobsAsync([orgId], 100)).Select(j => new ListItem(j.Id, j.Status, j.SourceSystem, j.TotalBytes, j.Progress, j.CreatedAt, j.UpdatedAt)).ToList()));
         migrations.MapGet("{id}", GetAsync);
         // Any content type: the body is read raw (curl --data-binary sends a form type), and the file itself says CSV or ZIP.
-        migrations.MapPut("{id}/files/{name}", UploadAsync);
+        BodyLimit.BoundedByItself(migrations.MapPut("{id}/files/{name}", UploadAsync));
         migrations.MapGet("{id}/files", async (string orgId, string id, IGrainFactory grains) =>
             TypedResults.Ok((await Job(grains, id).GetAsync(orgId)).Files.Select(AsResponse).ToList()));
         migrations.MapPost("{id}/submit", async (string orgId, string id, HttpContext http, IGrainFactory grains, MigrationRunStore runs, IOptions<MigrationOptions> options) =>
@@ -85,11 +85,6 @@ public static class MigrationsApi
     private static async Task<Created<FileResponse>> UploadAsync(string orgId, string id, string name, HttpContext http, MigrationUploads uploads)
     {
         // The job's own limits (per file, total, trial) bound the body; they are checked while it streams.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = null;
-        }
-
         var file = await uploads.UploadAsync(orgId, id, name, http.Request.Headers["X-Module"].FirstOrDefault(), http.Request.Body, http.Request.ContentLength,
             http.Actor().User.Id, http.RequestAborted);
         return TypedResults.Created($"/api/orgs/{orgId}/migrations/{id}/files", AsResponse(file));

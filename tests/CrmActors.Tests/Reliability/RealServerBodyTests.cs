@@ -110,6 +110,28 @@ public sealed class RealServerBodyTests(SqliteSiloFixture fixture)
 
         Assert.Equal(0, (await admin.GetFromJsonAsync<JsonElement>(Url("modules/Leads/records?Last_Name=Huge"))).GetProperty("total").GetInt32());
     }
+
+    /// <summary>This silo's JSON limit is 64 KB; a file upload is bounded by its own setting (gigabytes), not by that.</summary>
+    [Fact]
+    public async Task FileUploadsOverTheJsonLimitAreBoundedByTheirOwnSettings()
+    {
+        using var admin = fixture.Silo.Client(fixture.Token);
+        var created = await admin.PostAsJsonAsync(Url("migrations"), new { sourceSystem = "generic", modules = new[] { "contacts" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var job = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var csv = "Source_Id,First_Name,Last_Name,Email\n" + string.Concat(Enumerable.Range(0, 6000).Select(i => $"C{i},First{i},Last{i},contact{i}@body.example\n"));
+        Assert.True(Encoding.UTF8.GetByteCount(csv) > 3 * 65536);
+        using var upload = new HttpRequestMessage(HttpMethod.Put, Url($"migrations/{job}/files/contacts.csv")) { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
+        upload.Headers.Add("X-Module", "contacts");
+        var stored = await admin.SendAsync(upload);
+        Assert.True(stored.StatusCode == HttpStatusCode.Created, await stored.Content.ReadAsStringAsync());
+        Assert.Equal(6000, (await stored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("parts")[0].GetProperty("rows").GetInt64());
+
+        // A 200 KB restore upload is read to the end and judged by what it is (not a ZIP), not refused for its size.
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(new byte[200_000]), "file", "big-backup.zip" } };
+        var problem = await (await admin.PostAsync(Url("restores/upload?mode=full"), form)).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.Contains("big-backup.zip", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>The README walk-through (samples/walkthrough.sh) runs as written against a real node.</summary>
