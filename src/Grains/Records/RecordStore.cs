@@ -2,7 +2,6 @@ using System.Data.Common;
 using CrmActors.Grains.Storage;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CrmActors.Grains.Records;
 
@@ -17,64 +16,20 @@ public sealed class RecordStore(IDatabase database)
         "INSERT INTO records (id, org_id, module, owner_id, created_at, created_by, modified_at, modified_by, email, parent_id, data) " +
         "VALUES (@Id, @OrgId, @Module, @OwnerId, @CreatedAt, @CreatedBy, @ModifiedAt, @ModifiedBy, @Email, @ParentId, @Data)";
 
+    private static readonly string[] InsertColumns =
+        ["id", "org_id", "module", "owner_id", "created_at", "created_by", "modified_at", "modified_by", "email", "parent_id", "data"];
+
     public IDatabase Database => database;
 
     public static Task InsertAsync(DbConnection connection, DbTransaction transaction, RecordRow row) =>
         connection.ExecuteAsync(Insert, row, transaction);
 
-    /// <summary>Inserts many rows: binary COPY on PostgreSQL, one prepared statement on SQLite.</summary>
-    public async Task InsertManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RecordRow> rows)
-    {
-        if (connection is NpgsqlConnection postgres)
+    /// <summary>Inserts many rows: binary COPY on PostgreSQL, one prepared statement on SQLite (<see cref="BulkInsert"/>).</summary>
+    public Task InsertManyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RecordRow> rows) =>
+        BulkInsert.InsertAsync(connection, transaction, "records", InsertColumns, rows.Select(row => new object?[]
         {
-            await using var import = await postgres.BeginBinaryImportAsync(
-                "COPY records (id, org_id, module, owner_id, created_at, created_by, modified_at, modified_by, email, parent_id, data) FROM STDIN (FORMAT BINARY)");
-            foreach (var row in rows)
-            {
-                await import.StartRowAsync();
-                await import.WriteAsync(row.Id, NpgsqlDbType.Text);
-                await import.WriteAsync(row.OrgId, NpgsqlDbType.Text);
-                await import.WriteAsync(row.Module, NpgsqlDbType.Text);
-                await import.WriteAsync(row.OwnerId, NpgsqlDbType.Text);
-                await import.WriteAsync(row.CreatedAt, NpgsqlDbType.Bigint);
-                await import.WriteAsync(row.CreatedBy, NpgsqlDbType.Text);
-                await import.WriteAsync(row.ModifiedAt, NpgsqlDbType.Bigint);
-                await import.WriteAsync(row.ModifiedBy, NpgsqlDbType.Text);
-                await WriteNullableAsync(import, row.Email);
-                await WriteNullableAsync(import, row.ParentId);
-                await import.WriteAsync(row.Data, NpgsqlDbType.Text);
-            }
-
-            await import.CompleteAsync();
-            return;
-        }
-
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = Insert;
-        var parameters = new[] { "Id", "OrgId", "Module", "OwnerId", "CreatedAt", "CreatedBy", "ModifiedAt", "ModifiedBy", "Email", "ParentId", "Data" }
-            .Select(name =>
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = "@" + name;
-                command.Parameters.Add(parameter);
-                return parameter;
-            }).ToArray();
-        command.Prepare();
-        foreach (var row in rows)
-        {
-            object?[] values = [row.Id, row.OrgId, row.Module, row.OwnerId, row.CreatedAt, row.CreatedBy, row.ModifiedAt, row.ModifiedBy, row.Email, row.ParentId, row.Data];
-            for (var i = 0; i < values.Length; i++)
-            {
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-
-            await command.ExecuteNonQueryAsync();
-        }
-    }
-
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter import, string? value) =>
-        value is null ? import.WriteNullAsync() : import.WriteAsync(value, NpgsqlDbType.Text);
+            row.Id, row.OrgId, row.Module, row.OwnerId, row.CreatedAt, row.CreatedBy, row.ModifiedAt, row.ModifiedBy, row.Email, row.ParentId, row.Data,
+        }));
 
     /// <summary>
     /// The live record. Inside a write transaction on PostgreSQL the row stays locked until the commit, so an edit
