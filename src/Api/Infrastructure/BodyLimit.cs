@@ -8,14 +8,14 @@ using Microsoft.Extensions.Options;
 namespace CrmActors.Api.Infrastructure;
 
 /// <summary>
-/// A per-endpoint request body limit, read from a setting; endpoints without one get <see cref="LimitsOptions.MaxJsonBodyBytes"/>.
+/// A per-endpoint request body limit; endpoints without one get <see cref="LimitsOptions.MaxJsonBodyBytes"/>.
 /// Every endpoint that takes a file declares its own (bulk insert, attachments) or bounds its body itself (restore and migration uploads).
 /// </summary>
-public sealed record BodyLimit(Func<IServiceProvider, long> Bytes)
+public sealed record BodyLimit(Func<LimitsOptions, long> Bytes)
 {
     public static TBuilder WithBodyLimit<TBuilder>(TBuilder builder, Func<LimitsOptions, long> bytes) where TBuilder : IEndpointConventionBuilder
     {
-        builder.WithMetadata(new BodyLimit(services => bytes(services.GetRequiredService<IOptions<LimitsOptions>>().Value)));
+        builder.WithMetadata(new BodyLimit(bytes));
         return builder;
     }
 
@@ -35,8 +35,8 @@ public sealed record BodyLimit(Func<IServiceProvider, long> Bytes)
     /// </summary>
     public static IApplicationBuilder UseBodyLimits(IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var limit = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.Bytes(context.RequestServices)
-            ?? context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxJsonBodyBytes;
+        var limits = context.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value;
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.Bytes(limits) ?? limits.MaxJsonBodyBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = limit;
