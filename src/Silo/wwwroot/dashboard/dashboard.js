@@ -79,6 +79,23 @@ function schedule() {
   }
 }
 
+// A section with an endpoint of its own: fetched with the signed-in credentials every everyMs while the page is visible.
+function pollSection(path, everyMs, render) {
+  let timer = null;
+  async function load() {
+    const auth = credentials();
+    if (!auth || document.visibilityState !== "visible") return;
+    const response = await fetch(path, { headers: headers(auth) });
+    if (response.ok) render(await response.json());
+  }
+  function tick() {
+    clearTimeout(timer);
+    load().catch(() => {}).finally(() => { timer = setTimeout(tick, everyMs); });
+  }
+  document.addEventListener("visibilitychange", tick);
+  tick();
+}
+
 function show(signedIn) {
   $("#orleans-link").hidden = !(signedIn && credentials()?.kind === "operator");
   $("#sign-in").hidden = signedIn;
