@@ -19,9 +19,6 @@ public sealed partial class MailFolderStore(string root, bool durable = true) : 
 
     public string Root { get; } = Path.GetFullPath(root);
 
-    public Task<bool> ContainsAsync(string mailbox, MessageKey key, CancellationToken cancellationToken) =>
-        Task.FromResult(File.Exists(PathOf(mailbox, key)));
-
     public Task<IPendingMessage> BeginAsync(string mailbox, CancellationToken cancellationToken)
     {
         var partial = Directory.CreateDirectory(Path.Combine(FolderOf(mailbox), PartialFolder)).FullName;
