@@ -119,7 +119,7 @@ public sealed class MailParserTests
         await File.WriteAllTextAsync(path, raw);
 
         var parsed = MailParser.Summarize("x", await ParseAsync(raw));
-        var (_, summary, addresses) = await MailParser.SummarizeFileAsync("x", path, CancellationToken.None);
+        var (_, summary, addresses) = MailParser.SummarizeFile("x", path, CancellationToken.None);
 
         Assert.Equal(expected, parsed.Snippet);
         Assert.Equal(parsed, summary with { To = parsed.To, Cc = parsed.Cc });
@@ -140,9 +140,31 @@ public sealed class MailParserTests
         var path = Path.Combine(folder.Path, "parts.eml");
         await File.WriteAllTextAsync(path, raw);
 
-        var (_, summary, _) = await MailParser.SummarizeFileAsync("x", path, CancellationToken.None);
+        var (_, summary, _) = MailParser.SummarizeFile("x", path, CancellationToken.None);
 
         Assert.Equal(MailParser.Summarize("x", await ParseAsync(raw)).Snippet, summary.Snippet);
         Assert.StartsWith("plain0 plain1 ", summary.Snippet);
+    }
+
+    [Fact]
+    public async Task AMessageOverAMegabyteIsSummarizedFromItsFileAsTheFullParseSummarizesIt()
+    {
+        var attachment = Convert.ToBase64String(new byte[1_200_000], Base64FormattingOptions.InsertLineBreaks);
+        var raw = "From: \"Sato\" <sato@example.jp>\r\nTo: b@example.com\r\nCc: c@example.com\r\nSubject: Big\r\nContent-Type: multipart/mixed; boundary=\"m\"\r\n\r\n"
+            + "--m\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe report is attached.\r\n"
+            + $"--m\r\nContent-Type: application/octet-stream; name=big.bin\r\nContent-Disposition: attachment; filename=big.bin\r\nContent-Transfer-Encoding: base64\r\n\r\n{attachment}\r\n--m--\r\n";
+        using var folder = new TempDirectory();
+        var path = Path.Combine(folder.Path, "big.eml");
+        await File.WriteAllTextAsync(path, raw);
+
+        var (_, summary, addresses) = MailParser.SummarizeFile("x", path, CancellationToken.None);
+
+        Assert.True(new FileInfo(path).Length > 1024 * 1024);
+        var parsed = MailParser.Summarize("x", await ParseAsync(raw));
+        Assert.Equal(parsed, summary with { To = parsed.To, Cc = parsed.Cc });
+        Assert.Equal(parsed.To, summary.To);
+        Assert.Equal(parsed.Cc, summary.Cc);
+        Assert.Equal("The report is attached.", summary.Snippet);
+        Assert.Equal(new HashSet<string> { "sato@example.jp", "b@example.com", "c@example.com" }, addresses);
     }
 }

@@ -85,7 +85,7 @@ internal sealed class MailBackupWriter : IAsyncDisposable
                 {
                     _onServer = message.OnServer;
                     var parsing = Stopwatch.StartNew();
-                    batch.Add(await ArchivedAsync(message));
+                    batch.Add(Archived(message));
                     _times.Parsing += parsing.Elapsed;
                     if (batch.Count >= Math.Max(1, _options.BatchSize))
                     {
@@ -123,11 +123,11 @@ internal sealed class MailBackupWriter : IAsyncDisposable
         _flushing = batch.Count == 0 ? Task.CompletedTask : Task.Run(() => FlushAsync(batch));
     }
 
-    private async Task<ArchivedMail> ArchivedAsync(FetchedMessage message)
+    private ArchivedMail Archived(FetchedMessage message)
     {
         var (orgId, userId, key) = (_row.OrgId, _row.UserId, message.Key.Value);
         var path = _store.PathOf(userId, message.Key);
-        var (messageId, summary, addresses) = await MailParser.SummarizeFileAsync(ArchivedMail.EmailId(orgId, userId, key), path, _stop.Token);
+        var (messageId, summary, addresses) = MailParser.SummarizeFile(ArchivedMail.EmailId(orgId, userId, key), path, _stop.Token);
         return new ArchivedMail(orgId, userId, key, _row.BackupId, Path.GetRelativePath(_blobRoot, path).Replace('\\', '/'), messageId,
             summary, addresses, message.StoredBytes, message.HeadersOnly || message.ServerSize > _options.MaxMessageBytes);
     }

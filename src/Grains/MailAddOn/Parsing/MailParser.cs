@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
@@ -13,6 +14,9 @@ public static partial class MailParser
 {
     private const int SnippetLength = 200;
     private const int SnippetWindow = 4 * 1024;
+
+    /// <summary>A stored message up to this size is read whole and summarized from memory; a larger one from its file.</summary>
+    internal const int WholeInMemory = 1024 * 1024;
 
     public static async Task<ParsedMail> ParseAsync(Stream raw, CancellationToken cancellationToken)
     {
@@ -32,12 +36,42 @@ public static partial class MailParser
     /// What a backup writes to a message's row — its Message-ID, summary and the addresses it links on — from a
     /// stored blob, without what only <c>GET …/emails/{id}</c> shows: attachments are not decoded, headers not listed.
     /// </summary>
-    public static async Task<(string? MessageId, MailSummary Summary, IReadOnlySet<string> LinkAddresses)> SummarizeFileAsync(string id, string path, CancellationToken cancellationToken)
+    public static (string? MessageId, MailSummary Summary, IReadOnlySet<string> LinkAddresses) SummarizeFile(string id, string path, CancellationToken cancellationToken)
     {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous);
-        using var message = await MimeMessage.LoadAsync(ParserOptions.Default, file, persistent: true, cancellationToken);
+        // Synchronous on purpose: the backup's writer runs this on a task of its own over a file just written (in the
+        // page cache), where every asynchronous read would cost a thread-pool hop and return at once anyway.
+        using var file = File.OpenHandle(path);
+        var length = RandomAccess.GetLength(file);
+        if (length > WholeInMemory)
+        {
+            using var stream = new FileStream(file, FileAccess.Read, 64 * 1024);
+            return Summarize(id, stream, cancellationToken);
+        }
+
+        // Most messages: one read into a pooled buffer, parsed there (the persistent parse keeps no copy of its own).
+        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            var read = 0;
+            for (int n; read < length && (n = RandomAccess.Read(file, buffer.AsSpan(read, (int)length - read), read)) > 0;)
+            {
+                read += n;
+            }
+
+            using var memory = new MemoryStream(buffer, 0, read, writable: false);
+            return Summarize(id, memory, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static (string? MessageId, MailSummary Summary, IReadOnlySet<string> LinkAddresses) Summarize(string id, Stream raw, CancellationToken cancellationToken)
+    {
+        using var message = MimeMessage.Load(ParserOptions.Default, raw, persistent: true, cancellationToken);
         var (from, to, cc) = (Parties(message.From), Parties(message.To), Parties(message.Cc));
-        var summary = Summary(id, from, to, cc, message.Subject ?? string.Empty, DateOf(message), await BodySnippetAsync(message, cancellationToken));
+        var summary = Summary(id, from, to, cc, message.Subject ?? string.Empty, DateOf(message), BodySnippet(message, cancellationToken));
         return (message.MessageId, summary, Linking.MailAddresses.Of(from.Concat(to).Concat(cc).Select(p => p.Address)));
     }
 
@@ -56,7 +90,7 @@ public static partial class MailParser
     /// give for the usual structures). Decoding a whole long body into a string costs more than parsing the
     /// message, so a long body's first 4 KB are decoded and the whole only when they hold too little text.
     /// </summary>
-    private static async Task<string> BodySnippetAsync(MimeMessage message, CancellationToken cancellationToken)
+    private static string BodySnippet(MimeMessage message, CancellationToken cancellationToken)
     {
         var parts = message.BodyParts.OfType<TextPart>().Where(p => !p.IsAttachment).ToList();
         if ((parts.FirstOrDefault(p => p.IsPlain) ?? parts.FirstOrDefault(p => p.IsHtml)) is not { Content: not null } part)
@@ -67,9 +101,10 @@ public static partial class MailParser
         var html = !part.IsPlain;
         var start = new byte[SnippetWindow + 1];
         int read;
-        await using (var decoded = part.Content.Open())
+        using (var decoded = part.Content.Open())
         {
-            read = await decoded.ReadAtLeastAsync(start, start.Length, throwOnEndOfStream: false, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            read = decoded.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
         }
 
         if (read > SnippetWindow)
