@@ -17,6 +17,9 @@ source scripts/radicale.sh
 source scripts/dovecot.sh
 trap 'stop_dovecot; stop_radicale; stop_postgres' EXIT
 
+# The test host (many short silos in one process) runs with the Silo's runtime settings (src/Silo/Runtime.props):
+# no tiered PGO, no thread-pool spinning, which on two cores cost CPU the servers under test need.
+export DOTNET_TieredPGO=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 results="$(mktemp -d)"
 status=0
 dotnet test CrmActors.slnx --nologo -c "${CONFIGURATION:-Debug}" --logger "console;verbosity=normal" \
