@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
@@ -52,28 +53,35 @@ public sealed partial class MailFolderStore(string root, bool durable = true) : 
 
     /// <summary>
     /// Makes committed messages durable: each file's bytes, then the folder (their renames). The fsyncs run
-    /// side by side so the file system can merge them into a few journal commits. A key whose file is gone
-    /// (its message was dropped meanwhile) needs nothing.
+    /// side by side so the file system can merge them, on threads of their own: blocked on the thread pool, they
+    /// would hold back the continuations of the fetch that runs meanwhile. A key whose file is gone (its message
+    /// was dropped meanwhile) needs nothing.
     /// </summary>
     public async Task FlushToDiskAsync(string mailbox, IReadOnlyCollection<MessageKey> keys, CancellationToken cancellationToken)
     {
         var folder = FolderOf(mailbox);
-        await Parallel.ForEachAsync(keys, new ParallelOptions { MaxDegreeOfParallelism = FlushParallelism, CancellationToken = cancellationToken }, (key, _) =>
+        var files = new ConcurrentQueue<MessageKey>(keys);
+        await Task.WhenAll(Enumerable.Range(0, Math.Clamp(keys.Count, 1, FlushParallelism)).Select(_ => OnOwnThread(() =>
         {
-            try
+            while (files.TryDequeue(out var key))
             {
-                // Write access, because FileStream only asks the OS to flush a stream it may write.
-                using var file = new FileStream(Path.Combine(folder, key.FileName), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0);
-                file.Flush(flushToDisk: true);
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    // Write access, because FileStream only asks the OS to flush a stream it may write.
+                    using var file = new FileStream(Path.Combine(folder, key.FileName), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 0);
+                    file.Flush(flushToDisk: true);
+                }
+                catch (FileNotFoundException)
+                {
+                }
             }
-            catch (FileNotFoundException)
-            {
-            }
-
-            return ValueTask.CompletedTask;
-        });
-        FolderSync.Flush(folder);
+        }, cancellationToken)));
+        await OnOwnThread(() => FolderSync.Flush(folder), cancellationToken);
     }
+
+    private static Task OnOwnThread(Action work, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>The mailbox ID becomes a folder name, so it may not climb out of the root.</summary>
     private string FolderOf(string mailbox) =>
