@@ -92,7 +92,7 @@ public static class BackupBenchmarkHost
 
             watch.Stop();
             result = backup.Status == BackupStatuses.Ready
-                ? new { seconds = watch.Elapsed.TotalSeconds, peakRssMb = PeakRssMb(), backupId = id, bytes = backup.Files.Sum(f => f.Size), parts = backup.Files.Count }
+                ? new { seconds = watch.Elapsed.TotalSeconds, peakRssMb = Proc.PeakRssMb(), backupId = id, bytes = backup.Files.Sum(f => f.Size), parts = backup.Files.Count }
                 : throw new InvalidOperationException($"The backup failed: {backup.Reason}");
         }
         else
@@ -124,7 +124,7 @@ public static class BackupBenchmarkHost
             result = restore.Status == RestoreStatuses.Completed
                 ? new
                 {
-                    seconds = watch.Elapsed.TotalSeconds, peakRssMb = PeakRssMb(), created = restore.Counts.Created, failed = restore.Counts.Failed,
+                    seconds = watch.Elapsed.TotalSeconds, peakRssMb = Proc.PeakRssMb(), created = restore.Counts.Created, failed = restore.Counts.Failed,
                     filesCreated = restore.Counts.FilesCreated,
                 }
                 : throw new InvalidOperationException($"The restore failed: {restore.Error}");
@@ -134,11 +134,6 @@ public static class BackupBenchmarkHost
         Console.WriteLine(JsonSerializer.Serialize(result));
         return 0;
     }
-
-    /// <summary>VmHWM: the most resident memory this process has had.</summary>
-    public static double PeakRssMb() =>
-        File.ReadLines("/proc/self/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).Single();
 
     private static async Task<List<string>> AccountIdsAsync(string database, string orgId)
     {

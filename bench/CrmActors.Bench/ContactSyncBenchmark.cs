@@ -106,12 +106,12 @@ public static class ContactSyncBenchmark
         }
 
         Console.WriteLine($"plain loop PUT of {contacts:N0} vCards into an empty book: {loop.TotalSeconds:N1} s ({contacts / loop.TotalSeconds:N1} contacts/s)");
-        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} CRM contacts → empty book: {push.TotalSeconds:N1} s ({contacts / push.TotalSeconds:N1} contacts/s), {pushCounts}; peak RSS {PeakRssMb(silo.ProcessId):N0} MB");
+        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} CRM contacts → empty book: {push.TotalSeconds:N1} s ({contacts / push.TotalSeconds:N1} contacts/s), {pushCounts}; peak RSS {silo.PeakRssMb:N0} MB");
         Console.WriteLine($"ratio sync / plain PUT loop: {push / loop:N2}x");
 
         // remote → CRM: the loop's N cards into the empty Leads module.
         var (pull, pullCounts) = await SyncAsync(client, org.Id, "Leads", loopBook, loopServer);
-        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} cards → empty Leads: {pull.TotalSeconds:N1} s ({contacts / pull.TotalSeconds:N1} contacts/s), {pullCounts}; peak RSS {PeakRssMb(silo.ProcessId):N0} MB");
+        Console.WriteLine($"CrmActors first two-way sync, {contacts:N0} cards → empty Leads: {pull.TotalSeconds:N1} s ({contacts / pull.TotalSeconds:N1} contacts/s), {pullCounts}; peak RSS {silo.PeakRssMb:N0} MB");
 
         await loopBooks.DeleteCollectionAsync(loopBook);
         await syncBooks.DeleteCollectionAsync(pushBook);
@@ -166,8 +166,4 @@ public static class ContactSyncBenchmark
 
     private static Task<Uri> NewBookAsync(CardDavClient dav, Uri home, string name) =>
         dav.CreateAddressBookAsync(home, $"bench-{name}-{Guid.NewGuid():N}", $"Bench {name}");
-
-    private static double PeakRssMb(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).FirstOrDefault();
 }

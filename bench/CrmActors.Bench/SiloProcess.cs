@@ -22,21 +22,15 @@ public sealed class SiloProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>The process's peak resident set (VmHWM) since it started or since <see cref="ResetPeakRss"/>, in MB.</summary>
-    public double PeakRssMb => Status("VmHWM:");
+    public double PeakRssMb => Proc.PeakRssMb(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The process's resident set now, in MB.</summary>
-    public double RssMb => Status("VmRSS:");
-
-    private double Status(string field) => File.ReadLines($"/proc/{_process.Id}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
-        .Select(l => double.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024).Single();
+    public double RssMb => Proc.StatusMb(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "VmRSS:");
 
     /// <summary>Starts the peak-RSS count afresh (Linux: writing 5 to clear_refs resets VmHWM), so a phase measures only itself.</summary>
     public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
 
     public sealed record Org(string Id, string Token);
-
-    /// <summary>This Silo's process ID, for reading its peak RSS.</summary>
-    public int ProcessId => _process.Id;
 
     public static async Task<SiloProcess> StartAsync(string connectionString, string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {

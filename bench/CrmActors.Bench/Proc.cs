@@ -1,15 +1,13 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Runtime;
 
 namespace CrmActors.Bench;
 
 /// <summary>
-/// CPU time (user + system) from /proc of a server's process tree — its root and
-/// live children, plus the children it already reaped (a POP3 session process, a PostgreSQL backend).
-/// Wall time on two shared cores depends on the load; CPU seconds say what each side itself cost.
+/// What /proc says about a process: its peak resident set, and the CPU time (user + system) of a server's
+/// process tree — its root and live children, plus the children it already reaped (a POP3 session process, a
+/// PostgreSQL backend). Wall time on two shared cores depends on the load; CPU seconds say what each side itself cost.
 /// </summary>
-public static class ProcessCpu
+public static class Proc
 {
     private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux the bench runs on.
 
@@ -37,26 +35,13 @@ public static class ProcessCpu
         return ticks / TicksPerSecond;
     }
 
-    /// <summary>
-    /// Waits until this process's JIT is done tiering up what ran so far (no more than a few methods compiled in
-    /// 2 s), so what is timed next runs as in a process that has served for a while. Gives up after 2 minutes.
-    /// </summary>
-    public static async Task JitSettledAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        var compiled = JitInfo.GetCompiledMethodCount();
-        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            var now = JitInfo.GetCompiledMethodCount();
-            if (now - compiled <= 5)
-            {
-                return;
-            }
+    /// <summary>VmHWM: the most resident memory the process (this one by default) has had, in MB.</summary>
+    public static double PeakRssMb(string process = "self") => StatusMb(process, "VmHWM:");
 
-            compiled = now;
-        }
-    }
+    /// <summary>A memory field of /proc/{process}/status (VmHWM:, VmRSS:), in MB.</summary>
+    public static double StatusMb(string process, string field) =>
+        File.ReadLines($"/proc/{process}/status").Where(l => l.StartsWith(field, StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0).Single();
 
     /// <summary>CPU seconds each server spent between two readings of <see cref="OfServers"/>.</summary>
     public static Dictionary<string, double> Since(Dictionary<string, double> before) =>
