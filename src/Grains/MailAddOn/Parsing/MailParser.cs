@@ -16,7 +16,7 @@ public static partial class MailParser
     private const int SnippetWindow = 4 * 1024;
 
     /// <summary>A stored message up to this size is read whole and summarized from memory; a larger one from its file.</summary>
-    internal const int WholeInMemory = 1024 * 1024;
+    private const int WholeInMemory = 1024 * 1024;
 
     public static async Task<ParsedMail> ParseAsync(Stream raw, CancellationToken cancellationToken)
     {
