@@ -4,11 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres.sh
+# The benches report the CPU each side cost the servers as well as its own.
+export CRM_BENCH_SERVER_PIDS="postgres=$(head -1 "$pgdir/db/postmaster.pid")"
 if [ "${1:-}" = mail ]; then
   # A Dovecot of its own whose bench mailbox holds 20,000 messages (about 1 GB); the tests' Dovecot stays small.
   CRM_DOVECOT_DIR="${CRM_DOVECOT_BENCH_DIR:-$PWD/.dovecot-bench}" CRM_DOVECOT_BENCH_MESSAGES="${CRM_DOVECOT_BENCH_MESSAGES:-20000}" source scripts/dovecot.sh
-  # The bench reports the CPU each side cost these servers as well as its own.
-  export CRM_BENCH_SERVER_PIDS="postgres=$(head -1 "$pgdir/db/postmaster.pid") dovecot=$(cat "$dcdir/run/master.pid")"
+  export CRM_BENCH_SERVER_PIDS="$CRM_BENCH_SERVER_PIDS dovecot=$(cat "$dcdir/run/master.pid")"
 fi
 # The contact-sync benchmark writes to real Radicales: the plain loop into one, the sync into another, side by side.
 if [ "${1:-}" = contact-sync ]; then

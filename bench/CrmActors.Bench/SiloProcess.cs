@@ -27,6 +27,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The process's resident set now, in MB.</summary>
     public double RssMb => Proc.StatusMb(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "VmRSS:");
 
+    /// <summary>The CPU seconds (user + system) the process has used so far.</summary>
+    public double CpuSeconds => Proc.OfTree(_process.Id);
+
     /// <summary>Starts the peak-RSS count afresh (Linux: writing 5 to clear_refs resets VmHWM), so a phase measures only itself.</summary>
     public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");
 

@@ -41,7 +41,7 @@ public sealed class MigrationDryRun(IDatabase database, IBlobStore blobs, IGrain
             }
 
             var sink = new DryRunSink(new MigrationLedger(database, jobId));
-            var runner = new MigrationPassRunner(mapping, org.Modules, sink, sink, report, new OwnerResolver(org.Users, org.PrimaryContactUserId)) { DryRun = true };
+            var runner = new MigrationPassRunner(mapping, org.Modules, sink, sink, report, new OwnerResolver(org.Users, org.PrimaryContactUserId));
             foreach (var (source, part) in MigrationPassRunner.PartsInOrder(sources, job.Modules))
             {
                 await runner.RunPartAsync(source, part, 0, cancellationToken);

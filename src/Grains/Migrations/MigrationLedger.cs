@@ -1,34 +1,111 @@
+using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using CrmActors.Grains.Backups;
 using CrmActors.Grains.Storage;
+using Dapper;
+using Npgsql;
 
 namespace CrmActors.Grains.Migrations;
 
 /// <summary>
-/// A job's ledger in the <c>migration_ledger</c> table, read through a cache that each
-/// <see cref="LoadAsync"/> replaces with the entries one batch asks about: a pass of millions of
-/// rows holds one batch's entries, never the whole ledger.
+/// A job's ledger in the <c>migration_ledger</c> table. Lookups read it through a bounded cache of the
+/// entries batches asked about: an entry never changes once written, so what one batch loaded still
+/// holds for the next (every ticket of a batch names one of the same few contacts, say), and a pass of
+/// millions of rows never holds the whole ledger. <see cref="AddAsync"/> writes a batch's entries and
+/// says which source IDs it already had, in the batch's transaction.
 /// </summary>
 public sealed class MigrationLedger(IDatabase database, string jobId) : IMigrationLedger
 {
-    private Dictionary<(string, string), string> _cache = [];
+    private const int CacheLimit = 50_000;
+
+    private readonly Dictionary<(string, string), string> _cache = [];
 
     public bool TryResolve(string module, string sourceId, [NotNullWhen(true)] out string? newId) => _cache.TryGetValue((module, sourceId), out newId);
 
     public async Task LoadAsync(IReadOnlyCollection<(string Module, string SourceId)> keys, CancellationToken cancellationToken)
     {
-        var cache = new Dictionary<(string, string), string>(keys.Count);
+        var missing = keys.Where(k => !_cache.ContainsKey(k)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        if (_cache.Count + missing.Count > CacheLimit)
+        {
+            _cache.Clear();
+            missing = [.. keys];
+        }
+
         await using var connection = await database.OpenAsync(cancellationToken);
-        foreach (var group in keys.GroupBy(k => k.Module))
+        foreach (var group in missing.GroupBy(k => k.Module))
         {
             foreach (var (sourceId, newId) in await RestoreIds.QueryByIdsAsync<(string, string)>(connection, null,
                 "SELECT source_id, new_id FROM migration_ledger WHERE job_id = @jobId AND module = @module AND source_id = {ids}",
                 new { jobId, module = group.Key }, [.. group.Select(k => k.SourceId)]))
             {
-                cache[(group.Key, sourceId)] = newId;
+                _cache[(group.Key, sourceId)] = newId;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds one module's entries (source IDs distinct) of a pass's part unless the ledger has their source ID already;
+    /// returns those it had, with the ID they were migrated as. An entry is also its row's report line (the row, and the
+    /// note of its error column). One statement on PostgreSQL, whose unique-key check is the only lookup.
+    /// </summary>
+    public async Task<Dictionary<string, string>> AddAsync(DbConnection connection, DbTransaction transaction, string module, int pass, int part,
+        IReadOnlyList<(string SourceId, string NewId, long Row, string? Note)> entries)
+    {
+        var had = new List<string>();
+        if (connection is NpgsqlConnection)
+        {
+            var added = (await connection.QueryAsync<string>(
+                """
+                INSERT INTO migration_ledger (job_id, module, source_id, new_id, pass, part, row_number, note)
+                SELECT @jobId, @module, e.source_id, e.new_id, @pass, @part, e.row_number, e.note
+                FROM unnest(@sourceIds, @newIds, @rows, @notes) AS e(source_id, new_id, row_number, note)
+                ON CONFLICT DO NOTHING RETURNING source_id
+                """,
+                new
+                {
+                    jobId, module, pass, part, sourceIds = entries.Select(e => e.SourceId).ToArray(), newIds = entries.Select(e => e.NewId).ToArray(),
+                    rows = entries.Select(e => e.Row).ToArray(), notes = entries.Select(e => e.Note).ToArray(),
+                }, transaction)).ToHashSet(StringComparer.Ordinal);
+            had.AddRange(entries.Where(e => !added.Contains(e.SourceId)).Select(e => e.SourceId));
+        }
+        else
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO migration_ledger (job_id, module, source_id, new_id, pass, part, row_number, note) "
+                + "VALUES (@job, @module, @source, @new, @pass, @part, @row, @note) ON CONFLICT DO NOTHING";
+            var parameters = new[] { "@job", "@module", "@source", "@new", "@pass", "@part", "@row", "@note" }.Select(name =>
+            {
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = name;
+                insert.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+            parameters[0].Value = jobId;
+            parameters[1].Value = module;
+            parameters[4].Value = pass;
+            parameters[5].Value = part;
+            insert.Prepare();
+            foreach (var (sourceId, newId, row, note) in entries)
+            {
+                parameters[2].Value = sourceId;
+                parameters[3].Value = newId;
+                parameters[6].Value = row;
+                parameters[7].Value = (object?)note ?? DBNull.Value;
+                if (await insert.ExecuteNonQueryAsync() == 0)
+                {
+                    had.Add(sourceId);
+                }
             }
         }
 
-        _cache = cache;
+        return had.Count == 0 ? [] : (await RestoreIds.QueryByIdsAsync<(string SourceId, string NewId)>(connection, transaction,
+                "SELECT source_id, new_id FROM migration_ledger WHERE job_id = @jobId AND module = @module AND source_id = {ids}", new { jobId, module }, had))
+            .ToDictionary(e => e.SourceId, e => e.NewId, StringComparer.Ordinal);
     }
 }

@@ -7,10 +7,11 @@ public sealed record PartResult(MigrationSourcePart Part, long LastRow, IReadOnl
 
 /// <summary>
 /// Drives one pass over a part of a source file, batch by batch: read rows, map them, load the
-/// ledger entries the batch needs, skip rows already migrated (a second pass, a resumed pass, a
-/// repeated source ID), resolve lookups, pick tickets' owners, write through the sink, append the
-/// report lines, checkpoint (the sink commits records, ledger and lines together; <paramref name="report"/>,
-/// when given, also gets the lines, e.g. for a dry run's ZIP). The run grain calls <see cref="RunPartAsync"/> for each part of
+/// ledger entries the batch's lookups need, skip a source ID repeated within the batch, resolve
+/// lookups, pick tickets' owners, and commit through the sink, which skips rows already migrated (a
+/// second pass, a resumed pass, a source ID repeated across batches) and commits records, ledger,
+/// lines and the resume point together; <paramref name="report"/>, when given, also gets the lines,
+/// e.g. for a dry run's ZIP. The run grain calls <see cref="RunPartAsync"/> for each part of
 /// <see cref="PartsInOrder"/>, resuming a part after the row of its last checkpoint.
 /// </summary>
 public sealed class MigrationPassRunner(
@@ -22,9 +23,6 @@ public sealed class MigrationPassRunner(
     OwnerResolver owners)
 {
     public int BatchSize { get; init; } = 1000;
-
-    /// <summary>A dry run validates and reports but leaves new_id empty (the sink writes nothing).</summary>
-    public bool DryRun { get; init; }
 
     /// <summary>The parts of a pass's files in SPEC order (upload order within a module), limited to the job's modules.</summary>
     public static IReadOnlyList<(MigrationSource Source, MigrationSourcePart Part)> PartsInOrder(IEnumerable<MigrationSource> sources, IReadOnlyCollection<string> modules) =>
@@ -41,90 +39,89 @@ public sealed class MigrationPassRunner(
         var mapper = new MigrationRowMapper(plan, part.Module == MigrationModules.Attachments ? source.HasFile : null);
         var batch = new List<(long Row, MappedRow? Mapped, RowError? Error)>(BatchSize);
         var lastRow = resumeAfterRow;
-        await foreach (var row in csv.ReadRowsAsync(cancellationToken))
+        var committing = Task.CompletedTask;
+        try
         {
-            if (row.Row <= resumeAfterRow)
+            await foreach (var row in csv.ReadRowsAsync(cancellationToken))
             {
-                continue;
+                if (row.Row <= resumeAfterRow)
+                {
+                    continue;
+                }
+
+                batch.Add(mapper.TryMap(row, out var mapped, out var error) ? (row.Row, mapped, null) : (row.Row, null, error));
+                if (batch.Count == BatchSize)
+                {
+                    lastRow = batch[^1].Row;
+                    committing = await FlushAsync(part, mapper, batch, committing, cancellationToken);
+                }
             }
 
-            batch.Add(mapper.TryMap(row, out var mapped, out var error) ? (row.Row, mapped, null) : (row.Row, null, error));
-            if (batch.Count == BatchSize)
+            if (batch.Count > 0)
             {
-                lastRow = await FlushAsync(part, mapper, batch, cancellationToken);
+                lastRow = batch[^1].Row;
+                committing = await FlushAsync(part, mapper, batch, committing, cancellationToken);
             }
         }
-
-        if (batch.Count > 0)
+        finally
         {
-            lastRow = await FlushAsync(part, mapper, batch, cancellationToken);
+            await committing;
         }
 
         return new PartResult(part, lastRow, plan.UnusedColumns);
     }
 
-    private async Task<long> FlushAsync(MigrationSourcePart part, MigrationRowMapper mapper, List<(long Row, MappedRow? Mapped, RowError? Error)> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes a batch and starts its commit; the task returned ends when the batch is committed and its lines
+    /// reported. When the sink allows it, the batch is read, mapped and completed while the one before commits
+    /// (commits still run one at a time, in order). A batch waits for that commit first when one of its lookups
+    /// names its own module (it may link to a row of the batch before) or it holds attachments (the sink reads the
+    /// ledger as it copies their files).
+    /// </summary>
+    private async Task<Task> FlushAsync(MigrationSourcePart part, MigrationRowMapper mapper, List<(long Row, MappedRow? Mapped, RowError? Error)> batch, Task previous, CancellationToken cancellationToken)
     {
         var module = part.Module;
-        await sink.LoadLedgerAsync([.. batch.Where(b => b.Mapped is not null)
-            .SelectMany(b => b.Mapped!.Lookups.Select(l => (l.Module, l.SourceId)).Prepend((module, b.Mapped!.SourceId))).Distinct()], cancellationToken);
+        List<(string Module, string SourceId)> lookups = [.. batch.Where(b => b.Mapped is not null).SelectMany(b => b.Mapped!.Lookups.Select(l => (l.Module, l.SourceId))).Distinct()];
+        if (!sink.OverlapsCommits || module == MigrationModules.Attachments || lookups.Any(l => l.Module == module))
+        {
+            await previous;
+        }
 
-        var lines = new ReportLine?[batch.Count];
-        var writes = new List<MigrationWrite>();
-        var writeAt = new List<int>();
+        await sink.LoadLedgerAsync(lookups, cancellationToken);
+        var rows = new MigrationBatchRow[batch.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Count; i++)
         {
-            var (_, mapped, error) = batch[i];
-            if (mapped is not null)
-            {
-                owners.Agents.Add(mapped);
-            }
-
+            var (row, mapped, error) = batch[i];
             if (mapped is null)
             {
-                lines[i] = ReportLine.From(error!);
+                rows[i] = new(row, ReportLine.From(error!));
+                continue;
             }
-            else if (ledger.TryResolve(module, mapped.SourceId, out var existing))
-            {
-                lines[i] = ReportLine.Skipped(mapped.SourceId, DryRun ? null : existing, "already migrated");
-            }
-            else if (!seen.Add(mapped.SourceId))
-            {
-                lines[i] = ReportLine.Skipped(mapped.SourceId, null, $"the source ID appears on an earlier row of {part.Label}");
-            }
-            else if (!mapper.TryComplete(mapped, ledger, out var record, out error))
-            {
-                lines[i] = ReportLine.From(error);
-            }
-            else
-            {
-                writes.Add(new MigrationWrite(record, module == MigrationModules.Tickets ? owners.Resolve(record.AgentEmail, record.AgentName) : null));
-                writeAt.Add(i);
-            }
-        }
 
-        var ids = writes.Count == 0 ? [] : await sink.WriteAsync(module, writes, cancellationToken);
-        if (ids.Count != writes.Count)
-        {
-            throw new InvalidOperationException($"The sink returned {ids.Count} IDs for a batch of {writes.Count} records.");
-        }
-
-        for (var w = 0; w < writes.Count; w++)
-        {
-            lines[writeAt[w]] = ReportLine.Migrated(writes[w].Record.SourceId, DryRun ? null : ids[w], writes[w].Owner?.ReportNote);
-        }
-
-        var reported = new (long Row, string Module, ReportLine Line)[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            reported[i] = (batch[i].Row, module, lines[i]!);
-            report?.Append(module, lines[i]!);
+            owners.Agents.Add(mapped);
+            rows[i] = !seen.Add(mapped.SourceId) ? new(row, ReportLine.Skipped(mapped.SourceId, null, $"the source ID appears on an earlier row of {part.Label}"))
+                : !mapper.TryComplete(mapped, ledger, out var record, out error) ? new(row, ReportLine.From(error))
+                : new(row, null, new MigrationWrite(record, module == MigrationModules.Tickets ? owners.Resolve(record.AgentEmail, record.AgentName) : null));
         }
 
         var lastRow = batch[^1].Row;
         batch.Clear();
-        await sink.CheckpointAsync(part, lastRow, reported, cancellationToken);
-        return lastRow;
+        await previous;
+        return CommitAsync(part, lastRow, rows, cancellationToken);
+    }
+
+    private async Task CommitAsync(MigrationSourcePart part, long lastRow, MigrationBatchRow[] rows, CancellationToken cancellationToken)
+    {
+        var lines = await sink.CommitAsync(part, lastRow, rows, cancellationToken);
+        if (lines.Count != rows.Length)
+        {
+            throw new InvalidOperationException($"The sink returned {lines.Count} lines for a batch of {rows.Length} rows.");
+        }
+
+        foreach (var line in lines)
+        {
+            report?.Append(part.Module, line);
+        }
     }
 }

@@ -13,22 +13,19 @@ using Dapper;
 namespace CrmActors.Grains.Migrations;
 
 /// <summary>
-/// A pass's writes: each batch's records (or attachment rows), ledger entries, report lines, audit
+/// A pass's writes: each batch's ledger entries, records (or attachment rows), report lines, audit
 /// entry and resume cursor commit in one transaction behind the run's fence, so an attempt that
 /// resumes after a crash starts after the last committed batch and a superseded attempt commits
-/// nothing. Attachment files are copied to the blob store before their batch commits, at a path
-/// fixed by the job and source ID, so a retried batch overwrites rather than duplicates them.
+/// nothing. The ledger entries go first: a source ID the ledger already has (an earlier batch, pass
+/// or attempt) is reported already migrated and gets no record. Attachment files are copied to the
+/// blob store before their batch commits, at a path fixed by the job and source ID, so a retried
+/// batch overwrites rather than duplicates them.
 /// </summary>
 public sealed class MigrationPassSink(
     IDatabase database, RecordStore records, IBlobStore blobs, RunContext run, MigrationJobState job, int pass,
     IReadOnlyList<ModuleDefinition> orgModules, MigrationLedger ledger, TimeProvider clock) : IMigrationSink
 {
-    private static readonly string[] LedgerColumns = ["job_id", "module", "source_id", "new_id", "pass"];
     private static readonly string[] ReportColumns = ["job_id", "pass", "part", "row_number", "module", "source_id", "new_id", "status", "error"];
-
-    private readonly List<RecordRow> _records = [];
-    private readonly List<AttachmentRow> _attachments = [];
-    private readonly List<(string Module, string SourceId, string NewId)> _entries = [];
 
     /// <summary>The part being run and its index in the pass (the report's and the cursor's key).</summary>
     public (int Index, MigrationSource Source) Part { get; set; }
@@ -41,88 +38,92 @@ public sealed class MigrationPassSink(
 
     public IMigrationLedger Ledger => ledger;
 
+    public bool OverlapsCommits => true;
+
     public Task LoadLedgerAsync(IReadOnlyCollection<(string Module, string SourceId)> keys, CancellationToken cancellationToken) => ledger.LoadAsync(keys, cancellationToken);
 
-    public async Task<IReadOnlyList<string>> WriteAsync(string module, IReadOnlyList<MigrationWrite> batch, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ReportLine>> CommitAsync(MigrationSourcePart part, long lastRow, IReadOnlyList<MigrationBatchRow> rows, CancellationToken cancellationToken)
     {
-        var ids = new string[batch.Count];
+        var module = part.Module;
         var now = UnixTime.Ms(clock.GetUtcNow());
+        var writes = rows.Where(r => r.Write is not null).Select(r => r.Write!).ToList();
+        var ids = writes.ToDictionary(w => w.Record.SourceId, _ => Ids.New(), StringComparer.Ordinal);
+        var files = module == MigrationModules.Attachments ? await CopyAttachmentsAsync(writes, ids, now, cancellationToken) : null;
         var parentOwners = module is MigrationModules.TicketThreads or MigrationModules.TicketComments
-            ? await TicketOwnersAsync(batch.Select(b => b.Record.Values["Ticket_Id"]!.GetValue<string>()), cancellationToken)
+            ? await TicketOwnersAsync(writes.Select(w => w.Record.Values["Ticket_Id"]!.GetValue<string>()), cancellationToken)
             : null;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var (record, owner) = batch[i];
-            ids[i] = Ids.New();
-            if (module == MigrationModules.Attachments)
-            {
-                _attachments.Add(await CopyAttachmentAsync(ids[i], record, now, cancellationToken));
-            }
-            else
-            {
-                // Threads and comments follow their ticket's owner; tickets get theirs by agent e-mail; the rest the requester.
-                var ownerId = owner?.OwnerId ?? parentOwners?.GetValueOrDefault(record.Values["Ticket_Id"]!.GetValue<string>()) ?? job.RequestedBy;
-                _records.Add(RecordJson.ToRow(MigrationModules.DefinitionIn(orgModules, module), job.OrgId, ids[i], record.Values, ownerId,
-                    record.CreatedAt ?? now, job.RequestedBy, record.ModifiedAt ?? record.CreatedAt ?? now, job.RequestedBy));
-            }
 
-            _entries.Add((module, record.SourceId, ids[i]));
-        }
-
-        return ids;
-    }
-
-    public async Task CheckpointAsync(MigrationSourcePart part, long row, IReadOnlyList<(long Row, string Module, ReportLine Line)> lines, CancellationToken cancellationToken)
-    {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await run.FenceAsync(connection, transaction);
-        if (_records.Count > 0)
+        var had = writes.Count == 0 ? [] : await ledger.AddAsync(connection, transaction, module, pass, Part.Index,
+            [.. rows.Where(r => r.Write is not null).Select(r => (r.Write!.Record.SourceId, ids[r.Write.Record.SourceId], r.Row, r.Write.Owner?.ReportNote))]);
+        var fresh = writes.Where(w => !had.ContainsKey(w.Record.SourceId)).ToList();
+        if (files is not null)
         {
-            await records.InsertManyAsync(connection, transaction, _records);
+            foreach (var write in fresh)
+            {
+                await AttachmentService.InsertAsync(connection, transaction, files[write.Record.SourceId]);
+            }
+        }
+        else if (fresh.Count > 0)
+        {
+            // Threads and comments follow their ticket's owner; tickets get theirs by agent e-mail; the rest the requester.
+            var definition = MigrationModules.DefinitionIn(orgModules, module);
+            await records.InsertManyAsync(connection, transaction, [.. fresh.Select(w => RecordJson.ToRow(definition, job.OrgId, ids[w.Record.SourceId], w.Record.Values,
+                w.Owner?.OwnerId ?? parentOwners?.GetValueOrDefault(w.Record.Values["Ticket_Id"]!.GetValue<string>()) ?? job.RequestedBy,
+                w.Record.CreatedAt ?? now, job.RequestedBy, w.Record.ModifiedAt ?? w.Record.CreatedAt ?? now, job.RequestedBy))]);
         }
 
-        foreach (var attachment in _attachments)
-        {
-            await AttachmentService.InsertAsync(connection, transaction, attachment);
-        }
-
-        await BulkInsert.InsertAsync(connection, transaction, "migration_ledger", LedgerColumns,
-            _entries.Select(e => new object?[] { job.Id, e.Module, e.SourceId, e.NewId, pass }), cancellationToken);
+        var lines = rows.Select(r => r.Line ?? (had.TryGetValue(r.Write!.Record.SourceId, out var existing) ? r.Write.AlreadyMigrated(existing) : r.Write.Migrated(ids[r.Write.Record.SourceId]))).ToArray();
+        // A migrated row's line is its ledger entry; the others go to the report table.
         await BulkInsert.InsertAsync(connection, transaction, "migration_report", ReportColumns,
-            lines.Select(l => new object?[] { job.Id, pass, Part.Index, l.Row, l.Module, l.Line.SourceId, l.Line.NewId, l.Line.Status, l.Line.Error }), cancellationToken);
-        foreach (var module in lines.GroupBy(l => l.Module))
-        {
-            var counts = module.Aggregate(ModuleCounts.Zero, (c, l) => c.Add(l.Line.Status));
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO migration_counts (job_id, pass, module, migrated, failed, skipped) VALUES (@jobId, @pass, @module, @Migrated, @Failed, @Skipped)
-                ON CONFLICT (job_id, pass, module) DO UPDATE SET migrated = migration_counts.migrated + excluded.migrated,
-                    failed = migration_counts.failed + excluded.failed, skipped = migration_counts.skipped + excluded.skipped
-                """,
-                new { jobId = job.Id, pass, module = module.Key, counts.Migrated, counts.Failed, counts.Skipped }, transaction);
-        }
+            lines.Select((l, i) => (Line: l, rows[i].Row)).Where(l => l.Line.Status != MigrationStatuses.Migrated)
+                .Select(l => new object?[] { job.Id, pass, Part.Index, l.Row, module, l.Line.SourceId, l.Line.NewId, l.Line.Status, l.Line.Error }), cancellationToken);
+        var counts = lines.Aggregate(ModuleCounts.Zero, (c, l) => c.Add(l.Status));
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO migration_counts (job_id, pass, module, migrated, failed, skipped) VALUES (@jobId, @pass, @module, @Migrated, @Failed, @Skipped)
+            ON CONFLICT (job_id, pass, module) DO UPDATE SET migrated = migration_counts.migrated + excluded.migrated,
+                failed = migration_counts.failed + excluded.failed, skipped = migration_counts.skipped + excluded.skipped
+            """,
+            new { jobId = job.Id, pass, module, counts.Migrated, counts.Failed, counts.Skipped }, transaction);
 
-        var done = RowsDone + lines.Count;
+        var done = RowsDone + lines.Length;
         await connection.ExecuteAsync(
             """
             INSERT INTO migration_cursors (job_id, pass, part, row_number, rows_done) VALUES (@jobId, @pass, @part, @row, @done)
             ON CONFLICT (job_id, pass) DO UPDATE SET part = excluded.part, row_number = excluded.row_number, rows_done = excluded.rows_done
             """,
-            new { jobId = job.Id, pass, part = Part.Index, row, done }, transaction);
-        if (_entries.Count > 0)
+            new { jobId = job.Id, pass, part = Part.Index, row = lastRow, done }, transaction);
+        if (fresh.Count > 0)
         {
             await AuditLog.WriteAsync(connection, transaction, job.OrgId, clock.GetUtcNow(), job.RequestedBy, AuditActions.BulkCreate, AuditTargets.Record,
-                MigrationModules.CrmModules[part.Module], null, null,
-                [new FieldChange("migrated", null, _entries.Count), new FieldChange("migrationId", null, job.Id), new FieldChange("pass", null, pass)]);
+                MigrationModules.CrmModules[module], null, null,
+                [new FieldChange("migrated", null, fresh.Count), new FieldChange("migrationId", null, job.Id), new FieldChange("pass", null, pass)]);
         }
 
         await transaction.CommitAsync(cancellationToken);
         RowsDone = done;
         await run.ReportProgressAsync(TotalRows == 0 ? 0 : Math.Min(0.99, (double)done / TotalRows));
-        _records.Clear();
-        _attachments.Clear();
-        _entries.Clear();
+        return lines;
+    }
+
+    /// <summary>
+    /// Copies the batch's attachment files to the blob store before its transaction, at a path fixed by the job and
+    /// source ID, so a retried batch overwrites rather than duplicates them; a file the ledger already has is left
+    /// alone (copying it would change an existing record's file).
+    /// </summary>
+    private async Task<Dictionary<string, AttachmentRow>> CopyAttachmentsAsync(List<MigrationWrite> writes, Dictionary<string, string> ids, long now, CancellationToken cancellationToken)
+    {
+        await ledger.LoadAsync([.. writes.Select(w => (MigrationModules.Attachments, w.Record.SourceId))], cancellationToken);
+        var files = new Dictionary<string, AttachmentRow>(StringComparer.Ordinal);
+        foreach (var write in writes.Where(w => !ledger.TryResolve(MigrationModules.Attachments, w.Record.SourceId, out _)))
+        {
+            files[write.Record.SourceId] = await CopyAttachmentAsync(ids[write.Record.SourceId], write.Record, now, cancellationToken);
+        }
+
+        return files;
     }
 
     private async Task<Dictionary<string, string>> TicketOwnersAsync(IEnumerable<string> ticketIds, CancellationToken cancellationToken)

@@ -50,13 +50,24 @@ public sealed class MigrationRunStore(IDatabase database)
         return rows.ToImmutableDictionary(r => r.Module, r => new ModuleCounts(r.Migrated, r.Failed, r.Skipped));
     }
 
-    /// <summary>A module's lines of a pass in source order, streamed from the database.</summary>
+    /// <summary>
+    /// A module's lines of a pass in source order, streamed from the database: the migrated rows' from their ledger
+    /// entries, the others' from the report table (which also has the migrated lines of entries written before the
+    /// ledger kept them).
+    /// </summary>
     public async IAsyncEnumerable<ReportLine> LinesAsync(string jobId, int pass, string module, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var lines = connection.QueryUnbufferedAsync<(string SourceId, string? NewId, string Status, string? Error)>(
-            "SELECT source_id, new_id, status, error FROM migration_report WHERE job_id = @jobId AND pass = @pass AND module = @module ORDER BY part, row_number",
-            new { jobId, pass, module });
+            """
+            SELECT source_id, new_id, status, error FROM (
+                SELECT part, row_number, source_id, new_id, status, error FROM migration_report WHERE job_id = @jobId AND pass = @pass AND module = @module
+                UNION ALL
+                SELECT part, row_number, source_id, new_id, @migrated, note FROM migration_ledger
+                WHERE job_id = @jobId AND module = @module AND pass = @pass AND part IS NOT NULL) l
+            ORDER BY part, row_number
+            """,
+            new { jobId, pass, module, migrated = MigrationStatuses.Migrated });
         await foreach (var line in lines.WithCancellation(cancellationToken))
         {
             yield return new ReportLine(line.SourceId, line.NewId, line.Status, line.Error);

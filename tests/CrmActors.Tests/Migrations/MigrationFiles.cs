@@ -63,7 +63,7 @@ public sealed class MigrationFiles : IDisposable
             var dry = dryRun ? new DryRunSink(sink.Ledger) : null;
             await using var report = new MigrationReportWriter(Blobs);
             var runner = new MigrationPassRunner(mapping, OrgModules, (IMigrationLedger?)dry ?? sink.Ledger, (IMigrationSink?)dry ?? sink, report,
-                new OwnerResolver(users ?? [], "primary-contact")) { BatchSize = 3, DryRun = dryRun };
+                new OwnerResolver(users ?? [], "primary-contact")) { BatchSize = 3 };
             var parts = new List<PartResult>();
             foreach (var (source, part) in MigrationPassRunner.PartsInOrder(sources, modules ?? MigrationModules.Order))
             {
@@ -97,18 +97,20 @@ public sealed class InMemorySink : IMigrationSink
 
     public List<(string Module, string Id, MigrationWrite Write)> Written { get; } = [];
 
-    public Task<IReadOnlyList<string>> WriteAsync(string module, IReadOnlyList<MigrationWrite> batch, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReportLine>> CommitAsync(MigrationSourcePart part, long lastRow, IReadOnlyList<MigrationBatchRow> rows, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReportLine>>([.. rows.Select(r => r.Line ?? Write(part.Module, r.Write!))]);
+
+    private ReportLine Write(string module, MigrationWrite write)
     {
-        var ids = new List<string>();
-        foreach (var write in batch)
+        if (Ledger.TryResolve(module, write.Record.SourceId, out var existing))
         {
-            var id = $"{++_next:x32}";
-            Ledger.Add(module, write.Record.SourceId, id);
-            Written.Add((module, id, write));
-            ids.Add(id);
+            return write.AlreadyMigrated(existing);
         }
 
-        return Task.FromResult<IReadOnlyList<string>>(ids);
+        var id = $"{++_next:x32}";
+        Ledger.Add(module, write.Record.SourceId, id);
+        Written.Add((module, id, write));
+        return write.Migrated(id);
     }
 
     public MigrationWrite Record(string module, string sourceId) => Written.Single(w => w.Module == module && w.Write.Record.SourceId == sourceId).Write;

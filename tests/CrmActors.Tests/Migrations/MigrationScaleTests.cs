@@ -76,16 +76,11 @@ public sealed class MigrationScaleTests(ITestOutputHelper output) : IDisposable
 
         public Action<long>? OnCheckpoint { get; set; }
 
-        public Task<IReadOnlyList<string>> WriteAsync(string module, IReadOnlyList<MigrationWrite> batch, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<ReportLine>> CommitAsync(MigrationSourcePart part, long lastRow, IReadOnlyList<MigrationBatchRow> rows, CancellationToken cancellationToken)
         {
-            Written += batch.Count;
-            return Task.FromResult<IReadOnlyList<string>>([.. batch.Select(_ => "0123456789abcdef0123456789abcdef")]);
-        }
-
-        public Task CheckpointAsync(MigrationSourcePart part, long row, IReadOnlyList<(long Row, string Module, ReportLine Line)> lines, CancellationToken cancellationToken)
-        {
-            OnCheckpoint?.Invoke(row);
-            return Task.CompletedTask;
+            Written += rows.Count(r => r.Write is not null);
+            OnCheckpoint?.Invoke(lastRow);
+            return Task.FromResult<IReadOnlyList<ReportLine>>([.. rows.Select(r => r.Line ?? r.Write!.Migrated("0123456789abcdef0123456789abcdef"))]);
         }
 
         public bool TryResolve(string module, string sourceId, [NotNullWhen(true)] out string? newId)
