@@ -53,8 +53,9 @@ public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBl
             return """{"published":false,"reason":"another run was published first"}""";
         }
 
-        // Runs of nodes that died before finishing left their parts here; only the published run stays.
-        foreach (var stale in blobs.List(backupFolder).Select(path => path.Split('/')[4]).Distinct().Where(run => run != runId))
+        // Runs of nodes that died before finishing left their parts here (or a folder a part was being moved into);
+        // only the published run stays.
+        foreach (var stale in blobs.Folders(backupFolder).Where(run => run != runId).ToList())
         {
             blobs.DeleteFolder($"{backupFolder}/{stale}");
         }

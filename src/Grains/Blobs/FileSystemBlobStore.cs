@@ -44,6 +44,12 @@ public sealed partial class FileSystemBlobStore : IBlobStore
             : [];
     }
 
+    public IEnumerable<string> Folders(string folder)
+    {
+        var full = FullPath(folder);
+        return Directory.Exists(full) ? Directory.EnumerateDirectories(full).Select(d => Path.GetFileName(d)) : [];
+    }
+
     public int DeleteAbandonedWrites(TimeSpan olderThan)
     {
         var deleted = 0;

@@ -22,6 +22,9 @@ public interface IBlobStore
 
     IEnumerable<string> List(string folder);
 
+    /// <summary>The names of the folders directly under <paramref name="folder"/>, including any whose blobs never committed.</summary>
+    IEnumerable<string> Folders(string folder);
+
     /// <summary>Deletes temporary files of writes abandoned longer ago than <paramref name="olderThan"/> (a killed writer leaves one).</summary>
     int DeleteAbandonedWrites(TimeSpan olderThan);
 }
