@@ -52,4 +52,32 @@ public static class RestoreIds
 
         return results;
     }
+
+    /// <summary>
+    /// The rows of <paramref name="table"/> whose unique key is (<paramref name="scope"/>'s columns, <paramref name="key"/>)
+    /// for each of <paramref name="ids"/>: <c>SELECT {columns} FROM {table} WHERE {scope} AND {key} = id</c>. On
+    /// PostgreSQL each ID is its own probe of the key, a lateral subquery whose LIMIT keeps the planner from flattening
+    /// it. With <c>{key} = ANY(…)</c>, statistics taken while the table held other scopes (another job, another org)
+    /// put this scope at one row; the planner then read the whole scope for each call and filtered it (43 ms for 334
+    /// IDs among 100,000 rows, against 1.6 ms this way).
+    /// </summary>
+    public static async Task<List<T>> QueryByUniqueKeyAsync<T>(
+        DbConnection connection, DbTransaction? transaction, string columns, string table, string scope, string key, object parameters, IReadOnlyCollection<string> ids)
+    {
+        if (connection is not NpgsqlConnection)
+        {
+            return await QueryByIdsAsync<T>(connection, transaction, $"SELECT {columns} FROM {table} WHERE {scope} AND {key} = {{ids}}", parameters, ids);
+        }
+
+        var results = new List<T>();
+        foreach (var chunk in ids.Chunk(10_000))
+        {
+            var p = new DynamicParameters(parameters);
+            p.Add("ids", chunk);
+            results.AddRange(await connection.QueryAsync<T>(
+                $"SELECT x.* FROM unnest(@ids) AS k(id) CROSS JOIN LATERAL (SELECT {columns} FROM {table} WHERE {scope} AND {key} = k.id LIMIT 1) x", p, transaction));
+        }
+
+        return results;
+    }
 }

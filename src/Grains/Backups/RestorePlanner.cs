@@ -94,8 +94,8 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             await transaction.CommitAsync(cancellationToken);
 
             // The ledger decides: if another run saved a mapping first, its new ID is the one to use.
-            foreach (var (old, @new) in await RestoreIds.QueryByIdsAsync<(string Old, string New)>(
-                connection, null, "SELECT old_id, new_id FROM backup_id_map WHERE org_id = @org AND old_id = {ids}", new { org = org.Id }, _newRemaps.Keys))
+            foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
+                connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, _newRemaps.Keys))
             {
                 plan.Remaps[old] = @new;
             }
@@ -192,8 +192,8 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     {
         if (!_ledgerEmpty)
         {
-            foreach (var (old, @new) in await RestoreIds.QueryByIdsAsync<(string Old, string New)>(
-                connection, null, "SELECT old_id, new_id FROM backup_id_map WHERE org_id = @org AND old_id = {ids}", new { org = org.Id }, ids))
+            foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
+                connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, ids))
             {
                 plan.Remaps[old] = @new;
             }

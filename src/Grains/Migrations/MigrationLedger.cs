@@ -105,21 +105,8 @@ public sealed class MigrationLedger(IDatabase database, string jobId) : IMigrati
         return had.Count == 0 ? [] : (await FindAsync(connection, transaction, module, had)).ToDictionary(e => e.SourceId, e => e.NewId, StringComparer.Ordinal);
     }
 
-    /// <summary>
-    /// The entries of <paramref name="sourceIds"/> in one module. On PostgreSQL each source ID is its own probe of the
-    /// primary key: a lateral subquery whose LIMIT keeps the planner from flattening it into a join. Statistics taken
-    /// while the table held other jobs put this job at one row; the planner then read every entry of the job and module
-    /// for each batch, filtering them (<c>source_id = ANY(…)</c>, 43 ms for 334 IDs among 100,000 entries) or hashing
-    /// them (a plain join, 91 ms), against 1.6 ms this way. That scan grew with the pass.
-    /// </summary>
-    private async Task<IEnumerable<(string SourceId, string NewId)>> FindAsync(DbConnection connection, DbTransaction? transaction, string module, IReadOnlyCollection<string> sourceIds) =>
-        connection is NpgsqlConnection
-            ? await connection.QueryAsync<(string, string)>(
-                """
-                SELECT k.source_id, l.new_id FROM unnest(@sourceIds) AS k(source_id)
-                CROSS JOIN LATERAL (SELECT new_id FROM migration_ledger WHERE job_id = @jobId AND module = @module AND source_id = k.source_id LIMIT 1) l
-                """,
-                new { jobId, module, sourceIds = sourceIds.ToArray() }, transaction)
-            : await RestoreIds.QueryByIdsAsync<(string, string)>(connection, transaction,
-                "SELECT source_id, new_id FROM migration_ledger WHERE job_id = @jobId AND module = @module AND source_id = {ids}", new { jobId, module }, sourceIds);
+    /// <summary>The entries of <paramref name="sourceIds"/> in one module, one key probe each (see <see cref="RestoreIds.QueryByUniqueKeyAsync"/>).</summary>
+    private Task<List<(string SourceId, string NewId)>> FindAsync(DbConnection connection, DbTransaction? transaction, string module, IReadOnlyCollection<string> sourceIds) =>
+        RestoreIds.QueryByUniqueKeyAsync<(string, string)>(connection, transaction, "source_id, new_id", "migration_ledger", "job_id = @jobId AND module = @module", "source_id",
+            new { jobId, module }, sourceIds);
 }
