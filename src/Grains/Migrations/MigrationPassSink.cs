@@ -129,8 +129,8 @@ public sealed class MigrationPassSink(
     private async Task<Dictionary<string, string>> TicketOwnersAsync(IEnumerable<string> ticketIds, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        return (await RestoreIds.QueryByIdsAsync<(string Id, string Owner)>(connection, null,
-                "SELECT id, owner_id FROM records WHERE org_id = @org AND id = {ids}", new { org = job.OrgId }, [.. ticketIds.Distinct()]))
+        return (await RestoreIds.QueryByUniqueKeyAsync<(string Id, string Owner)>(connection, null,
+                "id, owner_id", "records", "org_id = @org", "id", new { org = job.OrgId }, [.. ticketIds.Distinct()]))
             .ToDictionary(r => r.Id, r => r.Owner);
     }
 
