@@ -22,13 +22,15 @@ public sealed class SiloProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>The process's peak resident set (VmHWM) since it started or since <see cref="ResetPeakRss"/>, in MB.</summary>
-    public double PeakRssMb => Proc.PeakRssMb(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public double PeakRssMb => Proc.PeakRssMb(Pid);
 
     /// <summary>The process's resident set now, in MB.</summary>
-    public double RssMb => Proc.StatusMb(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "VmRSS:");
+    public double RssMb => Proc.StatusMb(Pid, "VmRSS:");
 
     /// <summary>The CPU seconds (user + system) the process has used so far.</summary>
     public double CpuSeconds => Proc.OfTree(_process.Id);
+
+    private string Pid => _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Starts the peak-RSS count afresh (Linux: writing 5 to clear_refs resets VmHWM), so a phase measures only itself.</summary>
     public void ResetPeakRss() => File.WriteAllText($"/proc/{_process.Id}/clear_refs", "5");

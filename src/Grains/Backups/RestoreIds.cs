@@ -33,14 +33,7 @@ public static class RestoreIds
 
         if (connection is NpgsqlConnection)
         {
-            foreach (var chunk in ids.Chunk(10_000))
-            {
-                var p = new DynamicParameters(parameters);
-                p.Add("ids", chunk);
-                results.AddRange(await connection.QueryAsync<T>(sql.Replace("{ids}", "ANY(@ids)", StringComparison.Ordinal), p, transaction));
-            }
-
-            return results;
+            return await QueryByArrayAsync<T>(connection, transaction, sql.Replace("{ids}", "ANY(@ids)", StringComparison.Ordinal), parameters, ids);
         }
 
         foreach (var chunk in ids.Chunk(900))
@@ -64,18 +57,21 @@ public static class RestoreIds
     public static async Task<List<T>> QueryByUniqueKeyAsync<T>(
         DbConnection connection, DbTransaction? transaction, string columns, string table, string scope, string key, object parameters, IReadOnlyCollection<string> ids)
     {
-        if (connection is not NpgsqlConnection)
-        {
-            return await QueryByIdsAsync<T>(connection, transaction, $"SELECT {columns} FROM {table} WHERE {scope} AND {key} = {{ids}}", parameters, ids);
-        }
+        return connection is NpgsqlConnection
+            ? await QueryByArrayAsync<T>(connection, transaction,
+                $"SELECT x.* FROM unnest(@ids) AS k(id) CROSS JOIN LATERAL (SELECT {columns} FROM {table} WHERE {scope} AND {key} = k.id LIMIT 1) x", parameters, ids)
+            : await QueryByIdsAsync<T>(connection, transaction, $"SELECT {columns} FROM {table} WHERE {scope} AND {key} = {{ids}}", parameters, ids);
+    }
 
+    /// <summary>Runs PostgreSQL <paramref name="sql"/> with the array parameter @ids for every chunk of <paramref name="ids"/>.</summary>
+    private static async Task<List<T>> QueryByArrayAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, object parameters, IReadOnlyCollection<string> ids)
+    {
         var results = new List<T>();
         foreach (var chunk in ids.Chunk(10_000))
         {
             var p = new DynamicParameters(parameters);
             p.Add("ids", chunk);
-            results.AddRange(await connection.QueryAsync<T>(
-                $"SELECT x.* FROM unnest(@ids) AS k(id) CROSS JOIN LATERAL (SELECT {columns} FROM {table} WHERE {scope} AND {key} = k.id LIMIT 1) x", p, transaction));
+            results.AddRange(await connection.QueryAsync<T>(sql, p, transaction));
         }
 
         return results;

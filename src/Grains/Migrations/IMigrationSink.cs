@@ -30,10 +30,11 @@ public interface IMigrationSink
     Task LoadLedgerAsync(IReadOnlyCollection<(string Module, string SourceId)> keys, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
-    /// Whether the runner may load the ledger for, and map, the next batch while this sink commits one: true for a
-    /// sink whose commit changes nothing the mapping reads (it writes the ledger's table, not the entries loaded).
+    /// Whether the runner may load the ledger for, and map, the next batch of <paramref name="module"/> while this sink
+    /// commits one: true where its commit changes nothing the mapping reads (it writes the ledger's table, not the
+    /// entries loaded).
     /// </summary>
-    bool OverlapsCommits => false;
+    bool OverlapsCommits(string module) => false;
 
     /// <summary>
     /// Commits one batch of <paramref name="part"/>, whose rows up to <paramref name="lastRow"/> are then done: each

@@ -18,6 +18,8 @@ public sealed class MigrationLedger(IDatabase database, string jobId) : IMigrati
 {
     private const int CacheLimit = 50_000;
 
+    private static readonly string[] Columns = ["job_id", "module", "source_id", "new_id", "pass", "part", "row_number", "note"];
+
     private readonly Dictionary<(string, string), string> _cache = [];
 
     public bool TryResolve(string module, string sourceId, [NotNullWhen(true)] out string? newId) => _cache.TryGetValue((module, sourceId), out newId);
@@ -73,33 +75,9 @@ public sealed class MigrationLedger(IDatabase database, string jobId) : IMigrati
         }
         else
         {
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO migration_ledger (job_id, module, source_id, new_id, pass, part, row_number, note) "
-                + "VALUES (@job, @module, @source, @new, @pass, @part, @row, @note) ON CONFLICT DO NOTHING";
-            var parameters = new[] { "@job", "@module", "@source", "@new", "@pass", "@part", "@row", "@note" }.Select(name =>
-            {
-                var parameter = insert.CreateParameter();
-                parameter.ParameterName = name;
-                insert.Parameters.Add(parameter);
-                return parameter;
-            }).ToArray();
-            parameters[0].Value = jobId;
-            parameters[1].Value = module;
-            parameters[4].Value = pass;
-            parameters[5].Value = part;
-            insert.Prepare();
-            foreach (var (sourceId, newId, row, note) in entries)
-            {
-                parameters[2].Value = sourceId;
-                parameters[3].Value = newId;
-                parameters[6].Value = row;
-                parameters[7].Value = (object?)note ?? DBNull.Value;
-                if (await insert.ExecuteNonQueryAsync() == 0)
-                {
-                    had.Add(sourceId);
-                }
-            }
+            var unchanged = await BulkInsert.InsertPreparedAsync(connection, transaction, "migration_ledger", Columns,
+                entries.Select(e => new object?[] { jobId, module, e.SourceId, e.NewId, pass, part, e.Row, e.Note }), " ON CONFLICT DO NOTHING", default);
+            had.AddRange(unchanged.Select(i => entries[i].SourceId));
         }
 
         return had.Count == 0 ? [] : (await FindAsync(connection, transaction, module, had)).ToDictionary(e => e.SourceId, e => e.NewId, StringComparer.Ordinal);

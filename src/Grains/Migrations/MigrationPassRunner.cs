@@ -75,14 +75,13 @@ public sealed class MigrationPassRunner(
     /// Completes a batch and starts its commit; the task returned ends when the batch is committed and its lines
     /// reported. When the sink allows it, the batch is read, mapped and completed while the one before commits
     /// (commits still run one at a time, in order). A batch waits for that commit first when one of its lookups
-    /// names its own module (it may link to a row of the batch before) or it holds attachments (the sink reads the
-    /// ledger as it copies their files).
+    /// names its own module: it may link to a row of the batch before.
     /// </summary>
     private async Task<Task> FlushAsync(MigrationSourcePart part, MigrationRowMapper mapper, List<(long Row, MappedRow? Mapped, RowError? Error)> batch, Task previous, CancellationToken cancellationToken)
     {
         var module = part.Module;
         List<(string Module, string SourceId)> lookups = [.. batch.Where(b => b.Mapped is not null).SelectMany(b => b.Mapped!.Lookups.Select(l => (l.Module, l.SourceId))).Distinct()];
-        if (!sink.OverlapsCommits || module == MigrationModules.Attachments || lookups.Any(l => l.Module == module))
+        if (!sink.OverlapsCommits(module) || lookups.Any(l => l.Module == module))
         {
             await previous;
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using CrmActors.Grains.Attachments;
 using CrmActors.Grains.Audit;
@@ -38,7 +39,8 @@ public sealed class MigrationPassSink(
 
     public IMigrationLedger Ledger => ledger;
 
-    public bool OverlapsCommits => true;
+    /// <summary>Everywhere but attachments, whose commit reads the ledger as it copies their files.</summary>
+    public bool OverlapsCommits(string module) => module != MigrationModules.Attachments;
 
     public Task LoadLedgerAsync(IReadOnlyCollection<(string Module, string SourceId)> keys, CancellationToken cancellationToken) => ledger.LoadAsync(keys, cancellationToken);
 
@@ -46,18 +48,19 @@ public sealed class MigrationPassSink(
     {
         var module = part.Module;
         var now = UnixTime.Ms(clock.GetUtcNow());
-        var writes = rows.Where(r => r.Write is not null).Select(r => r.Write!).ToList();
+        var written = rows.Where(r => r.Write is not null).ToList();
+        var writes = written.Select(r => r.Write!).ToList();
         var ids = writes.ToDictionary(w => w.Record.SourceId, _ => Ids.New(), StringComparer.Ordinal);
         var files = module == MigrationModules.Attachments ? await CopyAttachmentsAsync(writes, ids, now, cancellationToken) : null;
-        var parentOwners = module is MigrationModules.TicketThreads or MigrationModules.TicketComments
-            ? await TicketOwnersAsync(writes.Select(w => w.Record.Values["Ticket_Id"]!.GetValue<string>()), cancellationToken)
-            : null;
 
         await using var connection = await database.OpenAsync(cancellationToken);
+        var parentOwners = module is MigrationModules.TicketThreads or MigrationModules.TicketComments
+            ? await TicketOwnersAsync(connection, writes.Select(w => w.Record.Values["Ticket_Id"]!.GetValue<string>()))
+            : null;
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await run.FenceAsync(connection, transaction);
         var had = writes.Count == 0 ? [] : await ledger.AddAsync(connection, transaction, module, pass, Part.Index,
-            [.. rows.Where(r => r.Write is not null).Select(r => (r.Write!.Record.SourceId, ids[r.Write.Record.SourceId], r.Row, r.Write.Owner?.ReportNote))]);
+            [.. written.Select(r => (r.Write!.Record.SourceId, ids[r.Write.Record.SourceId], r.Row, r.Write.Owner?.ReportNote))]);
         var fresh = writes.Where(w => !had.ContainsKey(w.Record.SourceId)).ToList();
         if (files is not null)
         {
@@ -126,13 +129,10 @@ public sealed class MigrationPassSink(
         return files;
     }
 
-    private async Task<Dictionary<string, string>> TicketOwnersAsync(IEnumerable<string> ticketIds, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return (await RestoreIds.QueryByUniqueKeyAsync<(string Id, string Owner)>(connection, null,
+    private async Task<Dictionary<string, string>> TicketOwnersAsync(DbConnection connection, IEnumerable<string> ticketIds) =>
+        (await RestoreIds.QueryByUniqueKeyAsync<(string Id, string Owner)>(connection, null,
                 "id, owner_id", "records", "org_id = @org", "id", new { org = job.OrgId }, [.. ticketIds.Distinct()]))
             .ToDictionary(r => r.Id, r => r.Owner);
-    }
 
     private async Task<AttachmentRow> CopyAttachmentAsync(string id, MigrationRecord record, long now, CancellationToken cancellationToken)
     {

@@ -70,7 +70,11 @@ public static class BulkInsert
         await import.CompleteAsync(cancellationToken);
     }
 
-    private static async Task InsertPreparedAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
+    /// <summary>
+    /// One prepared INSERT per row (SQLite's bulk path); with <paramref name="onConflict"/> " ON CONFLICT DO NOTHING", a row
+    /// the table already has a key for changes nothing. Returns the indexes of the rows that changed nothing.
+    /// </summary>
+    public static async Task<List<int>> InsertPreparedAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
         IEnumerable<object?[]> rows, string onConflict, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
@@ -84,6 +88,8 @@ public static class BulkInsert
             return parameter;
         }).ToArray();
         command.Prepare();
+        var unchanged = new List<int>();
+        var index = 0;
         foreach (var row in rows)
         {
             for (var i = 0; i < parameters.Length; i++)
@@ -91,7 +97,14 @@ public static class BulkInsert
                 parameters[i].Value = row[i] ?? DBNull.Value;
             }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                unchanged.Add(index);
+            }
+
+            index++;
         }
+
+        return unchanged;
     }
 }
