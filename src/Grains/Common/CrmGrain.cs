@@ -1,5 +1,7 @@
 using CrmActors.Grains.Common;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Reflection;
 using System.Text.Json;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Runs;
@@ -19,27 +21,56 @@ public sealed class CrmGrainServices(TimeProvider clock, SideEffectApplier effec
 
 /// <summary>
 /// A grain whose calls each commit at most once. A call changes <see cref="State"/> by assigning new
-/// immutable values and queues its side effects; when it returns, the state is written once with
-/// those effects in its outbox, and the effects are applied. A call that throws leaves the stored
-/// state and the outside world as they were. A write that meets a newer version
-/// (<see cref="InconsistentStateException"/>) means another activation took over: this one deactivates.
+/// immutable values and queues its side effects; when it returns, the state is written with those
+/// effects in its outbox, the effects are applied, and only then does the call answer. A call that
+/// throws leaves the stored state and the outside world as they were. A write that meets a newer
+/// version (<see cref="InconsistentStateException"/>) means another activation took over: this one deactivates.
+/// <para>
+/// <b>Group commit.</b> Calls compute one at a time (a gate), but a call does not hold the gate while its
+/// write is in flight. In a <c>[Reentrant]</c> grain the next calls compute meanwhile, on top of the state
+/// staged before them, and one write then covers all of them: under concurrent callers a grain writes
+/// once per round trip instead of once per call. Each call still answers only once its own change is
+/// durable; if that write fails, it fails every call staged on it, and the state goes back to the
+/// durable one. <c>[ReadOnly]</c> calls skip the gate and see the durable state, never a staged one.
+/// Grains that are not reentrant behave as before: one call, one write.
+/// </para>
 /// </summary>
 public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> store, CrmGrainServices services) : Grain, IIncomingGrainCallFilter, ILegacyStateImport
     where TState : class, new()
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
 
+    // What the call running in this async flow may do: read the durable state, or change it (holding the gate).
+    private static readonly AsyncLocal<CallKind> Current = new();
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private TState? _durable;
     private TState? _working;
     private List<SideEffect> _effects = [];
     private List<string> _remindersToClear = [];
     private DateTimeOffset? _now;
 
-    /// <summary>The state as this call has changed it so far.</summary>
+    // Staged by calls that returned, not yet durable: the newest state and everything to do once it is.
+    private TState? _staged;
+    private List<SideEffect> _stagedEffects = [];
+    private List<string> _stagedReminders = [];
+    private Batch? _open;
+    private Batch? _writing;
+    private int _generation;
+    private int _callGeneration;
+    private Exception? _lastFailure;
+
+    private enum CallKind { None, Reading, Writing }
+
+    /// <summary>The state as this call has changed it so far (a <c>[ReadOnly]</c> call: the durable state).</summary>
     protected TState State
     {
-        get => _working ?? store.State.Value;
-        set => _working = value;
+        get => Current.Value == CallKind.Reading ? Durable : _working ?? _staged ?? Durable;
+        set => _working = Current.Value != CallKind.Reading ? value : throw new InvalidOperationException("A [ReadOnly] grain call cannot change the state.");
     }
+
+    private TState Durable => _durable ??= store.State.Value;
 
     /// <summary>The clock's time when the call began; one value for the whole call.</summary>
     protected DateTimeOffset Now => _now ?? services.Clock.GetUtcNow();
@@ -48,6 +79,7 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _durable = store.State.Value;
         if (store.State.Outbox.Count > 0)
         {
             // The last write's effects may not all have been applied before the previous activation died.
@@ -63,19 +95,28 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
 
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
-        var outer = _now is null;
-        if (outer)
-        {
-            _now = services.Clock.GetUtcNow();
-        }
-
-        try
+        if (Current.Value != CallKind.None)
         {
             await context.Invoke();
-            if (outer)
-            {
-                await CommitAsync();
-            }
+            return;
+        }
+
+        if (ReadOnlyMethods.GetOrAdd(context.InterfaceMethod, m => m.IsDefined(typeof(ReadOnlyAttribute), true)))
+        {
+            Current.Value = CallKind.Reading;
+            await context.Invoke();
+            return;
+        }
+
+        Current.Value = CallKind.Writing;
+        await _gate.WaitAsync();
+        Task written;
+        try
+        {
+            _now = services.Clock.GetUtcNow();
+            _callGeneration = _generation;
+            await context.Invoke();
+            written = Stage();
         }
         catch
         {
@@ -86,52 +127,117 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
         }
         finally
         {
-            if (outer)
+            _now = null;
+            _gate.Release();
+        }
+
+        await written;
+    }
+
+    /// <summary>Writes the state this call produced so far (if it changed) with its effects, applies them, and waits for both.</summary>
+    protected Task CommitAsync() => Stage();
+
+    // Hands this call's changes to the next write; the task completes once they are durable and applied.
+    // A call that changed nothing still waits for what it read of the staged state to become durable.
+    private Task Stage()
+    {
+        if (_callGeneration != _generation)
+        {
+            // A write this call built on failed while it ran.
+            throw _lastFailure!;
+        }
+
+        var changed = _working is not null && !ReferenceEquals(_working, _staged ?? Durable);
+        _staged = changed ? _working : _staged;
+        _working = null;
+        if (!changed && _effects.Count == 0 && _remindersToClear.Count == 0)
+        {
+            return (_open ?? _writing)?.Done.Task ?? Task.CompletedTask;
+        }
+
+        _stagedEffects.AddRange(_effects);
+        _stagedReminders.AddRange(_remindersToClear);
+        _effects = [];
+        _remindersToClear = [];
+        var batch = _open ??= new Batch();
+        if (_writing is null)
+        {
+            _ = WriteStagedAsync();
+        }
+
+        return batch.Done.Task;
+    }
+
+    private async Task WriteStagedAsync()
+    {
+        while (_open is { } batch)
+        {
+            (_open, _writing) = (null, batch);
+            var (state, effects, reminders) = (_staged, _stagedEffects, _stagedReminders);
+            (_stagedEffects, _stagedReminders) = ([], []);
+            try
             {
-                _now = null;
+                await WriteAsync(state, effects, reminders);
+                if (ReferenceEquals(_staged, state))
+                {
+                    _staged = null;
+                }
+
+                batch.Done.SetResult();
+            }
+            catch (Exception e)
+            {
+                // Calls staged after this write (or computing now) built on a state that never became durable.
+                (_staged, _stagedEffects, _stagedReminders, _lastFailure) = (null, [], [], e);
+                _generation++;
+                _open?.Done.SetException(e);
+                _open = null;
+                batch.Done.SetException(e);
+            }
+            finally
+            {
+                _writing = null;
             }
         }
     }
 
-    /// <summary>Writes the state this call produced (if it changed) with its effects, then applies them.</summary>
-    protected async Task CommitAsync()
+    private async Task WriteAsync(TState? state, List<SideEffect> effects, List<string> remindersToClear)
     {
-        var effects = _effects;
-        var remindersToClear = _remindersToClear;
-        _effects = [];
-        _remindersToClear = [];
-        var changed = _working is not null && !ReferenceEquals(_working, store.State.Value);
-        if (changed)
+        var outbox = (IReadOnlyList<SideEffect>)effects;
+        if (state is not null)
         {
             var committed = store.State;
-            store.State = new StoredState<TState> { Value = _working!, Outbox = [.. effects] };
-            _working = null;
+            // Effects whose application failed after an earlier write stay in the outbox until applied.
+            store.State = new StoredState<TState> { Value = state, Outbox = [.. committed.Outbox, .. effects] };
             try
             {
                 await store.WriteStateAsync();
             }
-            catch (InconsistentStateException)
+            catch (Exception e)
             {
                 store.State = committed;
-                DeactivateOnIdle();
+                if (e is InconsistentStateException)
+                {
+                    DeactivateOnIdle();
+                }
+
                 throw;
             }
-        }
-        else
-        {
-            _working = null;
+
+            _durable = state;
+            outbox = store.State.Outbox;
         }
 
-        if (effects.Count > 0)
+        if (outbox.Count > 0)
         {
-            await services.Effects.ApplyAsync(effects);
-            if (changed)
+            await services.Effects.ApplyAsync(outbox);
+            if (state is not null)
             {
                 store.State = store.State with { Outbox = [] };
             }
         }
 
-        foreach (var name in remindersToClear)
+        foreach (var name in remindersToClear.Distinct())
         {
             if (await this.GetReminder(name) is { } reminder)
             {
@@ -184,4 +290,9 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
     /// keeps it, and a reminder left behind by a crash just ticks once more and finds nothing to do.
     /// </summary>
     protected void ClearReminderOnCommit(string name) => _remindersToClear.Add(name);
+
+    private sealed class Batch
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

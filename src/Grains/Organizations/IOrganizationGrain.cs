@@ -5,7 +5,7 @@ namespace CrmActors.Grains.Organizations;
 
 /// <summary>
 /// One organization (key: org ID): its settings, users and data schema. Every change is validated
-/// here, one at a time, and audited in the same transaction.
+/// here, one at a time, and audited through the outbox of the write that makes it.
 /// </summary>
 public interface IOrganizationGrain : IGrainWithStringKey
 {

@@ -5,6 +5,11 @@ using CrmActors.Grains.Scheduling;
 
 namespace CrmActors.Grains.Organizations;
 
+/// <summary>
+/// Reentrant so that concurrent changes share a write (see <see cref="CrmGrain{TState}"/>): they still
+/// compute one at a time, each on the state the one before it left.
+/// </summary>
+[Reentrant]
 public sealed partial class OrganizationGrain(
     [PersistentState("organization", StorageNames.Crm)] IPersistentState<StoredState<OrganizationState>> state,
     TokenStore tokens,

@@ -1,10 +1,12 @@
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
+using CrmActors.Tests.Support;
 using Dapper;
+using Orleans.Storage;
 
 namespace CrmActors.Tests.GrainTests;
 
-/// <summary>The organization grain: one write per call, side effects applied once, refusals leave nothing behind.</summary>
+/// <summary>The organization grain: concurrent changes share writes, side effects applied once, refusals leave nothing behind.</summary>
 [Collection(GrainCollection.Name)]
 public sealed class OrganizationGrainTests(GrainCluster silo)
 {
@@ -68,6 +70,91 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         Assert.False(revoked[secondHash]);
         Assert.Equal(new TokenStore.TokenOwner(orgId, admin.Id), await silo.Grains.GetGrain<ITokenGrain>(secondHash).GetOwnerAsync());
     }
+
+    [Fact]
+    public async Task ConcurrentChangesShareWritesAndEachAnswersOnceItsOwnChangeIsDurable()
+    {
+        var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
+        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        var names = Enumerable.Range(0, 40).Select(i => $"Concurrent {i}").ToArray();
+
+        var answers = await Task.WhenAll(names.Select(name => grain.UpdateAsync(new OrganizationPatch(name, null, null, null), admin.Id)));
+
+        // Each call computed on the state the one before it left, and answered with its own change.
+        Assert.Equal(names, answers.Select(a => a.Name));
+        await using var connection = await silo.OpenDatabaseAsync();
+        Assert.Equal(41, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE org_id = @orgId", new { orgId }));
+        // The stored version counts writes: the creation's, then fewer than one per change.
+        var writes = await StoredVersionAsync(connection, orgId);
+        Assert.InRange(writes, 2, 40);
+
+        // What the last change left is what a new activation reads.
+        var last = await connection.ExecuteScalarAsync<string>(
+            "SELECT changes FROM audit_log WHERE org_id = @orgId AND action = 'update' ORDER BY at DESC, rowid DESC LIMIT 1", new { orgId });
+        await silo.Cluster.DeactivateAsync(grain);
+        var org = await grain.GetAsync();
+        Assert.Contains(org.Name, names);
+        Assert.Contains($"\"{org.Name}\"", last);
+    }
+
+    [Fact]
+    public async Task ARefusedChangeAmongConcurrentOnesLeavesTheOthersWhole()
+    {
+        var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains, plan: "standard");
+        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+
+        // Every odd call renames and sets an unknown plan: refused whole, while the even ones around it commit.
+        var calls = Enumerable.Range(0, 20)
+            .Select(i => grain.UpdateAsync(new OrganizationPatch($"Mixed {i}", i % 2 == 1 ? "platinum" : null, null, null), admin.Id))
+            .ToArray();
+        var settled = await Task.WhenAll(calls.Select(async c => { try { return (await c).Name; } catch (ProblemException e) when (e.Status == 400) { return null; } }));
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? $"Mixed {i}" : null), settled);
+        await silo.Cluster.DeactivateAsync(grain);
+        var org = await grain.GetAsync();
+        Assert.Equal("standard", org.Plan);
+        Assert.Matches("^Mixed [0-9]*[02468]$", org.Name);
+        await using var connection = await silo.OpenDatabaseAsync();
+        Assert.Equal(11, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE org_id = @orgId", new { orgId }));
+    }
+
+    [Fact]
+    public async Task AWriteThatMeetsANewerVersionFailsEveryCallStagedOnItAndKeepsNoneOfThem()
+    {
+        var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
+        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        await grain.GetAsync();
+        await using var connection = await silo.OpenDatabaseAsync();
+        // Another activation (on a silo this one lost touch with) wrote meanwhile.
+        Assert.Equal(1, await connection.ExecuteAsync($"UPDATE OrleansStorage SET Version = Version + 1 WHERE {OrganizationRow}", new { orgId }));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            try
+            {
+                return (await grain.UpdateAsync(new OrganizationPatch($"Stale {i}", null, null, null), admin.Id)).Name;
+            }
+            catch (InconsistentStateException)
+            {
+                return null;
+            }
+        }));
+
+        // The stale activation wrote nothing and deactivated; the next one reads the stored state.
+        Assert.Contains(outcomes, o => o is null);
+        var reread = await Eventually.GetAsync(() => grain.GetAsync(), o => o.Name == "Grain Org" || outcomes.Contains(o.Name), TimeSpan.FromSeconds(10), "a state some call made durable");
+        Assert.True(reread.Exists);
+        var audited = (await connection.QueryAsync<string>("SELECT changes FROM audit_log WHERE org_id = @orgId AND action = 'update'", new { orgId })).ToList();
+        Assert.Equal(outcomes.Count(o => o is not null), audited.Count);
+        var renamed = await grain.UpdateAsync(new OrganizationPatch("After", null, null, null), admin.Id);
+        Assert.Equal("After", renamed.Name);
+    }
+
+    // Orleans keys the row by hashes of the grain ID; the organization's ID is in its stored JSON.
+    private const string OrganizationRow = "GrainTypeString = 'organization' AND CAST(PayloadBinary AS TEXT) LIKE '%\"' || @orgId || '\"%'";
+
+    private static Task<int> StoredVersionAsync(System.Data.Common.DbConnection connection, string orgId) =>
+        connection.ExecuteScalarAsync<int>($"SELECT Version FROM OrleansStorage WHERE {OrganizationRow}", new { orgId });
 
     [Fact]
     public async Task AnUnknownOrganizationIsNotFound()
