@@ -37,13 +37,30 @@ public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
     /// <summary>Rows (module position, row ordinal) whose ID already appeared earlier in the backup.</summary>
     public HashSet<(int Module, long Ordinal)> Duplicates { get; } = [];
 
-    /// <summary>Old ID → new ID, for records and files whose IDs are taken or were remapped by an earlier restore.</summary>
-    public Dictionary<string, string> Remaps { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Old ID → new ID, for records and files whose IDs are taken or were remapped by an earlier restore, as 128-bit
+    /// keys: a restore into another organization remaps every row, and 32-character strings cost five times as much.
+    /// </summary>
+    private readonly Dictionary<UInt128, UInt128> _remaps = [];
 
     /// <summary>Backed-up file IDs that will exist after the restore (restored from the Attachments ZIP or already present).</summary>
     public HashSet<UInt128> RestorableFiles { get; } = [];
 
-    public string Final(string oldId) => Remaps.GetValueOrDefault(oldId) ?? oldId;
+    public int RemapCount => _remaps.Count;
+
+    /// <summary>The ID a backed-up record or file gets: its own, or its remap.</summary>
+    public string Final(string oldId) => RestoreIds.TryKey(oldId, out var key) && _remaps.TryGetValue(key, out var @new) ? RestoreIds.ToId(@new) : oldId;
+
+    public bool IsRemapped(string oldId) => RestoreIds.TryKey(oldId, out var key) && _remaps.ContainsKey(key);
+
+    /// <summary>Records that <paramref name="oldId"/> becomes <paramref name="newId"/>; both are well-formed IDs.</summary>
+    public void Remap(string oldId, string newId)
+    {
+        if (RestoreIds.TryKey(oldId, out var old) && RestoreIds.TryKey(newId, out var @new))
+        {
+            _remaps[old] = @new;
+        }
+    }
 
     public bool InScope(string module) => modules.Any(m => m.Target is not null && m.Backup.Name == module);
 }

@@ -17,7 +17,8 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
 {
     private const int ResolveBatch = 5000;
 
-    private readonly Dictionary<string, string> _newRemaps = new(StringComparer.Ordinal);
+    // The remaps this run decided (their new IDs are in the plan), to be saved to the ledger.
+    private readonly HashSet<UInt128> _newRemaps = [];
     private bool _ledgerEmpty;
 
     public async Task<RestorePlan> PlanAsync(CancellationToken cancellationToken)
@@ -90,14 +91,18 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         if (!restore.DryRun && _newRemaps.Count > 0)
         {
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!, _newRemaps, clock.GetUtcNow());
+            await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!,
+                _newRemaps.Select(RestoreIds.ToId).Select(old => KeyValuePair.Create(old, plan.Final(old))), clock.GetUtcNow());
             await transaction.CommitAsync(cancellationToken);
 
             // The ledger decides: if another run saved a mapping first, its new ID is the one to use.
-            foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
-                connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, _newRemaps.Keys))
+            foreach (var chunk in _newRemaps.Chunk(ResolveBatch))
             {
-                plan.Remaps[old] = @new;
+                foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
+                    connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, chunk.Select(RestoreIds.ToId).ToList()))
+                {
+                    plan.Remap(old, @new);
+                }
             }
         }
 
@@ -127,7 +132,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             }
         }
 
-        var mapped = ids.Where(id => plan.Remaps.ContainsKey(id) && !_newRemaps.ContainsKey(id)).ToDictionary(id => plan.Remaps[id]);
+        var mapped = ids.Where(id => plan.IsRemapped(id) && !(RestoreIds.TryKey(id, out var key) && _newRemaps.Contains(key))).ToDictionary(plan.Final);
         foreach (var final in await RestoreIds.QueryByIdsAsync<string>(
             connection, null, "SELECT id FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id }, mapped.Keys))
         {
@@ -195,17 +200,19 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
                 connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, ids))
             {
-                plan.Remaps[old] = @new;
+                plan.Remap(old, @new);
             }
         }
 
-        return ids.Where(id => !plan.Remaps.ContainsKey(id)).ToList();
+        return ids.Where(id => !plan.IsRemapped(id)).ToList();
     }
 
     private void Remap(RestorePlan plan, string id)
     {
-        var fresh = Ids.New();
-        plan.Remaps[id] = fresh;
-        _newRemaps[id] = fresh;
+        if (RestoreIds.TryKey(id, out var key))
+        {
+            plan.Remap(id, Ids.New());
+            _newRemaps.Add(key);
+        }
     }
 }
