@@ -77,7 +77,17 @@ public static class BackupBenchmark
         using var child = Process.Start(start)!;
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
-        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "";
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i + 1 < lines.Length; i++)
+        {
+            if (lines[i].Contains("CrmActors.Grains.Backups.RestoreJob", StringComparison.Ordinal))
+            {
+                // The restore's phase times, as the job logs them.
+                Console.WriteLine($"{phase}: {lines[i + 1].Trim()}");
+            }
+        }
+
+        var last = lines.LastOrDefault() ?? "";
         return child.ExitCode == 0 && last.StartsWith('{') ? JsonDocument.Parse(last).RootElement.Clone() : throw new InvalidOperationException($"The {phase} phase failed:\n{output}");
     }
 

@@ -27,6 +27,8 @@ public static class ProductHost
             ["urls"] = "http://127.0.0.1:0",
             ["Operator:Key"] = OperatorKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Each restore's phase times (plan, records, files).
+            ["Logging:LogLevel:CrmActors.Grains.Backups.RestoreJob"] = "Information",
         };
         foreach (var (key, value) in settings)
         {

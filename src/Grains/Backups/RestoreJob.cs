@@ -3,6 +3,8 @@ using CrmActors.Grains.Records;
 using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Runs;
 using CrmActors.Grains.Storage;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CrmActors.Grains.Backups;
@@ -13,7 +15,8 @@ namespace CrmActors.Grains.Backups;
 /// continues after the last committed batch. An unusable backup fails the restore at once, untouched.
 /// </summary>
 public sealed class RestoreJob(
-    IDatabase database, RecordStore records, RestoreStore restores, IBlobStore blobs, IGrainFactory grains, IOptions<BackupOptions> options, TimeProvider clock)
+    IDatabase database, RecordStore records, RestoreStore restores, IBlobStore blobs, IGrainFactory grains, IOptions<BackupOptions> options, TimeProvider clock,
+    ILogger<RestoreJob> logger)
     : IRunHandler
 {
     public string Kind => BackupConstants.RestoreJobKind;
@@ -32,6 +35,7 @@ public sealed class RestoreJob(
         var cancellationToken = context.CancellationToken;
         RestoreSource source;
         RestorePlan plan;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             source = await RestoreSource.OpenAsync(blobs, restore.DataParts, restore.AttachmentParts);
@@ -45,11 +49,16 @@ public sealed class RestoreJob(
 
         using (source)
         {
+            var planned = Stopwatch.GetTimestamp();
             var progress = new RestoreProgress(restore, context);
             var batch = Math.Max(1, options.Value.RestoreBatchSize);
             await new RestoreRecordWriter(database, records, source, plan, org, restore, progress, clock, batch).WriteAsync(cancellationToken);
+            var written = Stopwatch.GetTimestamp();
             await new RestoreFileWriter(database, blobs, source, plan, org, restore, progress, Math.Max(1, batch / 10)).WriteAsync(cancellationToken);
             await context.SaveCheckpointAsync(progress.Cursor, 1);
+            logger.LogInformation("Restore {RestoreId} of org {OrgId}: planned in {Plan:F2} s ({Restorable} rows, {Remaps} remapped IDs), records written in {Records:F2} s, files in {Files:F2} s",
+                restore.Id, restore.OrgId, Stopwatch.GetElapsedTime(started, planned).TotalSeconds, plan.Restorable.Count, plan.RemapCount,
+                Stopwatch.GetElapsedTime(planned, written).TotalSeconds, Stopwatch.GetElapsedTime(written).TotalSeconds);
         }
 
         if (!restore.DryRun)

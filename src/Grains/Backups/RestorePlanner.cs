@@ -91,18 +91,14 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         if (!restore.DryRun && _newRemaps.Count > 0)
         {
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!,
-                _newRemaps.Select(RestoreIds.ToId).Select(old => KeyValuePair.Create(old, plan.Final(old))), clock.GetUtcNow());
+            var conflicts = await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!,
+                () => _newRemaps.Select(RestoreIds.ToId).Select(old => KeyValuePair.Create(old, plan.Final(old))), clock.GetUtcNow());
             await transaction.CommitAsync(cancellationToken);
 
             // The ledger decides: if another run saved a mapping first, its new ID is the one to use.
-            foreach (var chunk in _newRemaps.Chunk(ResolveBatch))
+            foreach (var (old, @new) in conflicts)
             {
-                foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
-                    connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, chunk.Select(RestoreIds.ToId).ToList()))
-                {
-                    plan.Remap(old, @new);
-                }
+                plan.Remap(old, @new);
             }
         }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Storage;
 using Dapper;
+using Npgsql;
 
 namespace CrmActors.Grains.Backups;
 
@@ -114,9 +115,48 @@ public sealed class RestoreStore(IDatabase database)
     }
 
     /// <summary>Saves new remaps in one statement; where another restore saved a remap of the same ID first, that one stays.</summary>
-    public static Task AddMappingsAsync(DbConnection connection, DbTransaction transaction, string orgId, IEnumerable<KeyValuePair<string, string>> mappings, DateTimeOffset now) =>
-        BulkInsert.InsertNewAsync(connection, transaction, "backup_id_map", MapColumns,
-            mappings.Select(m => new object?[] { orgId, m.Key, m.Value, UnixTime.Ms(now) }));
+    /// <summary>
+    /// Saves new remaps (old ID → new ID) to the organization's ledger, and returns those another run had saved first,
+    /// with the new ID it saved: the ledger decides. The planner leaves out every ID the ledger already maps, so the
+    /// rows normally go straight in (binary COPY on PostgreSQL); only when another run saved one of them meanwhile
+    /// (a unique violation) are they saved again through a temporary table, skipping the taken ones, and the
+    /// conflicts read back by one join in the database.
+    /// </summary>
+    public static async Task<List<(string Old, string New)>> AddMappingsAsync(
+        DbConnection connection, DbTransaction transaction, string orgId, Func<IEnumerable<KeyValuePair<string, string>>> mappings, DateTimeOffset now)
+    {
+        var at = UnixTime.Ms(now);
+        if (connection is NpgsqlConnection)
+        {
+            await transaction.SaveAsync(RemapsSavepoint);
+            try
+            {
+                await BulkInsert.InsertAsync(connection, transaction, "backup_id_map", MapColumns, mappings().Select(m => new object?[] { orgId, m.Key, m.Value, at }));
+                await transaction.ReleaseAsync(RemapsSavepoint);
+                return [];
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await transaction.RollbackAsync(RemapsSavepoint);
+            }
+        }
+
+        var staging = $"restore_remaps_{Guid.NewGuid():N}";
+        await connection.ExecuteAsync($"CREATE TEMP TABLE {staging} (old_id TEXT NOT NULL, new_id TEXT NOT NULL)", transaction: transaction);
+        await BulkInsert.InsertAsync(connection, transaction, staging, ["old_id", "new_id"], mappings().Select(m => new object?[] { m.Key, m.Value }));
+        var parameters = new { org = orgId, at };
+        // "WHERE true" lets SQLite read ON CONFLICT as the upsert clause, not as part of the SELECT.
+        await connection.ExecuteAsync(
+            $"INSERT INTO backup_id_map ({string.Join(", ", MapColumns)}) SELECT @org, old_id, new_id, @at FROM {staging} WHERE true ON CONFLICT DO NOTHING",
+            parameters, transaction);
+        var conflicts = (await connection.QueryAsync<(string Old, string New)>(
+            $"SELECT s.old_id, m.new_id FROM {staging} s JOIN backup_id_map m ON m.org_id = @org AND m.old_id = s.old_id WHERE m.new_id <> s.new_id",
+            parameters, transaction)).ToList();
+        await connection.ExecuteAsync($"DROP TABLE {staging}", transaction: transaction);
+        return conflicts;
+    }
+
+    private const string RemapsSavepoint = "restore_remaps";
 
     private static RestoreRow ToRecord(Row r) => new(
         r.id, r.org_id, r.backup_id, JsonSerializer.Deserialize<List<string>>(r.data_parts, Json)!, JsonSerializer.Deserialize<List<string>>(r.attachment_parts, Json)!,

@@ -23,31 +23,6 @@ public static class BulkInsert
         await InsertPreparedAsync(connection, transaction, table, columns, rows, "", cancellationToken);
     }
 
-    /// <summary>
-    /// Like <see cref="InsertAsync"/>, but a row whose key is already in the table is skipped (ON CONFLICT DO
-    /// NOTHING): on PostgreSQL the rows are copied into a temporary table and inserted from it in one statement.
-    /// </summary>
-    public static async Task InsertNewAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<string> columns,
-        IEnumerable<object?[]> rows, CancellationToken cancellationToken = default)
-    {
-        if (connection is NpgsqlConnection postgres)
-        {
-            var staging = $"bulk_{table}_{Guid.NewGuid():N}";
-            var list = string.Join(", ", columns);
-            await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE {staging} AS SELECT {list} FROM {table} WITH NO DATA", postgres, (NpgsqlTransaction)transaction))
-            {
-                await create.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await CopyAsync(postgres, staging, columns, rows, cancellationToken);
-            await using var insert = new NpgsqlCommand($"INSERT INTO {table} ({list}) SELECT {list} FROM {staging} ON CONFLICT DO NOTHING; DROP TABLE {staging}", postgres, (NpgsqlTransaction)transaction);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            return;
-        }
-
-        await InsertPreparedAsync(connection, transaction, table, columns, rows, " ON CONFLICT DO NOTHING", cancellationToken);
-    }
-
     private static async Task CopyAsync(NpgsqlConnection postgres, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         await using var import = await postgres.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);

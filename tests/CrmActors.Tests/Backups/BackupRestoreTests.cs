@@ -106,6 +106,36 @@ public abstract class BackupRestoreTests(SmallPartsApplication app)
             .AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
     }
 
+    [Fact]
+    public async Task SavingRemapsKeepsTheMappingsAnotherRunSavedFirstAndSaysWhichThoseWere()
+    {
+        var orgId = (await app.CreateOrgAsync()).OrgId;
+        var (old1, old2, old3) = (CrmActors.Grains.Common.Ids.New(), CrmActors.Grains.Common.Ids.New(), CrmActors.Grains.Common.Ids.New());
+        var (first, mine1, mine2, mine3) = (CrmActors.Grains.Common.Ids.New(), CrmActors.Grains.Common.Ids.New(), CrmActors.Grains.Common.Ids.New(), CrmActors.Grains.Common.Ids.New());
+        await using var connection = await app.OpenDatabaseAsync();
+
+        // Nothing saved yet: every mapping goes in, no conflict.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.Empty(await CrmActors.Grains.Backups.RestoreStore.AddMappingsAsync(
+                connection, transaction, orgId, () => [KeyValuePair.Create(old1, first)], DateTimeOffset.UtcNow));
+            await transaction.CommitAsync();
+        }
+
+        // Another run saved old1 first: its new ID stays and is reported; the others are saved.
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var conflicts = await CrmActors.Grains.Backups.RestoreStore.AddMappingsAsync(connection, transaction, orgId,
+                () => [KeyValuePair.Create(old1, mine1), KeyValuePair.Create(old2, mine2), KeyValuePair.Create(old3, mine3)], DateTimeOffset.UtcNow);
+            Assert.Equal([(old1, first)], conflicts);
+            await transaction.CommitAsync();
+        }
+
+        var saved = (await Dapper.SqlMapper.QueryAsync<(string Old, string New)>(connection,
+            "SELECT old_id, new_id FROM backup_id_map WHERE org_id = @orgId ORDER BY old_id", new { orgId })).ToList();
+        Assert.Equal(new[] { (old1, first), (old2, mine2), (old3, mine3) }.OrderBy(m => m.Item1, StringComparer.Ordinal), saved);
+    }
+
     public static async Task DeleteEverythingAsync(OrgSession org)
     {
         foreach (var module in SampleData.Modules.Append("TicketComments"))
