@@ -41,8 +41,9 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly ConcurrentDictionary<MethodInfo, bool> ReadOnlyMethods = new();
 
-    // What the call running in this async flow may do: read the durable state, or change it (holding the gate).
-    private static readonly AsyncLocal<CallKind> Current = new();
+    // The grain whose call runs in this async flow, and what that call may do: read the durable state, or change it
+    // (holding the gate). Keyed by the grain, so that a flow that reaches another grain of this type means nothing there.
+    private static readonly AsyncLocal<(object? Grain, CallKind Kind)> Current = new();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private TState? _durable;
@@ -66,11 +67,13 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
     /// <summary>The state as this call has changed it so far (a <c>[ReadOnly]</c> call: the durable state).</summary>
     protected TState State
     {
-        get => Current.Value == CallKind.Reading ? Durable : _working ?? _staged ?? Durable;
-        set => _working = Current.Value != CallKind.Reading ? value : throw new InvalidOperationException("A [ReadOnly] grain call cannot change the state.");
+        get => CurrentCall == CallKind.Reading ? Durable : _working ?? _staged ?? Durable;
+        set => _working = CurrentCall != CallKind.Reading ? value : throw new InvalidOperationException("A [ReadOnly] grain call cannot change the state.");
     }
 
     private TState Durable => _durable ??= store.State.Value;
+
+    private CallKind CurrentCall => Current.Value.Grain == this ? Current.Value.Kind : CallKind.None;
 
     /// <summary>The clock's time when the call began; one value for the whole call.</summary>
     protected DateTimeOffset Now => _now ?? services.Clock.GetUtcNow();
@@ -95,7 +98,7 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
 
     async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
     {
-        if (Current.Value != CallKind.None)
+        if (CurrentCall != CallKind.None)
         {
             await context.Invoke();
             return;
@@ -103,12 +106,12 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
 
         if (ReadOnlyMethods.GetOrAdd(context.InterfaceMethod, m => m.IsDefined(typeof(ReadOnlyAttribute), true)))
         {
-            Current.Value = CallKind.Reading;
+            Current.Value = (this, CallKind.Reading);
             await context.Invoke();
             return;
         }
 
-        Current.Value = CallKind.Writing;
+        Current.Value = (this, CallKind.Writing);
         await _gate.WaitAsync();
         Task written;
         try
