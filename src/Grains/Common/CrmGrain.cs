@@ -56,8 +56,9 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
     private TState? _staged;
     private List<SideEffect> _stagedEffects = [];
     private List<string> _stagedReminders = [];
-    private Batch? _open;
-    private Batch? _writing;
+    // The calls staged since the last write began, and those of the write in flight: each completes once its write has.
+    private TaskCompletionSource? _open;
+    private TaskCompletionSource? _writing;
     private int _generation;
     private int _callGeneration;
     private Exception? _lastFailure;
@@ -71,6 +72,7 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
         set => _working = CurrentCall != CallKind.Reading ? value : throw new InvalidOperationException("A [ReadOnly] grain call cannot change the state.");
     }
 
+    // The state as last written (until the first write: as loaded); a write in flight has already replaced store.State.
     private TState Durable => _durable ??= store.State.Value;
 
     private CallKind CurrentCall => Current.Value.Grain == this ? Current.Value.Kind : CallKind.None;
@@ -82,7 +84,6 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _durable = store.State.Value;
         if (store.State.Outbox.Count > 0)
         {
             // The last write's effects may not all have been applied before the previous activation died.
@@ -155,20 +156,20 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
         _working = null;
         if (!changed && _effects.Count == 0 && _remindersToClear.Count == 0)
         {
-            return (_open ?? _writing)?.Done.Task ?? Task.CompletedTask;
+            return (_open ?? _writing)?.Task ?? Task.CompletedTask;
         }
 
         _stagedEffects.AddRange(_effects);
         _stagedReminders.AddRange(_remindersToClear);
         _effects = [];
         _remindersToClear = [];
-        var batch = _open ??= new Batch();
+        var batch = _open ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_writing is null)
         {
             _ = WriteStagedAsync();
         }
 
-        return batch.Done.Task;
+        return batch.Task;
     }
 
     private async Task WriteStagedAsync()
@@ -186,16 +187,16 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
                     _staged = null;
                 }
 
-                batch.Done.SetResult();
+                batch.SetResult();
             }
             catch (Exception e)
             {
                 // Calls staged after this write (or computing now) built on a state that never became durable.
                 (_staged, _stagedEffects, _stagedReminders, _lastFailure) = (null, [], [], e);
                 _generation++;
-                _open?.Done.SetException(e);
+                _open?.SetException(e);
                 _open = null;
-                batch.Done.SetException(e);
+                batch.SetException(e);
             }
             finally
             {
@@ -293,9 +294,4 @@ public abstract class CrmGrain<TState>(IPersistentState<StoredState<TState>> sto
     /// keeps it, and a reminder left behind by a crash just ticks once more and finds nothing to do.
     /// </summary>
     protected void ClearReminderOnCommit(string name) => _remindersToClear.Add(name);
-
-    private sealed class Batch
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

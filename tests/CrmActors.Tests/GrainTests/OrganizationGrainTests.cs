@@ -23,7 +23,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         Assert.Equal(admin.Id, org.PrimaryContactUserId);
         await using var connection = await silo.OpenDatabaseAsync();
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM tokens WHERE hash = @tokenHash AND user_id = @id", new { tokenHash, id = admin.Id }));
-        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE org_id = @orgId", new { orgId }));
+        Assert.Equal(1, await AuditRowsAsync(connection, orgId));
         Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM organizations WHERE id = @orgId", new { orgId }));
     }
 
@@ -42,7 +42,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         var org = await grain.GetAsync();
         Assert.Equal(("Grain Org", "standard"), (org.Name, org.Plan));
         await using var connection = await silo.OpenDatabaseAsync();
-        Assert.Equal(1, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE org_id = @orgId", new { orgId }));
+        Assert.Equal(1, await AuditRowsAsync(connection, orgId));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         // Each call computed on the state the one before it left, and answered with its own change.
         Assert.Equal(names, answers.Select(a => a.Name));
         await using var connection = await silo.OpenDatabaseAsync();
-        Assert.Equal(41, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE org_id = @orgId", new { orgId }));
+        Assert.Equal(41, await AuditRowsAsync(connection, orgId));
         // The stored version counts writes: the creation's, then fewer than one per change.
         var writes = await StoredVersionAsync(connection, orgId);
         Assert.InRange(writes, 2, 40);
@@ -115,7 +115,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         Assert.Equal("standard", org.Plan);
         Assert.Matches("^Mixed [0-9]*[02468]$", org.Name);
         await using var connection = await silo.OpenDatabaseAsync();
-        Assert.Equal(11, await connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE org_id = @orgId", new { orgId }));
+        Assert.Equal(11, await AuditRowsAsync(connection, orgId));
     }
 
     [Fact]
@@ -150,12 +150,6 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         Assert.Equal("After", renamed.Name);
     }
 
-    // Orleans keys the row by hashes of the grain ID; the organization's ID is in its stored JSON.
-    private const string OrganizationRow = "GrainTypeString = 'organization' AND CAST(PayloadBinary AS TEXT) LIKE '%\"' || @orgId || '\"%'";
-
-    private static Task<int> StoredVersionAsync(System.Data.Common.DbConnection connection, string orgId) =>
-        connection.ExecuteScalarAsync<int>($"SELECT Version FROM OrleansStorage WHERE {OrganizationRow}", new { orgId });
-
     [Fact]
     public async Task AnUnknownOrganizationIsNotFound()
     {
@@ -164,4 +158,13 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         var missing = await Assert.ThrowsAsync<ProblemException>(() => grain.UpdateAsync(new OrganizationPatch("x", null, null, null), "someone"));
         Assert.Equal(404, missing.Status);
     }
+
+    // Orleans keys the row by hashes of the grain ID; the organization's ID is in its stored JSON.
+    private const string OrganizationRow = "GrainTypeString = 'organization' AND CAST(PayloadBinary AS TEXT) LIKE '%\"' || @orgId || '\"%'";
+
+    private static Task<int> StoredVersionAsync(System.Data.Common.DbConnection connection, string orgId) =>
+        connection.ExecuteScalarAsync<int>($"SELECT Version FROM OrleansStorage WHERE {OrganizationRow}", new { orgId });
+
+    private static Task<int> AuditRowsAsync(System.Data.Common.DbConnection connection, string orgId) =>
+        connection.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM audit_log WHERE org_id = @orgId", new { orgId });
 }
