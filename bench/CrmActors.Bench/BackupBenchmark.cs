@@ -70,7 +70,12 @@ public static class BackupBenchmark
     /// <summary>Runs one measured phase in a child process (this executable, mode backup-phase) and returns what it printed.</summary>
     private static async Task<JsonElement> PhaseAsync(string database, string blobs, BackupBenchmarkHost.SeededOrg org, string phase, string backupId)
     {
-        var start = new ProcessStartInfo("dotnet", [typeof(BackupBenchmark).Assembly.Location, "backup-phase", phase, database, blobs, org.OrgId, org.AdminUserId, backupId])
+        // CRM_BENCH_PHASE_WRAPPER runs each phase under a profiler, e.g. "perf record -g -o /tmp/{phase}.perf --"
+        // (with DOTNET_PerfMapEnabled=1, so perf can name JIT-compiled methods).
+        string[] command = [.. (Environment.GetEnvironmentVariable("CRM_BENCH_PHASE_WRAPPER") ?? "").Replace("{phase}", phase, StringComparison.Ordinal)
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            "dotnet", typeof(BackupBenchmark).Assembly.Location, "backup-phase", phase, database, blobs, org.OrgId, org.AdminUserId, backupId];
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
         };

@@ -59,41 +59,43 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
         return new BackupOutput([.. dataZip.Parts, .. attachmentsZip.Parts], manifest);
     }
 
-    /// <summary>Streams the module's live records, ordered by ID, into its CSV files.</summary>
+    /// <summary>
+    /// Streams the module's live records, ordered by ID, into its CSV files. A reader task reads each row as UTF-8
+    /// (the stored JSON is never turned into strings) and formats it, while this one compresses and hashes.
+    /// </summary>
     private async Task<ManifestModule> ExportModuleAsync(
         DbConnection connection, DbTransaction snapshot, string orgId, ModuleDefinition module, ZipPartWriter zip, List<ManifestFile> files, CancellationToken cancellationToken)
     {
         var fields = module.Fields.Select(f => f.Name).ToList();
         string[] header = ["id", .. fields, .. RecordJson.SystemFields];
-        var decoder = new RecordCsvDecoder(fields, 1);
-        var system = 1 + fields.Count;
+        var encoder = new RecordCsvEncoder(fields);
         var (created, modified) = (new TimeText(), new TimeText());
         await using var series = new CsvEntrySeries(zip, n => $"{module.Name}_{n:D3}.csv", header, "records", module.Name, options.Value.RowsPerCsv, files);
 
         await using var command = connection.CreateCommand();
         command.Transaction = snapshot;
         command.CommandText =
-            "SELECT id, owner_id, created_at, created_by, modified_at, modified_by, data FROM records " +
+            "SELECT id, data, owner_id, created_by, created_at, modified_by, modified_at FROM records " +
             "WHERE org_id = @org AND module = @module AND deleted_at IS NULL ORDER BY id";
         AddParameter(command, "@org", orgId);
         AddParameter(command, "@module", module.Name);
-        await new RowPipe(header.Length).RunAsync(
-            async (emit, token) =>
+        await new CsvRowPipe().RunAsync(
+            async (rows, token) =>
             {
                 await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, token);
                 while (await reader.ReadAsync(token))
                 {
-                    await emit(cells =>
-                    {
-                        cells[0] = reader.GetString(0);
-                        cells[system] = reader.GetString(1);
-                        cells[system + 2] = created.Format(reader.GetInt64(2));
-                        cells[system + 1] = reader.GetString(3);
-                        cells[system + 4] = modified.Format(reader.GetInt64(4));
-                        cells[system + 3] = reader.GetString(5);
-                        decoder.Decode(reader.GetString(6), cells.AsSpan());
-                        return true;
-                    });
+                    // Columns in the CSV's order (SequentialAccess reads each once, in turn): id, the fields, Owner,
+                    // Created_By, Created_Time, Modified_By, Modified_Time.
+                    var csv = await rows.NextRowAsync();
+                    csv.Cell(reader.GetFieldValue<byte[]>(0));
+                    encoder.Write(reader.GetFieldValue<byte[]>(1), csv);
+                    csv.Cell(reader.GetFieldValue<byte[]>(2));
+                    csv.Cell(reader.GetFieldValue<byte[]>(3));
+                    csv.Cell(created.Format(reader.GetInt64(4)));
+                    csv.Cell(reader.GetFieldValue<byte[]>(5));
+                    csv.Cell(modified.Format(reader.GetInt64(6)));
+                    csv.EndRow();
                 }
             },
             series.WriteRowAsync,
@@ -130,13 +132,23 @@ public sealed class BackupExporter(IDatabase database, IBlobStore blobs, IOption
         command.Parameters.Add(parameter);
     }
 
-    /// <summary>Formats times, reusing the last text: rows written together share their timestamps.</summary>
+    /// <summary>Formats times as UTF-8, reusing the last text: rows written together share their timestamps.</summary>
     private sealed class TimeText
     {
+        private readonly byte[] _text = new byte[40];
         private long _ms = long.MinValue;
-        private string _text = "";
+        private int _length;
 
-        public string Format(long ms) => ms == _ms ? _text : _text = Time(_ms = ms);
+        public ReadOnlySpan<byte> Format(long ms)
+        {
+            if (ms != _ms)
+            {
+                DateTimeOffset.FromUnixTimeMilliseconds(ms).TryFormat(_text, out _length, "O", CultureInfo.InvariantCulture);
+                _ms = ms;
+            }
+
+            return _text.AsSpan(0, _length);
+        }
     }
 
     internal static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O", CultureInfo.InvariantCulture);

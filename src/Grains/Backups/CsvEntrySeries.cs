@@ -1,28 +1,20 @@
-using System.Globalization;
-using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
-
 namespace CrmActors.Grains.Backups;
 
 /// <summary>
 /// Rows of one table written as one or more CSV entries of a <see cref="ZipPartWriter"/>: UTF-8 with
-/// BOM, a header row, RFC 4180 quoting and CRLF line ends. A new file starts past
+/// BOM, a header row, RFC 4180 quoting and CRLF line ends (<see cref="Utf8CsvWriter"/>). A new file starts past
 /// <c>rowsPerFile</c> rows, or when the part is full (then the file starts in the next part).
 /// </summary>
 public sealed class CsvEntrySeries(
     ZipPartWriter zip, Func<int, string> nameOf, IReadOnlyList<string> header, string kind, string? module, int rowsPerFile, ICollection<ManifestFile> files)
     : IAsyncDisposable
 {
-    private static readonly Encoding Utf8WithBom = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
-
-    private static readonly CsvConfiguration Config = new(CultureInfo.InvariantCulture) { NewLine = "\r\n" };
-
     private readonly long _syncInterval = Math.Clamp(zip.MaxPartBytes / 32, 16 * 1024, 8 * 1024 * 1024);
-    private readonly long _headerBound = RowBound([.. header]) + 3;
+    private readonly byte[] _header = HeaderBytes(header);
+    private readonly Utf8CsvWriter _cells = new();
+    private readonly byte[] _buffer = new byte[1 << 16];
+    private int _buffered;
     private HashingStream? _hash;
-    private StreamWriter? _writer;
-    private CsvWriter? _csv;
     private string _name = "";
     private string _part = "";
     private long _rows;
@@ -33,37 +25,44 @@ public sealed class CsvEntrySeries(
 
     public List<string> FileNames { get; } = [];
 
-    public async Task WriteRowAsync(ArraySegment<string?> cells)
+    public async Task WriteRowAsync(IReadOnlyList<string?> cells)
     {
-        var bound = RowBound(cells);
-        if (_csv is not null && _rows >= rowsPerFile)
+        _cells.Clear();
+        foreach (var cell in cells)
+        {
+            _cells.Cell(cell);
+        }
+
+        _cells.EndRow();
+        await WriteRowAsync(_cells.Written);
+    }
+
+    /// <summary>Writes one row already formatted (<see cref="Utf8CsvWriter"/>, its CRLF included).</summary>
+    public async ValueTask WriteRowAsync(ReadOnlyMemory<byte> row)
+    {
+        if (_hash is not null && _rows >= rowsPerFile)
         {
             await EndFileAsync();
         }
 
-        if (_csv is not null && !zip.HasRoomFor(ZipPartWriter.DeflateBound(_pending + bound)))
+        if (_hash is not null && !zip.HasRoomFor(ZipPartWriter.DeflateBound(_pending + row.Length)))
         {
             Sync();
-            if (!zip.HasRoomFor(ZipPartWriter.DeflateBound(bound)))
+            if (!zip.HasRoomFor(ZipPartWriter.DeflateBound(row.Length)))
             {
                 await EndFileAsync();
             }
         }
 
-        if (_csv is null)
+        if (_hash is null)
         {
-            await StartFileAsync(bound);
+            await StartFileAsync(row.Length);
         }
 
-        for (var i = 0; i < cells.Count; i++)
-        {
-            _csv!.WriteField(cells[i]);
-        }
-
-        _csv!.NextRecord();
+        Append(row.Span);
         _rows++;
         TotalRows++;
-        _pending += bound;
+        _pending += row.Length;
         if (_pending > _syncInterval)
         {
             Sync();
@@ -81,73 +80,77 @@ public sealed class CsvEntrySeries(
         await EndFileAsync();
     }
 
-    private async Task StartFileAsync(long firstRowBound)
+    private async Task StartFileAsync(long firstRowBytes)
     {
         _name = nameOf(++_fileNumber);
-        var entry = await zip.BeginEntryAsync(_name, _headerBound + firstRowBound);
+        var entry = await zip.BeginEntryAsync(_name, _header.Length + firstRowBytes);
         _part = zip.CurrentPartName;
         _hash = new HashingStream(entry, ownsInner: true);
-        _writer = new StreamWriter(_hash, Utf8WithBom, 1 << 16);
-        _csv = new CsvWriter(_writer, Config);
-        foreach (var column in header)
+        Append(_header);
+        (_rows, _pending) = (0, _header.Length);
+        FileNames.Add(_name);
+    }
+
+    /// <summary>Rows are copied into one buffer and handed to the hash and the deflater in 64 KB writes.</summary>
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        if (_buffered + bytes.Length > _buffer.Length)
         {
-            _csv.WriteField(column);
+            Drain();
+            if (bytes.Length > _buffer.Length)
+            {
+                _hash!.Write(bytes);
+                return;
+            }
         }
 
-        _csv.NextRecord();
-        (_rows, _pending) = (0, _headerBound);
-        FileNames.Add(_name);
+        bytes.CopyTo(_buffer.AsSpan(_buffered));
+        _buffered += bytes.Length;
+    }
+
+    private void Drain()
+    {
+        _hash!.Write(_buffer.AsSpan(0, _buffered));
+        _buffered = 0;
     }
 
     /// <summary>Pushes everything written so far through the deflater, so the part's size is exact again.</summary>
     private void Sync()
     {
-        _csv!.Flush();
-        _writer!.Flush();
+        Drain();
         _hash!.Flush();
         _pending = 0;
     }
 
     private async Task EndFileAsync()
     {
-        if (_csv is null)
+        if (_hash is null)
         {
             return;
         }
 
-        await _csv.FlushAsync();
-        await _writer!.FlushAsync();
-        files.Add(new ManifestFile(_name, kind, module, _rows, _hash!.Count, _hash.HashHex(), _part));
+        Drain();
+        files.Add(new ManifestFile(_name, kind, module, _rows, _hash.Count, _hash.HashHex(), _part));
 
-        // Closing the CSV writer closes the chain down to the entry, which writes its data descriptor.
-        await _csv.DisposeAsync();
-        (_csv, _writer, _hash) = (null, null, null);
+        // Closing the hash closes the entry, which writes its data descriptor.
+        await _hash.DisposeAsync();
+        _hash = null;
     }
 
-    /// <summary>The most bytes a row can take: 3 UTF-8 bytes per char (quotes doubled stay under that), quotes, separators, CRLF.</summary>
-    public static long RowBound(ReadOnlySpan<string?> cells)
+    private static byte[] HeaderBytes(IReadOnlyList<string> header)
     {
-        long bound = 2;
-        for (var i = 0; i < cells.Length; i++)
+        var csv = new Utf8CsvWriter();
+        foreach (var column in header)
         {
-            bound += (3L * (cells[i]?.Length ?? 0)) + 4;
+            csv.Cell(column);
         }
 
-        return bound;
+        csv.EndRow();
+        return [0xEF, 0xBB, 0xBF, .. csv.Written.Span];
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_csv is not null)
-        {
-            await _csv.DisposeAsync();
-        }
-
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
-        }
-
         if (_hash is not null)
         {
             await _hash.DisposeAsync();
