@@ -10,7 +10,8 @@ namespace CrmActors.Bench;
 /// ID taken, so every row remapped) and a full restore into the emptied org, through
 /// the product's own grain, jobs and services on PostgreSQL, beside psql \copy to CSV + zip -1 (and \copy
 /// from CSV) of the same data, in the same run. The backup and the restore each run in a child process
-/// of their own, so its peak RSS (VmHWM) is theirs alone and not the seeding's.
+/// of their own, so its peak RSS (VmHWM) is theirs alone and not the seeding's; each first does the same work on a
+/// small org of the same shape, untimed, and waits for the JIT to settle, as a silo that has served for a while.
 /// </summary>
 public static class BackupBenchmark
 {
@@ -29,15 +30,19 @@ public static class BackupBenchmark
             var org = await BackupBenchmarkHost.SeedAsync(database, blobs, records, attachments);
             Console.WriteLine($"Seeded {records:N0} records ({string.Join(", ", Modules.Select(m => $"{m.Module} {records * m.Share / 100:N0}"))}) and {attachments:N0} attachments through BulkInsertService and AttachmentService in {seed.Elapsed.TotalSeconds:N0} s");
 
+            // A small org of the same shape: each measured phase first does its work on it, untimed (see RunPhaseAsync).
+            var warm = await BackupBenchmarkHost.SeedAsync(database, blobs, Math.Min(records, 5_000), Math.Min(attachments, 10));
+
             await WarmCacheAsync(database, org.OrgId);
             var reference = await ReferenceBackupAsync(database, org.OrgId, blobs, Path.Combine(work, "reference"));
-            var backup = await PhaseAsync(database, blobs, org, "backup", "");
+            var backup = await PhaseAsync(database, blobs, org, "backup", "", warm, "");
+            var warmBackupId = backup.GetProperty("warmBackupId").GetString()!;
             Console.WriteLine($"Backup ZIPs: {backup.GetProperty("bytes").GetInt64() / 1e6:N0} MB in {backup.GetProperty("parts").GetInt32()} part(s); reference ZIP {reference.ZipBytes / 1e6:N0} MB");
 
-            var remapped = await PhaseAsync(database, blobs, org, "restore-other", backup.GetProperty("backupId").GetString()!);
+            var remapped = await PhaseAsync(database, blobs, org, "restore-other", backup.GetProperty("backupId").GetString()!, warm, warmBackupId);
             await DeleteOrgDataAsync(database, org.OrgId, blobs);
             var referenceRestore = await ReferenceRestoreAsync(database, Path.Combine(work, "reference"));
-            var restore = await PhaseAsync(database, blobs, org, "restore", backup.GetProperty("backupId").GetString()!);
+            var restore = await PhaseAsync(database, blobs, org, "restore", backup.GetProperty("backupId").GetString()!, warm, warmBackupId);
 
             var backupSeconds = backup.GetProperty("seconds").GetDouble();
             var restoreSeconds = restore.GetProperty("seconds").GetDouble();
@@ -68,13 +73,14 @@ public static class BackupBenchmark
         FormattableString.Invariant($"| {step} | {seconds:N2} s | {rows / seconds:N0} | {rssMb:N0} MB | {reference} | {ratio:N2}x |");
 
     /// <summary>Runs one measured phase in a child process (this executable, mode backup-phase) and returns what it printed.</summary>
-    private static async Task<JsonElement> PhaseAsync(string database, string blobs, BackupBenchmarkHost.SeededOrg org, string phase, string backupId)
+    private static async Task<JsonElement> PhaseAsync(
+        string database, string blobs, BackupBenchmarkHost.SeededOrg org, string phase, string backupId, BackupBenchmarkHost.SeededOrg warm, string warmBackupId)
     {
         // CRM_BENCH_PHASE_WRAPPER runs each phase under a profiler, e.g. "perf record -g -o /tmp/{phase}.perf --"
         // (with DOTNET_PerfMapEnabled=1, so perf can name JIT-compiled methods).
         string[] command = [.. (Environment.GetEnvironmentVariable("CRM_BENCH_PHASE_WRAPPER") ?? "").Replace("{phase}", phase, StringComparison.Ordinal)
                 .Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            "dotnet", typeof(BackupBenchmark).Assembly.Location, "backup-phase", phase, database, blobs, org.OrgId, org.AdminUserId, backupId];
+            "dotnet", typeof(BackupBenchmark).Assembly.Location, "backup-phase", phase, database, blobs, org.OrgId, org.AdminUserId, backupId, warm.OrgId, warm.AdminUserId, warmBackupId];
         var start = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
@@ -83,13 +89,11 @@ public static class BackupBenchmark
         var output = await child.StandardOutput.ReadToEndAsync();
         await child.WaitForExitAsync();
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i + 1 < lines.Length; i++)
+        // The timed restore's phase times, as its job logs them (the warm-up's come first).
+        var times = lines.Select((line, i) => (line, i)).LastOrDefault(l => l.line.Contains("CrmActors.Grains.Backups.RestoreJob", StringComparison.Ordinal) && l.i + 1 < lines.Length);
+        if (times.line is not null)
         {
-            if (lines[i].Contains("CrmActors.Grains.Backups.RestoreJob", StringComparison.Ordinal))
-            {
-                // The restore's phase times, as the job logs them.
-                Console.WriteLine($"{phase}: {lines[i + 1].Trim()}");
-            }
+            Console.WriteLine($"{phase}: {lines[times.i + 1].Trim()}");
         }
 
         var last = lines.LastOrDefault() ?? "";

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime;
 using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.MailAddOn;
@@ -115,27 +114,6 @@ public static class MailBackupBenchmark
         return 0;
     }
 
-    /// <summary>
-    /// Waits until this process's JIT is done tiering up what ran so far (no more than a few methods compiled in
-    /// 2 s), so what is timed next runs as in a process that has served for a while. Gives up after 2 minutes.
-    /// </summary>
-    private static async Task JitSettledAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        var compiled = JitInfo.GetCompiledMethodCount();
-        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            var now = JitInfo.GetCompiledMethodCount();
-            if (now - compiled <= 5)
-            {
-                return;
-            }
-
-            compiled = now;
-        }
-    }
-
     /// <summary>The CPU seconds this process and each server spent since <paramref name="own"/> and <paramref name="servers"/> were read.</summary>
     private static Dictionary<string, double> CpuSince(TimeSpan own, Dictionary<string, double> servers) =>
         new(Proc.Since(servers)) { ["own"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - own).TotalSeconds, 2) };
@@ -143,7 +121,7 @@ public static class MailBackupBenchmark
     private static async Task<object> PlainLoopAsync(string folder)
     {
         await DownloadAllAsync(WarmUpLogin, Directory.CreateDirectory(Path.Combine(folder, "warm-up")).FullName);
-        await JitSettledAsync();
+        await Proc.JitSettledAsync();
         var (own, servers) = (Process.GetCurrentProcess().TotalProcessorTime, Proc.OfServers());
         var watch = Stopwatch.StartNew();
         var (count, bytes) = await DownloadAllAsync(Login, folder);
@@ -208,7 +186,7 @@ public static class MailBackupBenchmark
         }
 
         await BackUpAsync(WarmUpLogin, "warm-up@bench.example");
-        await JitSettledAsync();
+        await Proc.JitSettledAsync();
         var (own, servers) = (Process.GetCurrentProcess().TotalProcessorTime, Proc.OfServers());
         var watch = Stopwatch.StartNew();
         var backup = await BackUpAsync(Login, "leaver@bench.example");
