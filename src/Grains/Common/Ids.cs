@@ -1,9 +1,11 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace CrmActors.Grains.Common;
 
 public static class Ids
 {
+    private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
     private static readonly Lock Gate = new();
     private static long _lastMs;
     private static int _counter;
@@ -48,7 +50,7 @@ public static class Ids
     }
 
     /// <summary>True for strings that could be one of our IDs; anything else cannot name a record.</summary>
-    public static bool IsWellFormed(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
+    public static bool IsWellFormed(string? id) => id is { Length: 32 } && !id.AsSpan().ContainsAnyExcept(LowerHex);
 
     /// <summary>A bearer secret: 32 random bytes, URL-safe.</summary>
     public static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
