@@ -20,6 +20,9 @@ public sealed class RestoreRecordWriter(
     IDatabase database, RecordStore store, RestoreSource source, RestorePlan plan, OrganizationState org, RestoreRow restore, RestoreProgress progress,
     TimeProvider clock, int batchSize)
 {
+    // The org's user IDs, looked up once per row: a backed-up owner who is no longer a user here becomes the requester.
+    private readonly HashSet<string> _users = [.. org.Users.Select(u => u.Id)];
+
     private sealed record Prepared(BackupCsvRow Row, string? OldId, RecordRow? Record, JsonObject? Data, string? Failure, List<string> Warnings, bool Present = false);
 
     /// <summary>A batch of prepared rows of one module, up to row <see cref="Ordinal"/>; <see cref="End"/> when it closes the module.</summary>
@@ -144,7 +147,7 @@ public sealed class RestoreRecordWriter(
             return null;
         });
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var owner = mapper.Owner(row.Cells) is { } o && org.User(o) is not null ? o : restore.RequestedBy;
+        var owner = mapper.Owner(row.Cells) is { } o && _users.Contains(o) ? o : restore.RequestedBy;
         var record = RecordJson.ToRow(target, org.Id!, plan.Final(oldId!), data, owner,
             mapper.CreatedAt(row.Cells) ?? now, mapper.CreatedBy(row.Cells) ?? restore.RequestedBy,
             mapper.ModifiedAt(row.Cells) ?? now, mapper.ModifiedBy(row.Cells) ?? restore.RequestedBy);
