@@ -13,13 +13,21 @@ namespace CrmActors.Grains.Backups;
 /// </summary>
 public static class RestoreIds
 {
-    public static bool TryKey(string? id, out UInt128 key)
+    public static bool TryKey(string? id, out IdKey key)
     {
         key = default;
-        return Ids.IsWellFormed(id) && UInt128.TryParse(id, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out key);
+        if (!Ids.IsWellFormed(id)
+            || !ulong.TryParse(id.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
+            || !ulong.TryParse(id.AsSpan(16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low))
+        {
+            return false;
+        }
+
+        key = new IdKey(high, low);
+        return true;
     }
 
-    public static string ToId(UInt128 key) => key.ToString("x32", CultureInfo.InvariantCulture);
+    public static string ToId(IdKey key) => string.Create(CultureInfo.InvariantCulture, $"{key.High:x16}{key.Low:x16}");
 
     /// <summary>Runs <paramref name="sql"/> (with "{ids}" where the ID list goes) for every chunk of <paramref name="ids"/>.</summary>
     public static async Task<List<T>> QueryByIdsAsync<T>(
@@ -76,4 +84,27 @@ public static class RestoreIds
 
         return results;
     }
+}
+
+/// <summary>
+/// A record or file ID as a 128-bit key of two 64-bit halves. Not <see cref="UInt128"/>: since .NET 8 that is 16-byte
+/// aligned, which pads a dictionary entry of (key, int) to 48 bytes where this key's takes 32 — a restore keeps one
+/// such entry per backed-up row (the 10M-row full restore peaked at 922 MB with UInt128 keys).
+/// </summary>
+public readonly struct IdKey(ulong high, ulong low) : IEquatable<IdKey>
+{
+    public ulong High => high;
+
+    public ulong Low => low;
+
+    public bool Equals(IdKey other) => high == other.High && low == other.Low;
+
+    public override bool Equals(object? obj) => obj is IdKey other && Equals(other);
+
+    // Our IDs are UUIDv7: the high half is mostly the time, the low half random.
+    public override int GetHashCode() => (int)(low ^ (low >> 32) ^ (high >> 16));
+
+    public static bool operator ==(IdKey left, IdKey right) => left.Equals(right);
+
+    public static bool operator !=(IdKey left, IdKey right) => !left.Equals(right);
 }

@@ -4,7 +4,7 @@ using CrmActors.Grains.Organizations;
 namespace CrmActors.Grains.Backups;
 
 /// <summary>A lookup not known to be satisfied when its row was read: a forward reference, or a target outside the backup or not restorable.</summary>
-public readonly record struct PendingLookup(UInt128 Source, UInt128 Target, string Field, string LookupModule, bool Required);
+public readonly record struct PendingLookup(IdKey Source, IdKey Target, string Field, string LookupModule, bool Required);
 
 /// <summary>
 /// Settles lookups that point at records that will not exist (not in the backup nor the org, purged from the bin, not
@@ -17,7 +17,7 @@ public readonly record struct PendingLookup(UInt128 Source, UInt128 Target, stri
 /// </summary>
 public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, OrganizationState org)
 {
-    private readonly HashSet<UInt128> _dropped = [];
+    private readonly HashSet<IdKey> _dropped = [];
 
     public async Task RunAsync(
         DbConnection connection, List<PendingLookup> pending, Func<DbConnection, IReadOnlyCollection<string>, RestorePlan, Task<List<string>>> applyLedger,
@@ -85,7 +85,7 @@ public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, O
     }
 
     /// <summary>Clears an optional lookup (false: nothing dropped) or drops the row of a required one (true).</summary>
-    private bool Settle(UInt128 key, string field, bool required, string reason)
+    private bool Settle(IdKey key, string field, bool required, string reason)
     {
         if (required)
         {
@@ -102,9 +102,9 @@ public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, O
         return false;
     }
 
-    private bool IsCleared(UInt128 key, string field) => plan.ClearedLookups.TryGetValue(key, out var fields) && fields.ContainsKey(field);
+    private bool IsCleared(IdKey key, string field) => plan.ClearedLookups.TryGetValue(key, out var fields) && fields.ContainsKey(field);
 
-    private void Drop(UInt128 key, string reason)
+    private void Drop(IdKey key, string reason)
     {
         plan.Restorable.Remove(key);
         plan.Failures[key] = reason;

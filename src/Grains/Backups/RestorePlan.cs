@@ -14,7 +14,7 @@ public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
     public IReadOnlyList<PlannedModule> Modules => modules;
 
     /// <summary>Backed-up record IDs whose rows will be written, with their module's position in <see cref="Modules"/>.</summary>
-    public Dictionary<UInt128, int> Restorable { get; } = new((int)Math.Min(MaxPresized, modules.Where(m => m.Target is not null).Sum(m => Math.Clamp(m.Backup.Rows, 0, MaxPresized))));
+    public Dictionary<IdKey, int> Restorable { get; } = new((int)Math.Min(MaxPresized, modules.Where(m => m.Target is not null).Sum(m => Math.Clamp(m.Backup.Rows, 0, MaxPresized))));
 
     /// <summary>
     /// The manifest's row counts are the uploader's claim: they size the map only up to this, and it grows with the
@@ -23,16 +23,16 @@ public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
     private const int MaxPresized = 1 << 16;
 
     /// <summary>Backed-up record IDs whose final ID already names a record of this organization (live or in the recycle bin).</summary>
-    public HashSet<UInt128> Present { get; } = [];
+    public HashSet<IdKey> Present { get; } = [];
 
     /// <summary>Backed-up record IDs whose rows will not be restored, with the reason.</summary>
-    public Dictionary<UInt128, string> Failures { get; } = [];
+    public Dictionary<IdKey, string> Failures { get; } = [];
 
     /// <summary>
     /// Optional lookups of restorable rows that point at a record that will not exist (not restored, purged, in
     /// another module): the row is restored with that field cleared, and the report says why. Backed-up ID → field → reason.
     /// </summary>
-    public Dictionary<UInt128, Dictionary<string, string>> ClearedLookups { get; } = [];
+    public Dictionary<IdKey, Dictionary<string, string>> ClearedLookups { get; } = [];
 
     /// <summary>Rows (module position, row ordinal) whose ID already appeared earlier in the backup.</summary>
     public HashSet<(int Module, long Ordinal)> Duplicates { get; } = [];
@@ -41,10 +41,10 @@ public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
     /// Old ID → new ID, for records and files whose IDs are taken or were remapped by an earlier restore, as 128-bit
     /// keys: a restore into another organization remaps every row, and 32-character strings cost five times as much.
     /// </summary>
-    private readonly Dictionary<UInt128, UInt128> _remaps = [];
+    private readonly Dictionary<IdKey, IdKey> _remaps = [];
 
     /// <summary>Backed-up file IDs that will exist after the restore (restored from the Attachments ZIP or already present).</summary>
-    public HashSet<UInt128> RestorableFiles { get; } = [];
+    public HashSet<IdKey> RestorableFiles { get; } = [];
 
     public int RemapCount => _remaps.Count;
 

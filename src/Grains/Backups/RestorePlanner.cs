@@ -18,7 +18,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     private const int ResolveBatch = 5000;
 
     // The remaps this run decided (their new IDs are in the plan), to be saved to the ledger.
-    private readonly HashSet<UInt128> _newRemaps = [];
+    private readonly HashSet<IdKey> _newRemaps = [];
     private bool _ledgerEmpty;
 
     public async Task<RestorePlan> PlanAsync(CancellationToken cancellationToken)
