@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 
 namespace CrmActors.Grains.Backups;
@@ -38,29 +39,54 @@ public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
     public HashSet<(int Module, long Ordinal)> Duplicates { get; } = [];
 
     /// <summary>
-    /// Old ID → new ID, for records and files whose IDs are taken or were remapped by an earlier restore, as 128-bit
-    /// keys: a restore into another organization remaps every row, and 32-character strings cost five times as much.
+    /// Old ID → new ID, for records and files remapped by an earlier restore (the ledger's), and for those this restore
+    /// remaps because their IDs are taken: kept apart, so this restore's own remaps (to be saved to the ledger) need no
+    /// set of their own. A restore into another organization remaps every row.
     /// </summary>
-    private readonly Dictionary<IdKey, IdKey> _remaps = [];
+    private readonly Dictionary<IdKey, IdKey> _ledgerRemaps = [];
+    private readonly Dictionary<IdKey, IdKey> _newRemaps = [];
 
     /// <summary>Backed-up file IDs that will exist after the restore (restored from the Attachments ZIP or already present).</summary>
     public HashSet<IdKey> RestorableFiles { get; } = [];
 
-    public int RemapCount => _remaps.Count;
+    public int RemapCount => _ledgerRemaps.Count + _newRemaps.Count;
+
+    /// <summary>The remaps this restore made (old ID → new ID), not yet in the ledger.</summary>
+    public IEnumerable<KeyValuePair<string, string>> NewRemaps => _newRemaps.Select(r => KeyValuePair.Create(RestoreIds.ToId(r.Key), RestoreIds.ToId(r.Value)));
+
+    public int NewRemapCount => _newRemaps.Count;
 
     /// <summary>The ID a backed-up record or file gets: its own, or its remap.</summary>
-    public string Final(string oldId) => RestoreIds.TryKey(oldId, out var key) && _remaps.TryGetValue(key, out var @new) ? RestoreIds.ToId(@new) : oldId;
+    public string Final(string oldId) => RestoreIds.TryKey(oldId, out var key) && TryRemap(key, out var @new) ? RestoreIds.ToId(@new) : oldId;
 
-    public bool IsRemapped(string oldId) => RestoreIds.TryKey(oldId, out var key) && _remaps.ContainsKey(key);
+    public bool IsRemapped(string oldId) => RestoreIds.TryKey(oldId, out var key) && (_newRemaps.ContainsKey(key) || _ledgerRemaps.ContainsKey(key));
 
-    /// <summary>Records that <paramref name="oldId"/> becomes <paramref name="newId"/>; both are well-formed IDs.</summary>
-    public void Remap(string oldId, string newId)
+    public bool IsRemappedByLedger(string oldId) => RestoreIds.TryKey(oldId, out var key) && _ledgerRemaps.ContainsKey(key);
+
+    /// <summary>
+    /// The ledger's remap of <paramref name="oldId"/> to <paramref name="newId"/> (an earlier restore's, or another run's
+    /// that was saved first): it replaces one this restore made. Both are well-formed IDs.
+    /// </summary>
+    public void RemapByLedger(string oldId, string newId)
     {
         if (RestoreIds.TryKey(oldId, out var old) && RestoreIds.TryKey(newId, out var @new))
         {
-            _remaps[old] = @new;
+            _newRemaps.Remove(old);
+            _ledgerRemaps[old] = @new;
         }
     }
+
+    /// <summary>Gives <paramref name="oldId"/>, taken by another organization or module, a new ID.</summary>
+    public void RemapAnew(string oldId)
+    {
+        if (RestoreIds.TryKey(oldId, out var old))
+        {
+            RestoreIds.TryKey(Ids.New(), out var @new);
+            _newRemaps[old] = @new;
+        }
+    }
+
+    private bool TryRemap(IdKey key, out IdKey @new) => _newRemaps.TryGetValue(key, out @new) || _ledgerRemaps.TryGetValue(key, out @new);
 
     public bool InScope(string module) => modules.Any(m => m.Target is not null && m.Backup.Name == module);
 }

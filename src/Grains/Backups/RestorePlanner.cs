@@ -17,8 +17,6 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
 {
     private const int ResolveBatch = 5000;
 
-    // The remaps this run decided (their new IDs are in the plan), to be saved to the ledger.
-    private readonly HashSet<IdKey> _newRemaps = [];
     private bool _ledgerEmpty;
 
     public async Task<RestorePlan> PlanAsync(CancellationToken cancellationToken)
@@ -88,17 +86,17 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
 
         await ResolveFilesAsync(connection, plan, cancellationToken);
         await new RestoreLookupCheck(source, plan, org).RunAsync(connection, pending, ApplyLedgerAsync, cancellationToken);
-        if (!restore.DryRun && _newRemaps.Count > 0)
+        if (!restore.DryRun && plan.NewRemapCount > 0)
         {
             await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
             var conflicts = await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!,
-                () => _newRemaps.Select(RestoreIds.ToId).Select(old => KeyValuePair.Create(old, plan.Final(old))), clock.GetUtcNow());
+                () => plan.NewRemaps, clock.GetUtcNow());
             await transaction.CommitAsync(cancellationToken);
 
             // The ledger decides: if another run saved a mapping first, its new ID is the one to use.
             foreach (var (old, @new) in conflicts)
             {
-                plan.Remap(old, @new);
+                plan.RemapByLedger(old, @new);
             }
         }
 
@@ -120,7 +118,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         {
             if (orgId != org.Id || existingModule != module)
             {
-                Remap(plan, id);
+                plan.RemapAnew(id);
             }
             else if (RestoreIds.TryKey(id, out var key))
             {
@@ -128,7 +126,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             }
         }
 
-        var mapped = ids.Where(id => plan.IsRemapped(id) && !(RestoreIds.TryKey(id, out var key) && _newRemaps.Contains(key))).ToDictionary(plan.Final);
+        var mapped = ids.Where(plan.IsRemappedByLedger).ToDictionary(plan.Final);
         foreach (var final in await RestoreIds.QueryByIdsAsync<string>(
             connection, null, "SELECT id FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id }, mapped.Keys))
         {
@@ -175,7 +173,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             {
                 if (unmapped.Contains(fileId))
                 {
-                    Remap(plan, fileId);
+                    plan.RemapAnew(fileId);
                 }
 
                 present = false;
@@ -196,19 +194,10 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
                 connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, ids))
             {
-                plan.Remap(old, @new);
+                plan.RemapByLedger(old, @new);
             }
         }
 
         return ids.Where(id => !plan.IsRemapped(id)).ToList();
-    }
-
-    private void Remap(RestorePlan plan, string id)
-    {
-        if (RestoreIds.TryKey(id, out var key))
-        {
-            plan.Remap(id, Ids.New());
-            _newRemaps.Add(key);
-        }
     }
 }
