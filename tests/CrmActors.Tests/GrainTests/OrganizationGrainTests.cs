@@ -78,7 +78,19 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
         var names = Enumerable.Range(0, 40).Select(i => $"Concurrent {i}").ToArray();
 
-        var answers = await Task.WhenAll(names.Select(name => grain.UpdateAsync(new OrganizationPatch(name, null, null, null), admin.Id)));
+        // The database's write lock is held while the calls arrive, so they stage behind the first one's write however the
+        // machine schedules them (on a loaded run each write could otherwise finish before the next call came, and none share).
+        Task<OrganizationState>[] calls;
+        await using (var blocker = await silo.OpenDatabaseAsync())
+        {
+            await using var writeLock = await blocker.BeginTransactionAsync();
+            await blocker.ExecuteAsync("DELETE FROM audit_log WHERE org_id = 'no such org'", transaction: writeLock);
+            calls = [.. names.Select(name => grain.UpdateAsync(new OrganizationPatch(name, null, null, null), admin.Id))];
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            await writeLock.RollbackAsync();
+        }
+
+        var answers = await Task.WhenAll(calls);
 
         // Each call computed on the state the one before it left, and answered with its own change.
         Assert.Equal(names, answers.Select(a => a.Name));
