@@ -15,15 +15,15 @@ public static class RestoreIds
 {
     public static bool TryKey(string? id, out IdKey key)
     {
-        key = default;
-        if (!Ids.IsWellFormed(id)
-            || !ulong.TryParse(id.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var high)
-            || !ulong.TryParse(id.AsSpan(16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var low))
+        if (!Ids.IsWellFormed(id))
         {
+            key = default;
             return false;
         }
 
-        key = new IdKey(high, low);
+        // 32 lowercase hex digits: each half parses.
+        key = new IdKey(ulong.Parse(id.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
+            ulong.Parse(id.AsSpan(16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
         return true;
     }
 

@@ -1,7 +1,9 @@
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Storage;
 using CrmActors.Tests.Support;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 
 namespace CrmActors.Tests.GrainTests;
@@ -83,8 +85,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
         Task<OrganizationState>[] calls;
         await using (var blocker = await silo.OpenDatabaseAsync())
         {
-            await using var writeLock = await blocker.BeginTransactionAsync();
-            await blocker.ExecuteAsync("DELETE FROM audit_log WHERE org_id = 'no such org'", transaction: writeLock);
+            await using var writeLock = await silo.Services.GetRequiredService<IDatabase>().BeginWriteAsync(blocker);
             calls = [.. names.Select(name => grain.UpdateAsync(new OrganizationPatch(name, null, null, null), admin.Id))];
             await Task.Delay(TimeSpan.FromMilliseconds(300));
             await writeLock.RollbackAsync();
