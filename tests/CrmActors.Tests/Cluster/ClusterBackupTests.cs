@@ -63,7 +63,8 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         await using var watch = new StatusWatch(() => cluster.Nodes, token, $"/api/orgs/{orgId}/backup");
         var runner = await Eventually.GetAsync(() => RunningAsync("backup.run"), job => job is { Progress: < 0.5 }, TimeSpan.FromSeconds(60), "the backup run to run");
         var victim = cluster.Nodes.Single(n => n.Name == runner!.Silo);
-        victim.Kill();
+        // Frozen first, so the backup cannot finish while the operator's dashboard opens (a 200k-row backup takes about a second).
+        victim.Freeze();
         try
         {
             await FinishesElsewhereAsync(orgId, token, backupId, rows, runner!.Silo, victim, cluster.Nodes.First(n => n != victim));
@@ -132,11 +133,11 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
 
     private async Task FinishesElsewhereAsync(string orgId, string token, string backupId, int rows, string killedOwner, SiloProcess victim, SiloProcess survivor)
     {
-
-        // The operator's dashboard shows the backup job still running and the killed node falling silent.
+        // The operator's dashboard shows the backup job running; then the node is killed and falls silent.
         await using var dashboard = await DashboardPage.AsOperatorAsync(survivor.Address, SiloCluster.OperatorKey);
         var page = dashboard.Page;
         await Assertions.Expect(page.Locator("#jobs tbody tr", new() { HasText = "backup.run" }).Locator("td.running")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+        victim.Kill();
         await Assertions.Expect(page.Locator("#nodes tbody tr", new() { HasText = victim.Name }).Locator("td.dead")).ToHaveCountAsync(1, new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#organizations tbody tr", new() { HasText = "Cluster Org" }).First).ToBeVisibleAsync();
         Assert.Empty(dashboard.Errors);
