@@ -25,49 +25,41 @@ public sealed class RestoreFileWriter(
         }
 
         var skip = progress.Cursor.Phase == RestoreCursor.Files ? progress.Cursor.Rows : 0;
-        var batch = new List<Prepared>(batchSize);
+        var rows = new List<BackupCsvRow>(batchSize);
         long ordinal = 0;
         var files = source.Manifest.Files.Where(f => f.Kind == "files").Select(f => f.Name);
         await foreach (var row in BackupCsvReader.ReadAsync(source, files, cancellationToken))
         {
-            if (++ordinal <= skip || Prepare(row) is not { } prepared)
+            if (++ordinal <= skip)
             {
                 continue;
             }
 
-            batch.Add(prepared);
-            if (batch.Count == batchSize)
+            rows.Add(row);
+            if (rows.Count == batchSize)
             {
-                await FlushAsync(batch, ordinal, RestoreCursor.Files, cancellationToken);
-                batch.Clear();
+                await FlushAsync(await PrepareAsync(rows), ordinal, RestoreCursor.Files, cancellationToken);
+                rows.Clear();
             }
         }
 
-        await FlushAsync(batch, ordinal, RestoreCursor.Done, cancellationToken);
+        await FlushAsync(await PrepareAsync(rows), ordinal, RestoreCursor.Done, cancellationToken);
     }
 
-    /// <summary>The link's decision, or null for a file of a module this restore does not cover.</summary>
-    private Prepared? Prepare(BackupCsvRow row)
+    /// <summary>Each link's decision; links of modules this restore does not cover are left out.</summary>
+    private async Task<List<Prepared>> PrepareAsync(List<BackupCsvRow> rows)
     {
-        var link = FileLink.From(row);
-        if (link is null)
+        var links = rows.Select(row => (Row: row, Link: FileLink.From(row))).Where(r => r.Link is null || plan.InScope(r.Link.Module)).ToList();
+        var records = await plan.EntriesAsync(links.Where(l => l.Link is not null).Select(l => l.Link!.RecordId).Distinct().ToList());
+        return links.Select(l => l.Link switch
         {
-            return new Prepared(row, null, null, null, "This row of the file links lacks record_id, module, file_id, file_name, sha256 or path.");
-        }
-
-        if (!plan.InScope(link.Module))
-        {
-            return null;
-        }
-
-        if (!RestoreIds.TryKey(link.RecordId, out var record) || !plan.Restorable.ContainsKey(record))
-        {
-            return new Prepared(row, link, null, null, $"Its record {link.RecordId} was not restored.");
-        }
-
-        return RestoreIds.TryKey(link.FileId, out var file) && plan.RestorableFiles.Contains(file)
-            ? new Prepared(row, link, plan.Final(link.FileId), plan.Final(link.RecordId), null)
-            : new Prepared(row, link, null, null, $"{link.Path} is not in the backup's Attachments ZIP.");
+            null => new Prepared(l.Row, null, null, null, "This row of the file links lacks record_id, module, file_id, file_name, sha256 or path."),
+            { } link when !(records.TryGetValue(link.RecordId, out var record) && record.Restores) =>
+                new Prepared(l.Row, link, null, null, $"Its record {link.RecordId} was not restored."),
+            { } link when RestoreIds.TryKey(link.FileId, out var file) && plan.RestorableFiles.Contains(file) =>
+                new Prepared(l.Row, link, plan.FinalFile(link.FileId), RestorePlan.Final(records, link.RecordId), null),
+            { } link => new Prepared(l.Row, link, null, null, $"{link.Path} is not in the backup's Attachments ZIP."),
+        }).ToList();
     }
 
     private async Task FlushAsync(List<Prepared> batch, long ordinal, string phase, CancellationToken cancellationToken)

@@ -48,6 +48,7 @@ public sealed class RestoreJob(
         }
 
         using (source)
+        await using (plan)
         {
             var planned = Stopwatch.GetTimestamp();
             var progress = new RestoreProgress(restore, context);
@@ -56,8 +57,9 @@ public sealed class RestoreJob(
             var written = Stopwatch.GetTimestamp();
             await new RestoreFileWriter(database, blobs, source, plan, org, restore, progress, Math.Max(1, batch / 10)).WriteAsync(cancellationToken);
             await context.SaveCheckpointAsync(progress.Cursor, 1);
+            var (restorable, remapped) = await plan.CountAsync();
             logger.LogInformation("Restore {RestoreId} of org {OrgId}: planned in {Plan:F2} s ({Restorable} rows, {Remaps} remapped IDs), records written in {Records:F2} s, files in {Files:F2} s",
-                restore.Id, restore.OrgId, Stopwatch.GetElapsedTime(started, planned).TotalSeconds, plan.Restorable.Count, plan.RemapCount,
+                restore.Id, restore.OrgId, Stopwatch.GetElapsedTime(started, planned).TotalSeconds, restorable, remapped,
                 Stopwatch.GetElapsedTime(planned, written).TotalSeconds, Stopwatch.GetElapsedTime(written).TotalSeconds);
         }
 

@@ -1,113 +1,194 @@
 using System.Data.Common;
 using CrmActors.Grains.Organizations;
+using Dapper;
 
 namespace CrmActors.Grains.Backups;
-
-/// <summary>A lookup not known to be satisfied when its row was read: a forward reference, or a target outside the backup or not restorable.</summary>
-public readonly record struct PendingLookup(IdKey Source, IdKey Target, string Field, string LookupModule, bool Required);
 
 /// <summary>
 /// Settles lookups that point at records that will not exist (not in the backup nor the org, purged from the bin, not
 /// restorable, of another module): an optional lookup is cleared on its row, which is still restored, with a report
-/// line; a required or parent lookup drops its row, and rows that need a dropped row are looked at again, until
-/// nothing more drops. Pending
-/// lookups are checked against the plan and against live records of the org (through the ledger's
-/// remaps). Lookups that were satisfied when read are only in doubt if their target drops here; then
-/// the CSV files are scanned again for rows pointing at dropped records (rare: it needs a failure).
+/// line; a required or parent lookup drops its row. Rows that point at a dropped row are looked at again, round after
+/// round, until a round drops nothing. Each round is one join in the database of the plan's lookups with its rows (and,
+/// for targets the backup does not restore, the org's live records through the ledger); only the lookups that fail
+/// come back to the process, a page at a time, ordered by their row.
 /// </summary>
-public sealed class RestoreLookupCheck(RestoreSource source, RestorePlan plan, OrganizationState org)
+public sealed class RestoreLookupCheck(RestorePlan plan, OrganizationState org)
 {
-    private readonly HashSet<IdKey> _dropped = [];
+    private const int Page = 5000;
 
-    public async Task RunAsync(
-        DbConnection connection, List<PendingLookup> pending, Func<DbConnection, IReadOnlyCollection<string>, RestorePlan, Task<List<string>>> applyLedger,
-        CancellationToken cancellationToken)
+    private readonly string _candidates = plan.Rows.Replace("restore_plan_rows_", "restore_plan_failing_", StringComparison.Ordinal);
+
+    public async Task RunAsync(bool ledgerEmpty, CancellationToken cancellationToken)
     {
-        var outside = pending.Where(p => !plan.Restorable.ContainsKey(p.Target)).Select(p => RestoreIds.ToId(p.Target)).Distinct().ToList();
-        await applyLedger(connection, outside, plan);
-        var live = (await RestoreIds.QueryByIdsAsync<(string Id, string Module)>(
-                connection, null, "SELECT id, module FROM records WHERE org_id = @org AND deleted_at IS NULL AND id = {ids}", new { org = org.Id },
-                outside.Select(plan.Final).Distinct().ToList()))
-            .ToDictionary(r => r.Id, r => r.Module);
-        var scanned = 0;
-        for (var changed = true; changed;)
+        var connection = plan.Connection;
+        if (!ledgerEmpty)
         {
-            changed = false;
-            foreach (var lookup in pending.Where(p => plan.Restorable.ContainsKey(p.Source)))
-            {
-                var target = RestoreIds.ToId(lookup.Target);
-                var module = plan.Restorable.TryGetValue(lookup.Target, out var position) ? plan.Modules[position].Target!.Name : live.GetValueOrDefault(plan.Final(target));
-                if ((module is null || !RestorePlanner.Matches(lookup.LookupModule, module)) && !IsCleared(lookup.Source, lookup.Field))
-                {
-                    var reason = module is null
-                        ? $"{lookup.Field} points to record {target}, which is neither restored nor in this organization"
-                        : $"{lookup.Field} points to record {target}, a {module} record; it must be a {lookup.LookupModule} record";
-                    changed |= Settle(lookup.Source, lookup.Field, lookup.Required, reason);
-                }
-            }
+            // Targets outside the backup that an earlier restore remapped: the plan gives them their new ID, never a row.
+            await connection.ExecuteAsync(
+                $"""
+                INSERT INTO {plan.Rows} (id, module, ordinal, new_id, ledger, present, failure)
+                SELECT DISTINCT l.target, {PlanEntry.Outside}, 0, m.new_id, 1, 0, 'outside'
+                FROM {plan.References} l JOIN backup_id_map m ON m.org_id = @org AND m.old_id = l.target
+                WHERE NOT EXISTS (SELECT 1 FROM {plan.Rows} t WHERE t.id = l.target)
+                """,
+                new { org = org.Id });
+        }
 
-            if (!changed && _dropped.Count > scanned)
+        for (var round = 1; await CollectAsync(round) > 0; round++)
+        {
+            var dropped = await SettleAsync(round, cancellationToken);
+            await connection.ExecuteAsync($"DROP TABLE {_candidates}");
+            if (dropped == 0)
             {
-                scanned = _dropped.Count;
-                changed = await RescanAsync(cancellationToken);
+                break;
             }
         }
     }
 
-    /// <summary>One pass over the files in scope, dropping rows that point at a dropped record; true when it dropped any.</summary>
-    private async Task<bool> RescanAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Collects the failing lookups of restorable rows (in round 1 all lookups; later, those pointing at a row dropped in
+    /// the previous round) with the module their target will have: the restored row's, else the live record's.
+    /// </summary>
+    private async Task<long> CollectAsync(int round)
     {
-        var dropped = false;
-        foreach (var module in plan.Modules.Where(m => m.Target is not null))
+        var parameters = new DynamicParameters(new { org = org.Id, previous = round - 1 });
+        var names = new List<string>();
+        for (var i = 0; i < plan.Modules.Count; i++)
         {
-            RestoreRowMapper? mapper = null;
-            await foreach (var row in BackupCsvReader.ReadAsync(source, module.Backup.Files, cancellationToken))
+            if (plan.Modules[i].Target is { } target)
             {
-                mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(module.Target!, row.Header);
-                if (!RestoreIds.TryKey(mapper.Id(row.Cells), out var key) || !plan.Restorable.ContainsKey(key))
+                parameters.Add("m" + i, target.Name);
+                names.Add($"WHEN {i} THEN @m{i}");
+            }
+        }
+
+        var restoredModule = names.Count == 0 ? "NULL" : $"CASE WHEN t.failure IS NULL AND t.module >= 0 THEN CASE t.module {string.Join(' ', names)} END END";
+        await plan.Connection.ExecuteAsync(
+            $"""
+            CREATE TEMP TABLE {_candidates} (
+              n BIGINT NOT NULL, source TEXT NOT NULL, field TEXT NOT NULL, target TEXT NOT NULL, lookup_module TEXT NOT NULL, required BIGINT NOT NULL,
+              cleared TEXT, target_failure TEXT, module TEXT);
+            INSERT INTO {_candidates}
+            SELECT ROW_NUMBER() OVER (ORDER BY source, seq) AS n, source, field, target, lookup_module, required, cleared, target_failure, module FROM (
+              SELECT l.seq, l.source, l.field, l.target, l.lookup_module, l.required, s.cleared, t.failure AS target_failure,
+                COALESCE({restoredModule},
+                  (SELECT r.module FROM records r WHERE r.id = COALESCE(t.new_id, l.target) AND r.org_id = @org AND r.deleted_at IS NULL)) AS module
+              FROM {plan.References} l
+              JOIN {plan.Rows} s ON s.id = l.source AND s.module = l.module AND s.ordinal = l.ordinal AND s.failure IS NULL
+              LEFT JOIN {plan.Rows} t ON t.id = l.target
+              WHERE {(round == 1 ? "1 = 1" : "t.round = @previous")}) c
+            WHERE module IS NULL OR (lookup_module <> '{FieldDefinition.AnyModule}' AND lookup_module <> module);
+            CREATE INDEX {_candidates}_n ON {_candidates} (n);
+            """,
+            parameters);
+        var count = await plan.Connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {_candidates}");
+        if (count == 0)
+        {
+            await plan.Connection.ExecuteAsync($"DROP TABLE {_candidates}");
+        }
+
+        return count;
+    }
+
+    private sealed record Candidate(long N, string Source, string Field, string Target, string LookupModule, long Required, string? Cleared, string? TargetFailure, string? Module);
+
+    /// <summary>Clears each failing optional lookup and drops each row with a failing required one; returns how many rows it dropped.</summary>
+    private async Task<long> SettleAsync(int round, CancellationToken cancellationToken)
+    {
+        long dropped = 0, after = 0;
+        // The row being settled; its lookups may span two pages.
+        string? source = null;
+        Dictionary<string, string>? cleared = null;
+        bool sourceDropped = false, sourceCleared = false;
+        var drops = new List<(string Id, string Reason)>();
+        var clears = new List<(string Id, string Cleared)>();
+
+        void FinishSource()
+        {
+            if (source is not null && !sourceDropped && sourceCleared)
+            {
+                clears.Add((source, RestorePlan.FormatCleared(cleared!)));
+            }
+        }
+
+        while (true)
+        {
+            var page = (await plan.Connection.QueryAsync<Candidate>(
+                $"SELECT n, source, field, target, lookup_module AS LookupModule, required, cleared, target_failure AS TargetFailure, module FROM {_candidates} WHERE n > @after ORDER BY n LIMIT {Page}",
+                new { after })).ToList();
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var candidate in page)
+            {
+                if (candidate.Source != source)
+                {
+                    FinishSource();
+                    (source, cleared, sourceDropped, sourceCleared) = (candidate.Source, RestorePlan.ParseCleared(candidate.Cleared), false, false);
+                }
+
+                if (sourceDropped || cleared?.ContainsKey(candidate.Field) == true)
                 {
                     continue;
                 }
 
-                foreach (var (column, field) in mapper.Lookups)
+                var reason = candidate.Module is { } module
+                    ? $"{candidate.Field} points to record {candidate.Target}, a {module} record; it must be a {candidate.LookupModule} record"
+                    : candidate.TargetFailure is { } failure and not "outside"
+                        ? $"{candidate.Field} points to record {candidate.Target}, which is not restored ({failure})"
+                        : $"{candidate.Field} points to record {candidate.Target}, which is neither restored nor in this organization";
+                if (candidate.Required != 0)
                 {
-                    if (RestoreIds.TryKey(row.Cells[column], out var target) && _dropped.Contains(target) && !IsCleared(key, field.Name)
-                        && Settle(key, field.Name, field.Required || field.Parent, $"{field.Name} points to record {row.Cells[column]}, which is not restored ({plan.Failures[target]})"))
-                    {
-                        dropped = true;
-                        break;
-                    }
+                    drops.Add((candidate.Source, reason + "."));
+                    sourceDropped = true;
+                    dropped++;
+                }
+                else
+                {
+                    cleared ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                    cleared[candidate.Field] = $"{reason}; {candidate.Field} was restored empty.";
+                    sourceCleared = true;
                 }
             }
+
+            after = page[^1].N;
+            await ApplyAsync(round, drops, clears, cancellationToken);
         }
 
+        FinishSource();
+        await ApplyAsync(round, drops, clears, cancellationToken);
         return dropped;
     }
 
-    /// <summary>Clears an optional lookup (false: nothing dropped) or drops the row of a required one (true).</summary>
-    private bool Settle(IdKey key, string field, bool required, string reason)
+    private async Task ApplyAsync(int round, List<(string Id, string Reason)> drops, List<(string Id, string Cleared)> clears, CancellationToken cancellationToken)
     {
-        if (required)
+        if (drops.Count + clears.Count == 0)
         {
-            Drop(key, reason + ".");
-            return true;
+            return;
         }
 
-        if (!plan.ClearedLookups.TryGetValue(key, out var fields))
+        var connection = plan.Connection;
+        await using var transaction = await plan.BeginAsync(cancellationToken);
+        if (plan.IsPostgres)
         {
-            plan.ClearedLookups[key] = fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            await connection.ExecuteAsync(
+                $"UPDATE {plan.Rows} p SET failure = u.reason, round = @round FROM unnest(@ids, @reasons) AS u(id, reason) WHERE p.id = u.id AND p.failure IS NULL",
+                new { round, ids = drops.Select(d => d.Id).ToArray(), reasons = drops.Select(d => d.Reason).ToArray() }, transaction);
+            await connection.ExecuteAsync(
+                $"UPDATE {plan.Rows} p SET cleared = u.cleared FROM unnest(@ids, @values) AS u(id, cleared) WHERE p.id = u.id",
+                new { ids = clears.Select(c => c.Id).ToArray(), values = clears.Select(c => c.Cleared).ToArray() }, transaction);
+        }
+        else
+        {
+            await connection.ExecuteAsync($"UPDATE {plan.Rows} SET failure = @Reason, round = @round WHERE id = @Id AND failure IS NULL",
+                drops.Select(d => new { d.Id, d.Reason, round }), transaction);
+            await connection.ExecuteAsync($"UPDATE {plan.Rows} SET cleared = @Cleared WHERE id = @Id", clears.Select(c => new { c.Id, c.Cleared }), transaction);
         }
 
-        fields[field] = $"{reason}; {field} was restored empty.";
-        return false;
-    }
-
-    private bool IsCleared(IdKey key, string field) => plan.ClearedLookups.TryGetValue(key, out var fields) && fields.ContainsKey(field);
-
-    private void Drop(IdKey key, string reason)
-    {
-        plan.Restorable.Remove(key);
-        plan.Failures[key] = reason;
-        _dropped.Add(key);
+        await transaction.CommitAsync(cancellationToken);
+        drops.Clear();
+        clears.Clear();
     }
 }

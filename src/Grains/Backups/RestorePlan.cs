@@ -1,5 +1,11 @@
+using System.Data.Common;
+using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
+using CrmActors.Grains.Storage;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace CrmActors.Grains.Backups;
 
@@ -7,86 +13,214 @@ namespace CrmActors.Grains.Backups;
 public sealed record PlannedModule(ManifestModule Backup, ModuleDefinition? Target);
 
 /// <summary>
-/// What a restore will do, decided before anything is written: the modules in restore order, which
-/// backed-up rows will be restored and why the others will not, and the IDs that need new values.
+/// What the plan decided for one backed-up record ID: the row that holds it (module position, 1-based row of the
+/// module; later rows with the same ID are duplicates), its new ID when remapped, whether a record with its final ID
+/// already exists here, why it will not be restored, and the optional lookups of its row that are cleared (field → reason).
 /// </summary>
-public sealed class RestorePlan(IReadOnlyList<PlannedModule> modules)
+public readonly record struct PlanEntry(int Module, long Ordinal, string? NewId, bool Present, string? Failure, Dictionary<string, string>? Cleared)
 {
-    public IReadOnlyList<PlannedModule> Modules => modules;
+    /// <summary>Module of a lookup target outside the backup that the ledger remaps: never restored, only its new ID counts.</summary>
+    public const int Outside = -1;
 
-    /// <summary>Backed-up record IDs whose rows will be written, with their module's position in <see cref="Modules"/>.</summary>
-    public Dictionary<IdKey, int> Restorable { get; } = new((int)Math.Min(MaxPresized, modules.Where(m => m.Target is not null).Sum(m => Math.Clamp(m.Backup.Rows, 0, MaxPresized))));
+    /// <summary>True when this is the row at (<paramref name="module"/>, <paramref name="ordinal"/>) and it will be restored.</summary>
+    public bool RestoresRow(int module, long ordinal) => Module == module && Ordinal == ordinal && Failure is null;
 
-    /// <summary>
-    /// The manifest's row counts are the uploader's claim: they size the map only up to this, and it grows with the
-    /// rows really read (a claimed 10^12 rows once asked for ~19 GB up front).
-    /// </summary>
-    private const int MaxPresized = 1 << 16;
+    /// <summary>True when some row of the backup with this ID will be restored.</summary>
+    public bool Restores => Module != Outside && Failure is null;
+}
 
-    /// <summary>Backed-up record IDs whose final ID already names a record of this organization (live or in the recycle bin).</summary>
-    public HashSet<IdKey> Present { get; } = [];
+/// <summary>A row the planner read: its ID, module position and row, and why it cannot be restored (null: it can).</summary>
+public readonly record struct PlanRow(string Id, int Module, long Ordinal, string? Failure)
+{
+    public string? NewId { get; init; }
 
-    /// <summary>Backed-up record IDs whose rows will not be restored, with the reason.</summary>
-    public Dictionary<IdKey, string> Failures { get; } = [];
+    public bool ByLedger { get; init; }
 
-    /// <summary>
-    /// Optional lookups of restorable rows that point at a record that will not exist (not restored, purged, in
-    /// another module): the row is restored with that field cleared, and the report says why. Backed-up ID → field → reason.
-    /// </summary>
-    public Dictionary<IdKey, Dictionary<string, string>> ClearedLookups { get; } = [];
+    public bool Present { get; init; }
+}
 
-    /// <summary>Rows (module position, row ordinal) whose ID already appeared earlier in the backup.</summary>
-    public HashSet<(int Module, long Ordinal)> Duplicates { get; } = [];
+/// <summary>A lookup of a row that will be checked once every row is planned: the row, the field, the ID it points at.</summary>
+public readonly record struct PlanReference(long Seq, string Source, int Module, long Ordinal, string Field, string Target, string LookupModule, bool Required);
 
-    /// <summary>
-    /// Old ID → new ID, for records and files remapped by an earlier restore (the ledger's), and for those this restore
-    /// remaps because their IDs are taken: kept apart, so this restore's own remaps (to be saved to the ledger) need no
-    /// set of their own. A restore into another organization remaps every row.
-    /// </summary>
-    private readonly Dictionary<IdKey, IdKey> _ledgerRemaps = [];
-    private readonly Dictionary<IdKey, IdKey> _newRemaps = [];
+/// <summary>
+/// What a restore will do, decided before anything is written: the modules in restore order, and for every backed-up
+/// record ID which row restores it, its new ID and why it will not be restored. Those decisions are kept in temporary
+/// tables of one database connection the plan holds (not in process memory: a 10M-row restore held ~1 GB of ID maps),
+/// joined in the database where they meet each other or the org's records, and read back a batch of IDs at a time.
+/// The tables go with the connection. The backup's files are few (each one a blob) and stay in memory.
+/// </summary>
+public sealed class RestorePlan : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly DbConnection _connection;
+    private readonly Dictionary<IdKey, IdKey> _fileLedgerRemaps = [];
+    private readonly Dictionary<IdKey, IdKey> _fileNewRemaps = [];
+
+    private RestorePlan(IReadOnlyList<PlannedModule> modules, DbConnection connection, string suffix)
+    {
+        Modules = modules;
+        _connection = connection;
+        Rows = "restore_plan_rows_" + suffix;
+        References = "restore_plan_refs_" + suffix;
+    }
+
+    public IReadOnlyList<PlannedModule> Modules { get; }
+
+    /// <summary>The plan's connection: its temporary tables are visible to it alone.</summary>
+    public DbConnection Connection => _connection;
+
+    /// <summary>Temporary table of planned record IDs: id, module, ordinal, new_id, ledger, present, failure, round, cleared.</summary>
+    public string Rows { get; }
+
+    /// <summary>Temporary table of the planned rows' lookups: seq, source, module, ordinal, field, target, lookup_module, required.</summary>
+    public string References { get; }
+
+    public bool IsPostgres => _connection is NpgsqlConnection;
 
     /// <summary>Backed-up file IDs that will exist after the restore (restored from the Attachments ZIP or already present).</summary>
     public HashSet<IdKey> RestorableFiles { get; } = [];
 
-    public int RemapCount => _ledgerRemaps.Count + _newRemaps.Count;
-
-    /// <summary>The remaps this restore made (old ID → new ID), not yet in the ledger.</summary>
-    public IEnumerable<KeyValuePair<string, string>> NewRemaps => _newRemaps.Select(r => KeyValuePair.Create(RestoreIds.ToId(r.Key), RestoreIds.ToId(r.Value)));
-
-    public int NewRemapCount => _newRemaps.Count;
-
-    /// <summary>The ID a backed-up record or file gets: its own, or its remap.</summary>
-    public string Final(string oldId) => RestoreIds.TryKey(oldId, out var key) && TryRemap(key, out var @new) ? RestoreIds.ToId(@new) : oldId;
-
-    public bool IsRemapped(string oldId) => RestoreIds.TryKey(oldId, out var key) && (_newRemaps.ContainsKey(key) || _ledgerRemaps.ContainsKey(key));
-
-    public bool IsRemappedByLedger(string oldId) => RestoreIds.TryKey(oldId, out var key) && _ledgerRemaps.ContainsKey(key);
-
-    /// <summary>
-    /// The ledger's remap of <paramref name="oldId"/> to <paramref name="newId"/> (an earlier restore's, or another run's
-    /// that was saved first): it replaces one this restore made. Both are well-formed IDs.
-    /// </summary>
-    public void RemapByLedger(string oldId, string newId)
+    public static async Task<RestorePlan> CreateAsync(IDatabase database, IReadOnlyList<PlannedModule> modules, CancellationToken cancellationToken)
     {
-        if (RestoreIds.TryKey(oldId, out var old) && RestoreIds.TryKey(newId, out var @new))
+        var connection = await database.OpenAsync(cancellationToken);
+        var plan = new RestorePlan(modules, connection, Guid.NewGuid().ToString("N"));
+        try
         {
-            _newRemaps.Remove(old);
-            _ledgerRemaps[old] = @new;
+            var keyed = plan.IsPostgres ? "" : " WITHOUT ROWID";
+            // SQLite keeps temporary tables in memory unless told otherwise; the plan's go to a file like any table.
+            await connection.ExecuteAsync((plan.IsPostgres ? "" : "PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -16000; ") +
+                $"""
+                CREATE TEMP TABLE {plan.Rows} (
+                  id TEXT NOT NULL PRIMARY KEY, module BIGINT NOT NULL, ordinal BIGINT NOT NULL, new_id TEXT, ledger BIGINT NOT NULL,
+                  present BIGINT NOT NULL, failure TEXT, round BIGINT, cleared TEXT){keyed};
+                CREATE TEMP TABLE {plan.References} (
+                  seq BIGINT NOT NULL PRIMARY KEY, source TEXT NOT NULL, module BIGINT NOT NULL, ordinal BIGINT NOT NULL, field TEXT NOT NULL,
+                  target TEXT NOT NULL, lookup_module TEXT NOT NULL, required BIGINT NOT NULL);
+                """);
+            return plan;
+        }
+        catch
+        {
+            await plan.DisposeAsync();
+            throw;
         }
     }
 
-    /// <summary>Gives <paramref name="oldId"/>, taken by another organization or module, a new ID.</summary>
-    public void RemapAnew(string oldId)
+    /// <summary>A transaction on the plan's connection that writes only its temporary tables (on SQLite it takes no lock on the database).</summary>
+    public async Task<DbTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
+        _connection is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: true) : await _connection.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>Adds planned rows; a row whose ID is already planned (an earlier row of the backup has it) is left out.</summary>
+    public async Task AddRowsAsync(DbTransaction transaction, IReadOnlyList<PlanRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        if (IsPostgres)
+        {
+            await _connection.ExecuteAsync(
+                $"""
+                INSERT INTO {Rows} (id, module, ordinal, new_id, ledger, present, failure)
+                SELECT * FROM unnest(@ids, @modules, @ordinals, @newIds, @ledger, @present, @failures) ON CONFLICT (id) DO NOTHING
+                """,
+                new
+                {
+                    ids = rows.Select(r => r.Id).ToArray(), modules = rows.Select(r => (long)r.Module).ToArray(), ordinals = rows.Select(r => r.Ordinal).ToArray(),
+                    newIds = rows.Select(r => r.NewId).ToArray(), ledger = rows.Select(r => r.ByLedger ? 1L : 0L).ToArray(),
+                    present = rows.Select(r => r.Present ? 1L : 0L).ToArray(), failures = rows.Select(r => r.Failure).ToArray(),
+                },
+                transaction);
+            return;
+        }
+
+        await BulkInsert.InsertPreparedAsync(_connection, transaction, Rows, ["id", "module", "ordinal", "new_id", "ledger", "present", "failure"],
+            rows.Select(r => new object?[] { r.Id, (long)r.Module, r.Ordinal, r.NewId, r.ByLedger ? 1L : 0L, r.Present ? 1L : 0L, r.Failure }),
+            " ON CONFLICT DO NOTHING", cancellationToken);
+    }
+
+    public Task AddReferencesAsync(DbTransaction transaction, IReadOnlyList<PlanReference> references, CancellationToken cancellationToken) =>
+        references.Count == 0
+            ? Task.CompletedTask
+            : BulkInsert.InsertAsync(_connection, transaction, References, ["seq", "source", "module", "ordinal", "field", "target", "lookup_module", "required"],
+                references.Select(r => new object?[] { r.Seq, r.Source, (long)r.Module, r.Ordinal, r.Field, r.Target, r.LookupModule, r.Required ? 1L : 0L }),
+                cancellationToken);
+
+    /// <summary>The plan's entries for those of <paramref name="ids"/> it has (IDs of the backup, and outside IDs the ledger remaps).</summary>
+    public async Task<Dictionary<string, PlanEntry>> EntriesAsync(IReadOnlyCollection<string> ids)
+    {
+        var rows = await RestoreIds.QueryByIdsAsync<(string Id, long Module, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
+            _connection, null, $"SELECT id, module, ordinal, new_id, present, failure, cleared FROM {Rows} WHERE id = {{ids}}", new { }, ids);
+        var entries = new Dictionary<string, PlanEntry>(rows.Count, StringComparer.Ordinal);
+        foreach (var r in rows)
+        {
+            entries[r.Id] = new PlanEntry((int)r.Module, r.Ordinal, r.NewId, r.Present != 0, r.Failure, ParseCleared(r.Cleared));
+        }
+
+        return entries;
+    }
+
+    public static Dictionary<string, string>? ParseCleared(string? cleared) =>
+        cleared is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(cleared, Json);
+
+    public static string FormatCleared(Dictionary<string, string> cleared) => JsonSerializer.Serialize(cleared, Json);
+
+    /// <summary>How many rows will be restored, and how many record IDs are remapped.</summary>
+    public Task<(long Restorable, long Remapped)> CountAsync() =>
+        _connection.QuerySingleAsync<(long, long)>(
+            $"SELECT COUNT(CASE WHEN failure IS NULL AND module >= 0 THEN 1 END), COUNT(CASE WHEN new_id IS NOT NULL AND module >= 0 THEN 1 END) FROM {Rows}");
+
+    /// <summary>The record ID a lookup value gets: its remap when the plan has one.</summary>
+    public static string Final(Dictionary<string, PlanEntry> entries, string id) => entries.TryGetValue(id, out var entry) && entry.NewId is { } @new ? @new : id;
+
+    /// <summary>The ID a backed-up file gets: its own, or its remap.</summary>
+    public string FinalFile(string oldId) =>
+        RestoreIds.TryKey(oldId, out var key) && (_fileNewRemaps.TryGetValue(key, out var @new) || _fileLedgerRemaps.TryGetValue(key, out @new)) ? RestoreIds.ToId(@new) : oldId;
+
+    public bool IsFileRemapped(string oldId) => RestoreIds.TryKey(oldId, out var key) && (_fileNewRemaps.ContainsKey(key) || _fileLedgerRemaps.ContainsKey(key));
+
+    /// <summary>The ledger's remap of a file (an earlier restore's, or another run's saved first): it replaces one this restore made.</summary>
+    public void RemapFileByLedger(string oldId, string newId)
+    {
+        if (RestoreIds.TryKey(oldId, out var old) && RestoreIds.TryKey(newId, out var @new))
+        {
+            _fileNewRemaps.Remove(old);
+            _fileLedgerRemaps[old] = @new;
+        }
+    }
+
+    /// <summary>Gives a file ID taken by another organization or record a new ID.</summary>
+    public void RemapFileAnew(string oldId)
     {
         if (RestoreIds.TryKey(oldId, out var old))
         {
             RestoreIds.TryKey(Ids.New(), out var @new);
-            _newRemaps[old] = @new;
+            _fileNewRemaps[old] = @new;
         }
     }
 
-    private bool TryRemap(IdKey key, out IdKey @new) => _newRemaps.TryGetValue(key, out @new) || _ledgerRemaps.TryGetValue(key, out @new);
+    /// <summary>The file remaps this restore made (old ID → new ID), not yet in the ledger.</summary>
+    public IEnumerable<KeyValuePair<string, string>> NewFileRemaps => _fileNewRemaps.Select(r => KeyValuePair.Create(RestoreIds.ToId(r.Key), RestoreIds.ToId(r.Value)));
 
-    public bool InScope(string module) => modules.Any(m => m.Target is not null && m.Backup.Name == module);
+    public bool InScope(string module) => Modules.Any(m => m.Target is not null && m.Backup.Name == module);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            // A pooled connection keeps its temporary tables: they go now, not when the pool closes it.
+            if (_connection.State == System.Data.ConnectionState.Open)
+            {
+                await _connection.ExecuteAsync($"DROP TABLE IF EXISTS {Rows}; DROP TABLE IF EXISTS {References}");
+            }
+        }
+        catch (DbException)
+        {
+            // A broken connection loses its temporary tables anyway.
+        }
+
+        await _connection.DisposeAsync();
+    }
 }

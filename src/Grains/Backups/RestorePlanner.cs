@@ -21,10 +21,35 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
 
     public async Task<RestorePlan> PlanAsync(CancellationToken cancellationToken)
     {
-        var plan = new RestorePlan(RestoreOrder.Modules(source.Manifest, org, restore.Module));
-        var pending = new List<PendingLookup>();
-        await using var connection = await database.OpenAsync(cancellationToken);
+        var plan = await RestorePlan.CreateAsync(database, RestoreOrder.Modules(source.Manifest, org, restore.Module), cancellationToken);
+        try
+        {
+            await PlanRowsAsync(plan, cancellationToken);
+            await ResolveFilesAsync(plan, cancellationToken);
+            await new RestoreLookupCheck(plan, org).RunAsync(_ledgerEmpty, cancellationToken);
+            if (!restore.DryRun)
+            {
+                await SaveRemapsAsync(plan, cancellationToken);
+            }
+
+            return plan;
+        }
+        catch
+        {
+            await plan.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads every row in scope, validates it and plans its ID, a batch at a time: the database resolves one batch's IDs
+    /// (ledger, other organizations, present here) and stores the batch while the next one is read and validated.
+    /// </summary>
+    private async Task PlanRowsAsync(RestorePlan plan, CancellationToken cancellationToken)
+    {
+        var connection = plan.Connection;
         _ledgerEmpty = !await connection.ExecuteScalarAsync<bool>("SELECT COUNT(*) > 0 FROM backup_id_map WHERE org_id = @org", new { org = org.Id });
+        long seq = 0;
         for (var m = 0; m < plan.Modules.Count; m++)
         {
             if (plan.Modules[m].Target is not { } target)
@@ -33,7 +58,10 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             }
 
             RestoreRowMapper? mapper = null;
-            var ids = new List<string>(ResolveBatch);
+            var rows = new List<PlanRow>(ResolveBatch);
+            var references = new List<PlanReference>();
+            // Within a batch, a repeated ID is left out here; across batches the plan's key leaves it out.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             var resolving = Task.CompletedTask;
             long ordinal = 0;
             await foreach (var row in BackupCsvReader.ReadVerifiedAsync(source, plan.Modules[m].Backup.Files, cancellationToken))
@@ -41,163 +69,195 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
                 ordinal++;
                 mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(target, row.Header);
                 var id = mapper.Id(row.Cells);
-                if (!RestoreIds.TryKey(id, out var key))
+                if (!Ids.IsWellFormed(id) || !seen.Add(id))
                 {
                     continue;
                 }
 
-                if (plan.Restorable.ContainsKey(key) || plan.Failures.ContainsKey(key))
-                {
-                    plan.Duplicates.Add((m, ordinal));
-                    continue;
-                }
-
+                string? failure = null;
                 try
                 {
                     mapper.Validate(row.Cells);
-                    plan.Restorable[key] = m;
                     foreach (var (column, field) in mapper.Lookups)
                     {
-                        if (RestoreIds.TryKey(row.Cells[column], out var referenced)
-                            && !(plan.Restorable.TryGetValue(referenced, out var position) && Matches(field.LookupModule!, plan.Modules[position].Target!.Name)))
+                        if (Ids.IsWellFormed(row.Cells[column]))
                         {
-                            pending.Add(new PendingLookup(key, referenced, field.Name, field.LookupModule!, field.Required || field.Parent));
+                            references.Add(new PlanReference(++seq, id, m, ordinal, field.Name, row.Cells[column]!, field.LookupModule!, field.Required || field.Parent));
                         }
                     }
                 }
                 catch (ProblemException problem)
                 {
-                    plan.Failures[key] = problem.Message;
+                    failure = problem.Message;
                 }
 
-                ids.Add(id!);
-                if (ids.Count == ResolveBatch)
+                rows.Add(new PlanRow(id, m, ordinal, failure));
+                if (rows.Count == ResolveBatch)
                 {
-                    // The database checks one batch of IDs while the next batch is read and validated.
                     await resolving;
-                    resolving = ResolveRecordsAsync(connection, ids, target.Name, plan);
-                    ids = new List<string>(ResolveBatch);
+                    resolving = ResolveRowsAsync(plan, rows, references, target.Name, cancellationToken);
+                    rows = new List<PlanRow>(ResolveBatch);
+                    references = [];
+                    seen.Clear();
                 }
             }
 
             await resolving;
-            await ResolveRecordsAsync(connection, ids, target.Name, plan);
+            await ResolveRowsAsync(plan, rows, references, target.Name, cancellationToken);
         }
 
-        await ResolveFilesAsync(connection, plan, cancellationToken);
-        await new RestoreLookupCheck(source, plan, org).RunAsync(connection, pending, ApplyLedgerAsync, cancellationToken);
-        if (!restore.DryRun && plan.NewRemapCount > 0)
+        if (plan.IsPostgres)
         {
-            await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
-            var conflicts = await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!,
-                () => plan.NewRemaps, clock.GetUtcNow());
-            await transaction.CommitAsync(cancellationToken);
+            // Temporary tables get no statistics from autovacuum; the lookup check's joins need them.
+            await connection.ExecuteAsync($"ANALYZE {plan.Rows}; ANALYZE {plan.References}");
+        }
+    }
 
-            // The ledger decides: if another run saved a mapping first, its new ID is the one to use.
-            foreach (var (old, @new) in conflicts)
-            {
-                plan.RemapByLedger(old, @new);
-            }
+    /// <summary>
+    /// Saves this restore's new remaps to the organization's ledger before anything is written, so a resumed or repeated
+    /// restore reuses them. The ledger decides: where another run saved a remap of the same ID first, its new ID is used.
+    /// On SQLite the ledger is written through another connection (a write holds SQLite's writer slot until its
+    /// connection closes, and the plan's stays open), which streams the remaps out of the plan's table.
+    /// </summary>
+    private async Task SaveRemapsAsync(RestorePlan plan, CancellationToken cancellationToken)
+    {
+        if (!await plan.Connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {plan.Rows} WHERE ledger = 0 AND new_id IS NOT NULL") && !plan.NewFileRemaps.Any())
+        {
+            return;
         }
 
-        return plan;
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
+        var conflicts = await RestoreStore.AddMappingsAsync(connection, transaction, org.Id!, () => NewRecordRemaps(plan).Concat(plan.NewFileRemaps), clock.GetUtcNow());
+        await transaction.CommitAsync(cancellationToken);
+        if (conflicts.Count == 0)
+        {
+            return;
+        }
+
+        await using var planTransaction = await plan.BeginAsync(cancellationToken);
+        foreach (var (old, @new) in conflicts)
+        {
+            if (plan.IsFileRemapped(old))
+            {
+                plan.RemapFileByLedger(old, @new);
+            }
+
+            await plan.Connection.ExecuteAsync($"UPDATE {plan.Rows} SET new_id = @new, ledger = 1 WHERE id = @old AND ledger = 0", new { old, @new }, planTransaction);
+        }
+
+        await planTransaction.CommitAsync(cancellationToken);
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> NewRecordRemaps(RestorePlan plan)
+    {
+        using var command = plan.Connection.CreateCommand();
+        command.CommandText = $"SELECT id, new_id FROM {plan.Rows} WHERE ledger = 0 AND new_id IS NOT NULL AND module >= 0";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return KeyValuePair.Create(reader.GetString(0), reader.GetString(1));
+        }
     }
 
     public static bool Matches(string lookupModule, string module) => lookupModule == FieldDefinition.AnyModule || lookupModule == module;
 
     /// <summary>
-    /// Keeps each ID unless the ledger already remapped it, or a record with that ID exists in another
-    /// organization or in another module (only the owning org and module are read, never the data).
+    /// Plans one batch of rows: each ID is kept unless the ledger already remapped it, or a record with that ID exists
+    /// in another organization or in another module (only the owning org and module are read, never the data); a
+    /// record of this org with the final ID makes it present. Then the batch and its lookups go into the plan's tables.
     /// </summary>
-    private async Task ResolveRecordsAsync(DbConnection connection, List<string> ids, string module, RestorePlan plan)
+    private async Task ResolveRowsAsync(RestorePlan plan, List<PlanRow> rows, List<PlanReference> references, string module, CancellationToken cancellationToken)
     {
-        var unmapped = await ApplyLedgerAsync(connection, ids, plan);
-        var existing = await RestoreIds.QueryByIdsAsync<(string Id, string OrgId, string Module)>(
-            connection, null, "SELECT id, org_id, module FROM records WHERE id = {ids}", new { }, unmapped);
-        foreach (var (id, orgId, existingModule) in existing)
+        var connection = plan.Connection;
+        var ids = rows.Select(r => r.Id).ToList();
+        var ledger = await LedgerAsync(connection, ids);
+        var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string OrgId, string Module)>(
+                connection, null, "SELECT id, org_id, module FROM records WHERE id = {ids}", new { }, ids.Where(id => !ledger.ContainsKey(id)).ToList()))
+            .ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var presentByLedger = (await RestoreIds.QueryByIdsAsync<string>(
+                connection, null, "SELECT id FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id }, ledger.Values.ToList()))
+            .ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < rows.Count; i++)
         {
-            if (orgId != org.Id || existingModule != module)
+            var row = rows[i];
+            if (ledger.TryGetValue(row.Id, out var @new))
             {
-                plan.RemapAnew(id);
+                rows[i] = row with { NewId = @new, ByLedger = true, Present = presentByLedger.Contains(@new) };
             }
-            else if (RestoreIds.TryKey(id, out var key))
+            else if (existing.TryGetValue(row.Id, out var found))
             {
-                plan.Present.Add(key);
+                rows[i] = found.OrgId != org.Id || found.Module != module ? row with { NewId = Ids.New() } : row with { Present = true };
             }
         }
 
-        var mapped = ids.Where(plan.IsRemappedByLedger).ToDictionary(plan.Final);
-        foreach (var final in await RestoreIds.QueryByIdsAsync<string>(
-            connection, null, "SELECT id FROM records WHERE org_id = @org AND id = {ids}", new { org = org.Id }, mapped.Keys))
-        {
-            if (RestoreIds.TryKey(mapped[final], out var key))
-            {
-                plan.Present.Add(key);
-            }
-        }
+        await using var transaction = await plan.BeginAsync(cancellationToken);
+        await plan.AddRowsAsync(transaction, rows, cancellationToken);
+        await plan.AddReferencesAsync(transaction, references, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Reads the record-to-file links in scope: which files will exist, and which file IDs must be remapped.</summary>
-    private async Task ResolveFilesAsync(DbConnection connection, RestorePlan plan, CancellationToken cancellationToken)
+    private async Task ResolveFilesAsync(RestorePlan plan, CancellationToken cancellationToken)
     {
-        var batch = new List<(string FileId, string RecordId, string Path)>(ResolveBatch);
+        var batch = new List<FileLink>(ResolveBatch);
         var files = source.Manifest.Files.Where(f => f.Kind == "files").Select(f => f.Name);
         await foreach (var row in BackupCsvReader.ReadVerifiedAsync(source, files, cancellationToken))
         {
-            var link = FileLink.From(row);
-            if (link is not null && plan.InScope(link.Module) && RestoreIds.TryKey(link.RecordId, out var record) && plan.Restorable.ContainsKey(record))
+            if (FileLink.From(row) is { } link && plan.InScope(link.Module) && Ids.IsWellFormed(link.RecordId))
             {
-                batch.Add((link.FileId, link.RecordId, link.Path));
+                batch.Add(link);
             }
 
             if (batch.Count == ResolveBatch)
             {
-                await ResolveFileBatchAsync(connection, batch, plan);
+                await ResolveFileBatchAsync(plan, batch);
                 batch.Clear();
             }
         }
 
-        await ResolveFileBatchAsync(connection, batch, plan);
+        await ResolveFileBatchAsync(plan, batch);
     }
 
-    private async Task ResolveFileBatchAsync(DbConnection connection, List<(string FileId, string RecordId, string Path)> batch, RestorePlan plan)
+    private async Task ResolveFileBatchAsync(RestorePlan plan, List<FileLink> links)
     {
-        var unmapped = (await ApplyLedgerAsync(connection, batch.Select(b => b.FileId).ToList(), plan)).ToHashSet();
-        var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string OrgId, string RecordId)>(
-            connection, null, "SELECT id, org_id, record_id FROM attachments WHERE id = {ids}", new { }, batch.Select(b => plan.Final(b.FileId)).Distinct().ToList()))
-            .ToDictionary(e => e.Id);
-        foreach (var (fileId, recordId, path) in batch)
+        var connection = plan.Connection;
+        var records = await plan.EntriesAsync(links.Select(l => l.RecordId).Distinct().ToList());
+        var batch = links.Where(l => records.TryGetValue(l.RecordId, out var record) && record.Restores).ToList();
+        var ledger = await LedgerAsync(connection, batch.Select(b => b.FileId).ToList());
+        foreach (var (old, @new) in ledger)
         {
-            var present = existing.TryGetValue(plan.Final(fileId), out var found);
-            if (present && (found.OrgId != org.Id || found.RecordId != plan.Final(recordId)))
+            plan.RemapFileByLedger(old, @new);
+        }
+
+        var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string OrgId, string RecordId)>(
+            connection, null, "SELECT id, org_id, record_id FROM attachments WHERE id = {ids}", new { }, batch.Select(b => plan.FinalFile(b.FileId)).Distinct().ToList()))
+            .ToDictionary(e => e.Id);
+        foreach (var link in batch)
+        {
+            var present = existing.TryGetValue(plan.FinalFile(link.FileId), out var found);
+            if (present && (found.OrgId != org.Id || found.RecordId != RestorePlan.Final(records, link.RecordId)))
             {
-                if (unmapped.Contains(fileId))
+                if (!plan.IsFileRemapped(link.FileId))
                 {
-                    plan.RemapAnew(fileId);
+                    plan.RemapFileAnew(link.FileId);
                 }
 
                 present = false;
             }
 
-            if ((present || source.HasAttachment(path)) && RestoreIds.TryKey(fileId, out var key))
+            if ((present || source.HasAttachment(link.Path)) && RestoreIds.TryKey(link.FileId, out var key))
             {
                 plan.RestorableFiles.Add(key);
             }
         }
     }
 
-    /// <summary>Applies the ledger's earlier remaps of <paramref name="ids"/> to the plan; returns the IDs it does not remap.</summary>
-    private async Task<List<string>> ApplyLedgerAsync(DbConnection connection, IReadOnlyCollection<string> ids, RestorePlan plan)
-    {
-        if (!_ledgerEmpty)
-        {
-            foreach (var (old, @new) in await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
+    /// <summary>The ledger's earlier remaps of <paramref name="ids"/> (old ID → new ID).</summary>
+    private async Task<Dictionary<string, string>> LedgerAsync(DbConnection connection, IReadOnlyCollection<string> ids) =>
+        _ledgerEmpty
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : (await RestoreIds.QueryByUniqueKeyAsync<(string Old, string New)>(
                 connection, null, "old_id, new_id", "backup_id_map", "org_id = @org", "old_id", new { org = org.Id }, ids))
-            {
-                plan.RemapByLedger(old, @new);
-            }
-        }
-
-        return ids.Where(id => !plan.IsRemapped(id)).ToList();
-    }
+            .ToDictionary(m => m.Old, m => m.New, StringComparer.Ordinal);
 }

@@ -64,31 +64,28 @@ public sealed class RestoreRecordWriter(
             for (var m = progress.Cursor.Module; m < plan.Modules.Count; m++)
             {
                 var skip = m == progress.Cursor.Module ? progress.Cursor.Rows : 0;
-                var rows = new List<Prepared>(batchSize);
+                var rows = new List<BackupCsvRow>(batchSize);
                 RestoreRowMapper? mapper = null;
                 long ordinal = 0;
                 await foreach (var row in BackupCsvReader.ReadAsync(source, plan.Modules[m].Backup.Files, cancellationToken))
                 {
                     ordinal++;
-                    if (plan.Modules[m].Target is { } target)
-                    {
-                        mapper = mapper?.Header == row.Header ? mapper : new RestoreRowMapper(target, row.Header);
-                    }
-
                     if (ordinal <= skip)
                     {
                         continue;
                     }
 
-                    rows.Add(Prepare(m, ordinal, row, mapper));
+                    rows.Add(row);
                     if (rows.Count == batchSize)
                     {
-                        await batches.WriteAsync(new Batch(m, ordinal, rows, End: false), cancellationToken);
-                        rows = new List<Prepared>(batchSize);
+                        (mapper, var prepared) = await PrepareAsync(m, ordinal - rows.Count, rows, mapper);
+                        await batches.WriteAsync(new Batch(m, ordinal, prepared, End: false), cancellationToken);
+                        rows.Clear();
                     }
                 }
 
-                await batches.WriteAsync(new Batch(m, ordinal, rows, End: true), cancellationToken);
+                (_, var last) = await PrepareAsync(m, ordinal - rows.Count, rows, mapper);
+                await batches.WriteAsync(new Batch(m, ordinal, last, End: true), cancellationToken);
             }
 
             batches.Complete();
@@ -99,7 +96,42 @@ public sealed class RestoreRecordWriter(
         }
     }
 
-    private Prepared Prepare(int module, long ordinal, BackupCsvRow row, RestoreRowMapper? mapper)
+    /// <summary>Prepares a batch of rows of one module, the first of them row <paramref name="before"/> + 1, with the plan's entries for their IDs and lookups.</summary>
+    private async Task<(RestoreRowMapper?, List<Prepared>)> PrepareAsync(int module, long before, List<BackupCsvRow> rows, RestoreRowMapper? mapper)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var mappers = new RestoreRowMapper?[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (plan.Modules[module].Target is { } target)
+            {
+                mapper = mapper?.Header == rows[i].Header ? mapper : new RestoreRowMapper(target, rows[i].Header);
+                mappers[i] = mapper;
+                if (mapper.Id(rows[i].Cells) is { } id && Ids.IsWellFormed(id))
+                {
+                    ids.Add(id);
+                    foreach (var (column, _) in mapper.Lookups)
+                    {
+                        if (Ids.IsWellFormed(rows[i].Cells[column]))
+                        {
+                            ids.Add(rows[i].Cells[column]!);
+                        }
+                    }
+                }
+            }
+        }
+
+        var entries = await plan.EntriesAsync(ids);
+        var prepared = new List<Prepared>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            prepared.Add(Prepare(module, before + i + 1, rows[i], mappers[i], entries));
+        }
+
+        return (mapper, prepared);
+    }
+
+    private Prepared Prepare(int module, long ordinal, BackupCsvRow row, RestoreRowMapper? mapper, Dictionary<string, PlanEntry> entries)
     {
         var planned = plan.Modules[module];
         var oldId = mapper?.Id(row.Cells) ?? (Array.IndexOf(row.Header, "id") is >= 0 and var i ? row.Cells[i] : null);
@@ -113,23 +145,23 @@ public sealed class RestoreRecordWriter(
             return Fail($"This organization has no module {planned.Backup.Name}; create it, then restore again.");
         }
 
-        if (!RestoreIds.TryKey(oldId, out var key))
+        if (!Ids.IsWellFormed(oldId))
         {
             return Fail($"The id '{oldId}' is not a CrmActors record ID.");
         }
 
-        if (plan.Duplicates.Contains((module, ordinal)))
+        if (!entries.TryGetValue(oldId, out var entry) || entry.Module != module || entry.Ordinal != ordinal)
         {
             return Fail($"The id {oldId} appears earlier in the backup.");
         }
 
-        if (plan.Failures.TryGetValue(key, out var failure) || !plan.Restorable.ContainsKey(key))
+        if (!entry.RestoresRow(module, ordinal))
         {
-            return Fail(failure ?? "Not restored.");
+            return Fail(entry.Failure ?? "Not restored.");
         }
 
         var warnings = FileWarnings();
-        var cleared = plan.ClearedLookups.GetValueOrDefault(key);
+        var cleared = entry.Cleared;
         var data = mapper.Data(row.Cells, (field, value) =>
         {
             if (field.Type == FieldTypes.Lookup && cleared?.GetValueOrDefault(field.Name) is { } reason)
@@ -138,9 +170,14 @@ public sealed class RestoreRecordWriter(
                 return null;
             }
 
-            if (field.Type == FieldTypes.Lookup || (RestoreIds.TryKey(value, out var file) && plan.RestorableFiles.Contains(file)))
+            if (field.Type == FieldTypes.Lookup)
             {
-                return plan.Final(value);
+                return RestorePlan.Final(entries, value);
+            }
+
+            if (RestoreIds.TryKey(value, out var file) && plan.RestorableFiles.Contains(file))
+            {
+                return plan.FinalFile(value);
             }
 
             warnings.Add($"The file {value} of {field.Name} is not in the backup's Attachments ZIP; {field.Name} was left empty.");
@@ -148,10 +185,10 @@ public sealed class RestoreRecordWriter(
         });
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var owner = mapper.Owner(row.Cells) is { } o && _users.Contains(o) ? o : restore.RequestedBy;
-        var record = RecordJson.ToRow(target, org.Id!, plan.Final(oldId!), data, owner,
+        var record = RecordJson.ToRow(target, org.Id!, entry.NewId ?? oldId, data, owner,
             mapper.CreatedAt(row.Cells) ?? now, mapper.CreatedBy(row.Cells) ?? restore.RequestedBy,
             mapper.ModifiedAt(row.Cells) ?? now, mapper.ModifiedBy(row.Cells) ?? restore.RequestedBy);
-        return new Prepared(row, oldId, record, data, null, warnings, plan.Present.Contains(key));
+        return new Prepared(row, oldId, record, data, null, warnings, entry.Present);
     }
 
     private async Task FlushAsync(int module, long ordinal, List<Prepared> batch, bool endOfModule, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace CrmActors.Grains.Common;
@@ -50,7 +51,7 @@ public static class Ids
     }
 
     /// <summary>True for strings that could be one of our IDs; anything else cannot name a record.</summary>
-    public static bool IsWellFormed(string? id) => id is { Length: 32 } && !id.AsSpan().ContainsAnyExcept(LowerHex);
+    public static bool IsWellFormed([NotNullWhen(true)] string? id) => id is { Length: 32 } && !id.AsSpan().ContainsAnyExcept(LowerHex);
 
     /// <summary>A bearer secret: 32 random bytes, URL-safe.</summary>
     public static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
