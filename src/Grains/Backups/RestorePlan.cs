@@ -22,9 +22,6 @@ public readonly record struct PlanEntry(int Module, long Ordinal, string? NewId,
     /// <summary>Module of a lookup target outside the backup that the ledger remaps: never restored, only its new ID counts.</summary>
     public const int Outside = -1;
 
-    /// <summary>True when this is the row at (<paramref name="module"/>, <paramref name="ordinal"/>) and it will be restored.</summary>
-    public bool RestoresRow(int module, long ordinal) => Module == module && Ordinal == ordinal && Failure is null;
-
     /// <summary>True when some row of the backup with this ID will be restored.</summary>
     public bool Restores => Module != Outside && Failure is null;
 }
@@ -52,6 +49,10 @@ public readonly record struct PlanReference(long Seq, string Source, int Module,
 public sealed class RestorePlan : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string RowsSavepoint = "restore_plan_rows";
+
+    private static readonly string[] RowColumns = ["id", "module", "ordinal", "new_id", "ledger", "present", "failure"];
 
     private readonly DbConnection _connection;
     private readonly Dictionary<IdKey, IdKey> _fileLedgerRemaps = [];
@@ -121,6 +122,21 @@ public sealed class RestorePlan : IAsyncDisposable
 
         if (IsPostgres)
         {
+            // Binary COPY; a later row of the backup with an ID an earlier batch planned makes it fail, and the batch then
+            // goes in again by one INSERT that leaves such rows out.
+            await transaction.SaveAsync(RowsSavepoint, cancellationToken);
+            try
+            {
+                await BulkInsert.InsertAsync(_connection, transaction, Rows, RowColumns,
+                    rows.Select(r => new object?[] { r.Id, (long)r.Module, r.Ordinal, r.NewId, r.ByLedger ? 1L : 0L, r.Present ? 1L : 0L, r.Failure }), cancellationToken);
+                await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
+            }
+
             await _connection.ExecuteAsync(
                 $"""
                 INSERT INTO {Rows} (id, module, ordinal, new_id, ledger, present, failure)
@@ -136,7 +152,7 @@ public sealed class RestorePlan : IAsyncDisposable
             return;
         }
 
-        await BulkInsert.InsertPreparedAsync(_connection, transaction, Rows, ["id", "module", "ordinal", "new_id", "ledger", "present", "failure"],
+        await BulkInsert.InsertPreparedAsync(_connection, transaction, Rows, RowColumns,
             rows.Select(r => new object?[] { r.Id, (long)r.Module, r.Ordinal, r.NewId, r.ByLedger ? 1L : 0L, r.Present ? 1L : 0L, r.Failure }),
             " ON CONFLICT DO NOTHING", cancellationToken);
     }
@@ -149,10 +165,17 @@ public sealed class RestorePlan : IAsyncDisposable
                 cancellationToken);
 
     /// <summary>The plan's entries for those of <paramref name="ids"/> it has (IDs of the backup, and outside IDs the ledger remaps).</summary>
+    public static TimeSpan EntriesTime;
     public async Task<Dictionary<string, PlanEntry>> EntriesAsync(IReadOnlyCollection<string> ids)
     {
-        var rows = await RestoreIds.QueryByIdsAsync<(string Id, long Module, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
-            _connection, null, $"SELECT id, module, ordinal, new_id, present, failure, cleared FROM {Rows} WHERE id = {{ids}}", new { }, ids);
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        try { return await EntriesCore(ids); } finally { EntriesTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0); }
+    }
+    private async Task<Dictionary<string, PlanEntry>> EntriesCore(IReadOnlyCollection<string> ids)
+    {
+        // One index probe per ID: the planner reads the whole temporary table for a list of IDs (it has no statistics of it while it grows).
+        var rows = await RestoreIds.QueryByUniqueKeyAsync<(string Id, long Module, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
+            _connection, null, "id, module, ordinal, new_id, present, failure, cleared", Rows, "1 = 1", "id", new { }, ids);
         var entries = new Dictionary<string, PlanEntry>(rows.Count, StringComparer.Ordinal);
         foreach (var r in rows)
         {
@@ -160,6 +183,31 @@ public sealed class RestorePlan : IAsyncDisposable
         }
 
         return entries;
+    }
+
+    /// <summary>
+    /// Called once the plan is complete: indexes the rows by their place in the backup, for <see cref="RowEntriesAsync"/>,
+    /// and notes whether any record ID is remapped (if none is, a lookup value is its own final ID and needs no entry).
+    /// </summary>
+    public async Task CompleteAsync()
+    {
+        await _connection.ExecuteAsync($"CREATE INDEX {Rows}_place ON {Rows} (module, ordinal)" + (IsPostgres ? $"; ANALYZE {Rows}" : ""));
+        HasRecordRemaps = await _connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {Rows} WHERE new_id IS NOT NULL");
+    }
+
+    /// <summary>True when some record ID (of the backup, or a lookup target outside it) gets a new ID.</summary>
+    public bool HasRecordRemaps { get; private set; }
+
+    /// <summary>
+    /// The entries of the rows of module position <paramref name="module"/> after row <paramref name="after"/>, up to row
+    /// <paramref name="through"/>, by row: one range of the index. A row with no entry repeats an earlier row's ID.
+    /// </summary>
+    public async Task<Dictionary<long, (string Id, PlanEntry Entry)>> RowEntriesAsync(int module, long after, long through)
+    {
+        var rows = await _connection.QueryAsync<(string Id, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
+            $"SELECT id, ordinal, new_id, present, failure, cleared FROM {Rows} WHERE module = @module AND ordinal > @after AND ordinal <= @through",
+            new { module = (long)module, after, through });
+        return rows.ToDictionary(r => r.Ordinal, r => (r.Id, new PlanEntry(module, r.Ordinal, r.NewId, r.Present != 0, r.Failure, ParseCleared(r.Cleared))));
     }
 
     public static Dictionary<string, string>? ParseCleared(string? cleared) =>
@@ -208,6 +256,7 @@ public sealed class RestorePlan : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Console.Error.WriteLine($"DIAG entries {EntriesTime.TotalSeconds:F2}"); EntriesTime = default;
         try
         {
             // A pooled connection keeps its temporary tables: they go now, not when the pool closes it.

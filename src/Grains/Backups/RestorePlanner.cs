@@ -24,13 +24,20 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         var plan = await RestorePlan.CreateAsync(database, RestoreOrder.Modules(source.Manifest, org, restore.Module), cancellationToken);
         try
         {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
             await PlanRowsAsync(plan, cancellationToken);
+            Console.Error.WriteLine($"DIAG rows {sw.Elapsed.TotalSeconds:F2} resolve {ResolveTime.TotalSeconds:F2} rows {InsertRows.TotalSeconds:F2} refs {InsertRefs.TotalSeconds:F2}"); ResolveTime = InsertRows = InsertRefs = default; sw.Restart();
             await ResolveFilesAsync(plan, cancellationToken);
+            Console.Error.WriteLine($"DIAG files {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
             await new RestoreLookupCheck(plan, org).RunAsync(_ledgerEmpty, cancellationToken);
+            Console.Error.WriteLine($"DIAG lookups {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
             if (!restore.DryRun)
             {
                 await SaveRemapsAsync(plan, cancellationToken);
             }
+            Console.Error.WriteLine($"DIAG remaps {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
+            await plan.CompleteAsync();
+            Console.Error.WriteLine($"DIAG complete {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
 
             return plan;
         }
@@ -167,7 +174,13 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     /// in another organization or in another module (only the owning org and module are read, never the data); a
     /// record of this org with the final ID makes it present. Then the batch and its lookups go into the plan's tables.
     /// </summary>
+    public static TimeSpan ResolveTime, InsertRows, InsertRefs;
     private async Task ResolveRowsAsync(RestorePlan plan, List<PlanRow> rows, List<PlanReference> references, string module, CancellationToken cancellationToken)
+    {
+        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        try { await ResolveRowsCore(plan, rows, references, module, cancellationToken); } finally { ResolveTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0); }
+    }
+    private async Task ResolveRowsCore(RestorePlan plan, List<PlanRow> rows, List<PlanReference> references, string module, CancellationToken cancellationToken)
     {
         var connection = plan.Connection;
         var ids = rows.Select(r => r.Id).ToList();
@@ -191,10 +204,13 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             }
         }
 
+        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var transaction = await plan.BeginAsync(cancellationToken);
         await plan.AddRowsAsync(transaction, rows, cancellationToken);
+        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
         await plan.AddReferencesAsync(transaction, references, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        InsertRows += System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2); InsertRefs += System.Diagnostics.Stopwatch.GetElapsedTime(t2);
     }
 
     /// <summary>Reads the record-to-file links in scope: which files will exist, and which file IDs must be remapped.</summary>

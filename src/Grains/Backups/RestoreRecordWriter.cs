@@ -96,42 +96,54 @@ public sealed class RestoreRecordWriter(
         }
     }
 
-    /// <summary>Prepares a batch of rows of one module, the first of them row <paramref name="before"/> + 1, with the plan's entries for their IDs and lookups.</summary>
+    /// <summary>
+    /// Prepares a batch of rows of one module, the first of them row <paramref name="before"/> + 1, with the plan's entries
+    /// for those rows (one range of its index) and, when the plan remaps record IDs, for the records their lookups name.
+    /// </summary>
     private async Task<(RestoreRowMapper?, List<Prepared>)> PrepareAsync(int module, long before, List<BackupCsvRow> rows, RestoreRowMapper? mapper)
     {
-        var ids = new HashSet<string>(StringComparer.Ordinal);
         var mappers = new RestoreRowMapper?[rows.Count];
+        var targets = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < rows.Count; i++)
         {
             if (plan.Modules[module].Target is { } target)
             {
                 mapper = mapper?.Header == rows[i].Header ? mapper : new RestoreRowMapper(target, rows[i].Header);
                 mappers[i] = mapper;
-                if (mapper.Id(rows[i].Cells) is { } id && Ids.IsWellFormed(id))
+                foreach (var (column, _) in plan.HasRecordRemaps ? mapper.Lookups : [])
                 {
-                    ids.Add(id);
-                    foreach (var (column, _) in mapper.Lookups)
+                    if (Ids.IsWellFormed(rows[i].Cells[column]))
                     {
-                        if (Ids.IsWellFormed(rows[i].Cells[column]))
-                        {
-                            ids.Add(rows[i].Cells[column]!);
-                        }
+                        targets.Add(rows[i].Cells[column]!);
                     }
                 }
             }
         }
 
-        var entries = await plan.EntriesAsync(ids);
+        var own = await plan.RowEntriesAsync(module, before, before + rows.Count);
+        foreach (var (id, _) in own.Values)
+        {
+            targets.Remove(id);
+        }
+
+        var entries = await plan.EntriesAsync(targets);
+        foreach (var (id, entry) in own.Values)
+        {
+            entries[id] = entry;
+        }
+
         var prepared = new List<Prepared>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
-            prepared.Add(Prepare(module, before + i + 1, rows[i], mappers[i], entries));
+            var ordinal = before + i + 1;
+            prepared.Add(Prepare(module, rows[i], mappers[i], own.TryGetValue(ordinal, out var entry) ? entry : null, entries));
         }
 
         return (mapper, prepared);
     }
 
-    private Prepared Prepare(int module, long ordinal, BackupCsvRow row, RestoreRowMapper? mapper, Dictionary<string, PlanEntry> entries)
+    /// <summary>A row's decision: <paramref name="own"/> is the plan's entry at its place (none: it repeats an earlier row's ID).</summary>
+    private Prepared Prepare(int module, BackupCsvRow row, RestoreRowMapper? mapper, (string Id, PlanEntry Entry)? own, Dictionary<string, PlanEntry> entries)
     {
         var planned = plan.Modules[module];
         var oldId = mapper?.Id(row.Cells) ?? (Array.IndexOf(row.Header, "id") is >= 0 and var i ? row.Cells[i] : null);
@@ -150,14 +162,14 @@ public sealed class RestoreRecordWriter(
             return Fail($"The id '{oldId}' is not a CrmActors record ID.");
         }
 
-        if (!entries.TryGetValue(oldId, out var entry) || entry.Module != module || entry.Ordinal != ordinal)
+        if (own is not var (id, entry) || id != oldId)
         {
             return Fail($"The id {oldId} appears earlier in the backup.");
         }
 
-        if (!entry.RestoresRow(module, ordinal))
+        if (entry.Failure is { } failure)
         {
-            return Fail(entry.Failure ?? "Not restored.");
+            return Fail(failure);
         }
 
         var warnings = FileWarnings();
