@@ -31,7 +31,7 @@ public sealed class RestoreLookupCheck(RestorePlan plan, OrganizationState org)
                 FROM {plan.References} l JOIN backup_id_map m ON m.org_id = @org AND m.old_id = l.target
                 WHERE NOT EXISTS (SELECT 1 FROM {plan.Rows} t WHERE t.id = l.target)
                 """,
-                new { org = org.Id });
+                new { org = org.Id }, commandTimeout: RestorePlan.WholePlanTimeout);
         }
 
         for (var round = 1; await CollectAsync(round) > 0; round++)
@@ -62,6 +62,12 @@ public sealed class RestoreLookupCheck(RestorePlan plan, OrganizationState org)
             }
         }
 
+        // The plan holds the lookups of restorable rows only (valid, not repeating an earlier row's ID): in round 1 every
+        // lookup is checked against its target alone; later, only those pointing at a row the previous round dropped,
+        // and of rows still restorable.
+        var from = round == 1
+            ? $"{plan.References} l LEFT JOIN {plan.Rows} t ON t.id = l.target"
+            : $"{plan.Rows} t JOIN {plan.References} l ON l.target = t.id AND t.round = @previous JOIN {plan.Rows} s ON s.id = l.source AND s.failure IS NULL";
         var restoredModule = names.Count == 0 ? "NULL" : $"CASE WHEN t.failure IS NULL AND t.module >= 0 THEN CASE t.module {string.Join(' ', names)} END END";
         await plan.Connection.ExecuteAsync(
             $"""
@@ -70,18 +76,15 @@ public sealed class RestoreLookupCheck(RestorePlan plan, OrganizationState org)
               cleared TEXT, target_failure TEXT, module TEXT);
             INSERT INTO {_candidates}
             SELECT ROW_NUMBER() OVER (ORDER BY source, seq) AS n, source, field, target, lookup_module, required, cleared, target_failure, module FROM (
-              SELECT l.seq, l.source, l.field, l.target, l.lookup_module, l.required, s.cleared, t.failure AS target_failure,
+              SELECT l.seq, l.source, l.field, l.target, l.lookup_module, l.required, {(round == 1 ? "NULL" : "s.cleared")} AS cleared, t.failure AS target_failure,
                 COALESCE({restoredModule},
                   (SELECT r.module FROM records r WHERE r.id = COALESCE(t.new_id, l.target) AND r.org_id = @org AND r.deleted_at IS NULL)) AS module
-              FROM {plan.References} l
-              JOIN {plan.Rows} s ON s.id = l.source AND s.module = l.module AND s.ordinal = l.ordinal AND s.failure IS NULL
-              LEFT JOIN {plan.Rows} t ON t.id = l.target
-              WHERE {(round == 1 ? "1 = 1" : "t.round = @previous")}) c
+              FROM {from}) c
             WHERE module IS NULL OR (lookup_module <> '{FieldDefinition.AnyModule}' AND lookup_module <> module);
             CREATE INDEX {_candidates}_n ON {_candidates} (n);
             """,
-            parameters);
-        var count = await plan.Connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {_candidates}");
+            parameters, commandTimeout: RestorePlan.WholePlanTimeout);
+        var count = await plan.Connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {_candidates}", commandTimeout: RestorePlan.WholePlanTimeout);
         if (count == 0)
         {
             await plan.Connection.ExecuteAsync($"DROP TABLE {_candidates}");

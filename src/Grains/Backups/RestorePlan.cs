@@ -37,7 +37,7 @@ public readonly record struct PlanRow(string Id, int Module, long Ordinal, strin
 }
 
 /// <summary>A lookup of a row that will be checked once every row is planned: the row, the field, the ID it points at.</summary>
-public readonly record struct PlanReference(long Seq, string Source, int Module, long Ordinal, string Field, string Target, string LookupModule, bool Required);
+public readonly record struct PlanReference(long Seq, string Source, long Ordinal, string Field, string Target, string LookupModule, bool Required);
 
 /// <summary>
 /// What a restore will do, decided before anything is written: the modules in restore order, and for every backed-up
@@ -74,7 +74,7 @@ public sealed class RestorePlan : IAsyncDisposable
     /// <summary>Temporary table of planned record IDs: id, module, ordinal, new_id, ledger, present, failure, round, cleared.</summary>
     public string Rows { get; }
 
-    /// <summary>Temporary table of the planned rows' lookups: seq, source, module, ordinal, field, target, lookup_module, required.</summary>
+    /// <summary>Temporary table of the lookups of the rows to restore: seq, source, field, target, lookup_module, required.</summary>
     public string References { get; }
 
     public bool IsPostgres => _connection is NpgsqlConnection;
@@ -96,8 +96,7 @@ public sealed class RestorePlan : IAsyncDisposable
                   id TEXT NOT NULL PRIMARY KEY, module BIGINT NOT NULL, ordinal BIGINT NOT NULL, new_id TEXT, ledger BIGINT NOT NULL,
                   present BIGINT NOT NULL, failure TEXT, round BIGINT, cleared TEXT){keyed};
                 CREATE TEMP TABLE {plan.References} (
-                  seq BIGINT NOT NULL PRIMARY KEY, source TEXT NOT NULL, module BIGINT NOT NULL, ordinal BIGINT NOT NULL, field TEXT NOT NULL,
-                  target TEXT NOT NULL, lookup_module TEXT NOT NULL, required BIGINT NOT NULL);
+                  seq BIGINT NOT NULL, source TEXT NOT NULL, field TEXT NOT NULL, target TEXT NOT NULL, lookup_module TEXT NOT NULL, required BIGINT NOT NULL);
                 """);
             return plan;
         }
@@ -112,12 +111,21 @@ public sealed class RestorePlan : IAsyncDisposable
     public async Task<DbTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
         _connection is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: true) : await _connection.BeginTransactionAsync(cancellationToken);
 
-    /// <summary>Adds planned rows; a row whose ID is already planned (an earlier row of the backup has it) is left out.</summary>
-    public async Task AddRowsAsync(DbTransaction transaction, IReadOnlyList<PlanRow> rows, CancellationToken cancellationToken)
+    /// <summary>
+    /// Set-based statements over the whole plan (the lookup check, the plan's index): at 10M rows they take minutes,
+    /// not the 30 s a command may take by default.
+    /// </summary>
+    public const int WholePlanTimeout = 3600;
+
+    /// <summary>
+    /// Adds planned rows; a row whose ID is already planned (an earlier row of the backup has it) is left out. Returns the
+    /// rows (of the one module the batch is from) left out, by row.
+    /// </summary>
+    public async Task<HashSet<long>> AddRowsAsync(DbTransaction transaction, IReadOnlyList<PlanRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
-            return;
+            return [];
         }
 
         if (IsPostgres)
@@ -130,17 +138,17 @@ public sealed class RestorePlan : IAsyncDisposable
                 await BulkInsert.InsertAsync(_connection, transaction, Rows, RowColumns,
                     rows.Select(r => new object?[] { r.Id, (long)r.Module, r.Ordinal, r.NewId, r.ByLedger ? 1L : 0L, r.Present ? 1L : 0L, r.Failure }), cancellationToken);
                 await transaction.ReleaseAsync(RowsSavepoint, cancellationToken);
-                return;
+                return [];
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
             {
                 await transaction.RollbackAsync(RowsSavepoint, cancellationToken);
             }
 
-            await _connection.ExecuteAsync(
+            var inserted = await _connection.QueryAsync<long>(
                 $"""
                 INSERT INTO {Rows} (id, module, ordinal, new_id, ledger, present, failure)
-                SELECT * FROM unnest(@ids, @modules, @ordinals, @newIds, @ledger, @present, @failures) ON CONFLICT (id) DO NOTHING
+                SELECT * FROM unnest(@ids, @modules, @ordinals, @newIds, @ledger, @present, @failures) ON CONFLICT (id) DO NOTHING RETURNING ordinal
                 """,
                 new
                 {
@@ -149,29 +157,26 @@ public sealed class RestorePlan : IAsyncDisposable
                     present = rows.Select(r => r.Present ? 1L : 0L).ToArray(), failures = rows.Select(r => r.Failure).ToArray(),
                 },
                 transaction);
-            return;
+            var left = rows.Select(r => r.Ordinal).ToHashSet();
+            left.ExceptWith(inserted);
+            return left;
         }
 
-        await BulkInsert.InsertPreparedAsync(_connection, transaction, Rows, RowColumns,
+        var unchanged = await BulkInsert.InsertPreparedAsync(_connection, transaction, Rows, RowColumns,
             rows.Select(r => new object?[] { r.Id, (long)r.Module, r.Ordinal, r.NewId, r.ByLedger ? 1L : 0L, r.Present ? 1L : 0L, r.Failure }),
             " ON CONFLICT DO NOTHING", cancellationToken);
+        return [.. unchanged.Select(i => rows[i].Ordinal)];
     }
 
     public Task AddReferencesAsync(DbTransaction transaction, IReadOnlyList<PlanReference> references, CancellationToken cancellationToken) =>
         references.Count == 0
             ? Task.CompletedTask
-            : BulkInsert.InsertAsync(_connection, transaction, References, ["seq", "source", "module", "ordinal", "field", "target", "lookup_module", "required"],
-                references.Select(r => new object?[] { r.Seq, r.Source, (long)r.Module, r.Ordinal, r.Field, r.Target, r.LookupModule, r.Required ? 1L : 0L }),
+            : BulkInsert.InsertAsync(_connection, transaction, References, ["seq", "source", "field", "target", "lookup_module", "required"],
+                references.Select(r => new object?[] { r.Seq, r.Source, r.Field, r.Target, r.LookupModule, r.Required ? 1L : 0L }),
                 cancellationToken);
 
     /// <summary>The plan's entries for those of <paramref name="ids"/> it has (IDs of the backup, and outside IDs the ledger remaps).</summary>
-    public static TimeSpan EntriesTime;
     public async Task<Dictionary<string, PlanEntry>> EntriesAsync(IReadOnlyCollection<string> ids)
-    {
-        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        try { return await EntriesCore(ids); } finally { EntriesTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0); }
-    }
-    private async Task<Dictionary<string, PlanEntry>> EntriesCore(IReadOnlyCollection<string> ids)
     {
         // One index probe per ID: the planner reads the whole temporary table for a list of IDs (it has no statistics of it while it grows).
         var rows = await RestoreIds.QueryByUniqueKeyAsync<(string Id, long Module, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
@@ -191,8 +196,8 @@ public sealed class RestorePlan : IAsyncDisposable
     /// </summary>
     public async Task CompleteAsync()
     {
-        await _connection.ExecuteAsync($"CREATE INDEX {Rows}_place ON {Rows} (module, ordinal)" + (IsPostgres ? $"; ANALYZE {Rows}" : ""));
-        HasRecordRemaps = await _connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {Rows} WHERE new_id IS NOT NULL");
+        await _connection.ExecuteAsync($"CREATE INDEX {Rows}_place ON {Rows} (module, ordinal)", commandTimeout: WholePlanTimeout);
+        HasRecordRemaps = await _connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {Rows} WHERE new_id IS NOT NULL", commandTimeout: WholePlanTimeout);
     }
 
     /// <summary>True when some record ID (of the backup, or a lookup target outside it) gets a new ID.</summary>
@@ -218,7 +223,8 @@ public sealed class RestorePlan : IAsyncDisposable
     /// <summary>How many rows will be restored, and how many record IDs are remapped.</summary>
     public Task<(long Restorable, long Remapped)> CountAsync() =>
         _connection.QuerySingleAsync<(long, long)>(
-            $"SELECT COUNT(CASE WHEN failure IS NULL AND module >= 0 THEN 1 END), COUNT(CASE WHEN new_id IS NOT NULL AND module >= 0 THEN 1 END) FROM {Rows}");
+            $"SELECT COUNT(CASE WHEN failure IS NULL AND module >= 0 THEN 1 END), COUNT(CASE WHEN new_id IS NOT NULL AND module >= 0 THEN 1 END) FROM {Rows}",
+            commandTimeout: WholePlanTimeout);
 
     /// <summary>The record ID a lookup value gets: its remap when the plan has one.</summary>
     public static string Final(Dictionary<string, PlanEntry> entries, string id) => entries.TryGetValue(id, out var entry) && entry.NewId is { } @new ? @new : id;
@@ -256,7 +262,6 @@ public sealed class RestorePlan : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Console.Error.WriteLine($"DIAG entries {EntriesTime.TotalSeconds:F2}"); EntriesTime = default;
         try
         {
             // A pooled connection keeps its temporary tables: they go now, not when the pool closes it.

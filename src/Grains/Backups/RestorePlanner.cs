@@ -24,21 +24,15 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         var plan = await RestorePlan.CreateAsync(database, RestoreOrder.Modules(source.Manifest, org, restore.Module), cancellationToken);
         try
         {
-            var sw = System.Diagnostics.Stopwatch.StartNew();
             await PlanRowsAsync(plan, cancellationToken);
-            Console.Error.WriteLine($"DIAG rows {sw.Elapsed.TotalSeconds:F2} resolve {ResolveTime.TotalSeconds:F2} rows {InsertRows.TotalSeconds:F2} refs {InsertRefs.TotalSeconds:F2}"); ResolveTime = InsertRows = InsertRefs = default; sw.Restart();
             await ResolveFilesAsync(plan, cancellationToken);
-            Console.Error.WriteLine($"DIAG files {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
             await new RestoreLookupCheck(plan, org).RunAsync(_ledgerEmpty, cancellationToken);
-            Console.Error.WriteLine($"DIAG lookups {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
             if (!restore.DryRun)
             {
                 await SaveRemapsAsync(plan, cancellationToken);
             }
-            Console.Error.WriteLine($"DIAG remaps {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
-            await plan.CompleteAsync();
-            Console.Error.WriteLine($"DIAG complete {sw.Elapsed.TotalSeconds:F2}"); sw.Restart();
 
+            await plan.CompleteAsync();
             return plan;
         }
         catch
@@ -89,7 +83,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
                     {
                         if (Ids.IsWellFormed(row.Cells[column]))
                         {
-                            references.Add(new PlanReference(++seq, id, m, ordinal, field.Name, row.Cells[column]!, field.LookupModule!, field.Required || field.Parent));
+                            references.Add(new PlanReference(++seq, id, ordinal, field.Name, row.Cells[column]!, field.LookupModule!, field.Required || field.Parent));
                         }
                     }
                 }
@@ -116,7 +110,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         if (plan.IsPostgres)
         {
             // Temporary tables get no statistics from autovacuum; the lookup check's joins need them.
-            await connection.ExecuteAsync($"ANALYZE {plan.Rows}; ANALYZE {plan.References}");
+            await connection.ExecuteAsync($"ANALYZE {plan.Rows}; ANALYZE {plan.References}", commandTimeout: RestorePlan.WholePlanTimeout);
         }
     }
 
@@ -128,7 +122,8 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     /// </summary>
     private async Task SaveRemapsAsync(RestorePlan plan, CancellationToken cancellationToken)
     {
-        if (!await plan.Connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {plan.Rows} WHERE ledger = 0 AND new_id IS NOT NULL") && !plan.NewFileRemaps.Any())
+        if (!await plan.Connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {plan.Rows} WHERE ledger = 0 AND new_id IS NOT NULL", commandTimeout: RestorePlan.WholePlanTimeout)
+            && !plan.NewFileRemaps.Any())
         {
             return;
         }
@@ -174,13 +169,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     /// in another organization or in another module (only the owning org and module are read, never the data); a
     /// record of this org with the final ID makes it present. Then the batch and its lookups go into the plan's tables.
     /// </summary>
-    public static TimeSpan ResolveTime, InsertRows, InsertRefs;
     private async Task ResolveRowsAsync(RestorePlan plan, List<PlanRow> rows, List<PlanReference> references, string module, CancellationToken cancellationToken)
-    {
-        var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        try { await ResolveRowsCore(plan, rows, references, module, cancellationToken); } finally { ResolveTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0); }
-    }
-    private async Task ResolveRowsCore(RestorePlan plan, List<PlanRow> rows, List<PlanReference> references, string module, CancellationToken cancellationToken)
     {
         var connection = plan.Connection;
         var ids = rows.Select(r => r.Id).ToList();
@@ -204,13 +193,15 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
             }
         }
 
-        var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var transaction = await plan.BeginAsync(cancellationToken);
-        await plan.AddRowsAsync(transaction, rows, cancellationToken);
-        var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
+        // The lookups of a row left out (its ID is an earlier row's) are not checked: the row is not restored.
+        if (await plan.AddRowsAsync(transaction, rows, cancellationToken) is { Count: > 0 } repeated)
+        {
+            references.RemoveAll(r => repeated.Contains(r.Ordinal));
+        }
+
         await plan.AddReferencesAsync(transaction, references, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        InsertRows += System.Diagnostics.Stopwatch.GetElapsedTime(t1, t2); InsertRefs += System.Diagnostics.Stopwatch.GetElapsedTime(t2);
     }
 
     /// <summary>Reads the record-to-file links in scope: which files will exist, and which file IDs must be remapped.</summary>

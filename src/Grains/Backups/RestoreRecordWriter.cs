@@ -23,7 +23,7 @@ public sealed class RestoreRecordWriter(
     // The org's user IDs, looked up once per row: a backed-up owner who is no longer a user here becomes the requester.
     private readonly HashSet<string> _users = [.. org.Users.Select(u => u.Id)];
 
-    private sealed record Prepared(BackupCsvRow Row, string? OldId, RecordRow? Record, JsonObject? Data, string? Failure, List<string> Warnings, bool Present = false);
+    private sealed record Prepared(BackupCsvRow Row, string? OldId, RecordRow? Record, string? Failure, List<string> Warnings, bool Present = false);
 
     /// <summary>A batch of prepared rows of one module, up to row <see cref="Ordinal"/>; <see cref="End"/> when it closes the module.</summary>
     private sealed record Batch(int Module, long Ordinal, List<Prepared> Rows, bool End);
@@ -150,7 +150,7 @@ public sealed class RestoreRecordWriter(
         List<string> FileWarnings() => row.Row == 1 && mapper is { UnknownColumns.Count: > 0 }
             ? [$"Columns {string.Join(", ", mapper.UnknownColumns)} of {row.File} are not fields of {mapper.Module.Name} in this organization; their values were not restored."]
             : [];
-        Prepared Fail(string reason) => new(row, oldId, null, null, reason, FileWarnings());
+        Prepared Fail(string reason) => new(row, oldId, null, reason, FileWarnings());
 
         if (planned.Target is not { } target || mapper is null)
         {
@@ -197,10 +197,10 @@ public sealed class RestoreRecordWriter(
         });
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var owner = mapper.Owner(row.Cells) is { } o && _users.Contains(o) ? o : restore.RequestedBy;
-        var record = RecordJson.ToRow(target, org.Id!, entry.NewId ?? oldId, data, owner,
+        var record = new RecordRow(entry.NewId ?? oldId, org.Id!, target.Name, owner,
             mapper.CreatedAt(row.Cells) ?? now, mapper.CreatedBy(row.Cells) ?? restore.RequestedBy,
-            mapper.ModifiedAt(row.Cells) ?? now, mapper.ModifiedBy(row.Cells) ?? restore.RequestedBy);
-        return new Prepared(row, oldId, record, data, null, warnings, entry.Present);
+            mapper.ModifiedAt(row.Cells) ?? now, mapper.ModifiedBy(row.Cells) ?? restore.RequestedBy, data.Email, data.ParentId, data.Json);
+        return new Prepared(row, oldId, record, null, warnings, entry.Present);
     }
 
     private async Task FlushAsync(int module, long ordinal, List<Prepared> batch, bool endOfModule, CancellationToken cancellationToken)
@@ -250,7 +250,7 @@ public sealed class RestoreRecordWriter(
                 written.Add(new Written(prepared, record, Insert: false, Created: true));
                 counts = counts with { Created = counts.Created + 1 };
             }
-            else if (current.OwnerId == record.OwnerId && JsonNode.DeepEquals(JsonNode.Parse(current.Data), prepared.Data))
+            else if (current.OwnerId == record.OwnerId && JsonNode.DeepEquals(JsonNode.Parse(current.Data), JsonNode.Parse(record.Data)))
             {
                 counts = counts with { Skipped = counts.Skipped + 1 };
             }

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text;
+using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
@@ -19,6 +21,10 @@ public sealed class RestoreRowMapper
     private readonly int _id = -1;
     private readonly int[] _system = [-1, -1, -1, -1, -1];
     private readonly List<(int Column, FieldDefinition Field)> _fields = [];
+    private readonly JsonEncodedText[] _names;
+    private readonly string? _emailField;
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _json;
 
     public RestoreRowMapper(ModuleDefinition module, string[] header)
     {
@@ -37,6 +43,8 @@ public sealed class RestoreRowMapper
             }
             else if (module.Field(header[i]) is { } field)
             {
+                // A field named twice in the header takes its last column.
+                _fields.RemoveAll(f => f.Field == field);
                 _fields.Add((i, field));
             }
             else
@@ -48,6 +56,9 @@ public sealed class RestoreRowMapper
         Lookups = [.. _fields.Where(f => f.Field.Type == FieldTypes.Lookup)];
         _required = [.. module.Fields.Where(f => f.Required)];
         _found = new bool[_required.Length];
+        _names = [.. _fields.Select(f => JsonEncodedText.Encode(f.Field.Name))];
+        _emailField = module.EmailField;
+        _json = new Utf8JsonWriter(_buffer);
     }
 
     public string[] Header { get; }
@@ -71,34 +82,54 @@ public sealed class RestoreRowMapper
     public long? ModifiedAt(string?[] cells) => Time(Cell(cells, 4));
 
     /// <summary>
-    /// The stored field values of the row. <paramref name="reference"/> rewrites lookup and upload values
-    /// (to remapped IDs) and may drop one by returning null. Throws a validation problem naming the field.
+    /// The stored field values of the row, as the JSON text a record stores, with the e-mail column's value (lowercased)
+    /// and the parent's ID. <paramref name="reference"/> rewrites lookup and upload values (to remapped IDs) and may drop
+    /// one by returning null. Throws a validation problem naming the field. Not thread-safe: a mapper reuses its buffer.
     /// </summary>
-    public JsonObject Data(string?[] cells, Func<FieldDefinition, string, string?> reference)
+    public MappedData Data(string?[] cells, Func<FieldDefinition, string, string?> reference)
     {
-        var data = new JsonObject();
-        Normalize(cells, reference, (field, node) => data[field.Name] = node);
-        return data;
+        _buffer.ResetWrittenCount();
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        string? email = null, parent = null;
+        Normalize(cells, reference, (index, value) =>
+        {
+            var field = _fields[index].Field;
+            _json.WritePropertyName(_names[index]);
+            value.WriteTo(_json);
+            if (field.Name == _emailField)
+            {
+                email = value.Text!.ToLowerInvariant();
+            }
+            else if (field.Parent)
+            {
+                parent = value.Text;
+            }
+        });
+        _json.WriteEndObject();
+        _json.Flush();
+        return new MappedData(Encoding.UTF8.GetString(_buffer.WrittenSpan), email, parent);
     }
 
     /// <summary>Checks the row as <see cref="Data"/> would build it, keeping nothing.</summary>
     public void Validate(string?[] cells) => Normalize(cells, static (_, value) => value, static (_, _) => { });
 
-    /// <summary>Every field value goes through <see cref="RecordValidator.NormalizeText"/>, the rule of every write.</summary>
-    private void Normalize(string?[] cells, Func<FieldDefinition, string, string?> reference, Action<FieldDefinition, JsonNode> add)
+    /// <summary>Every field value goes through <see cref="RecordValidator.NormalizeValue"/>, the rule of every write.</summary>
+    private void Normalize(string?[] cells, Func<FieldDefinition, string, string?> reference, Action<int, FieldValue> add)
     {
         Array.Clear(_found);
-        foreach (var (column, field) in _fields)
+        for (var index = 0; index < _fields.Count; index++)
         {
+            var (column, field) = _fields[index];
             var value = cells[column];
             if (value is not null && (field.Type == FieldTypes.Lookup || FieldTypes.IsUpload(field.Type)))
             {
                 value = Ids.IsWellFormed(value) ? reference(field, value) : throw RecordValidator.Invalid(field, "the ID of a record or file of the backup");
             }
 
-            if (value is not null && RecordValidator.NormalizeText(_module, field, value) is { } node)
+            if (value is not null && RecordValidator.NormalizeValue(_module, field, value) is { } normalized)
             {
-                add(field, node);
+                add(index, normalized);
                 if (field.Required)
                 {
                     _found[Array.IndexOf(_required, field)] = true;
@@ -117,3 +148,6 @@ public sealed class RestoreRowMapper
     private static long? Time(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUnixTimeMilliseconds() : null;
 }
+
+/// <summary>A row's stored field values (JSON text), its e-mail column value and its parent's ID.</summary>
+public readonly record struct MappedData(string Json, string? Email, string? ParentId);

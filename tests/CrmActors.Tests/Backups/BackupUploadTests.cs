@@ -123,6 +123,60 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
     }
 
     [Fact]
+    public async Task ARepeatedIdAndRowsThatNeedARowThatIsNotRestoredAreReportedEachWithItsReason()
+    {
+        var source = await app.CreateOrgAsync();
+        var acme = await source.CreateRecordAsync("Accounts", new { Account_Name = "Acme" });
+        var globex = await source.CreateRecordAsync("Accounts", new { Account_Name = "Globex" });
+        var contact = await source.CreateRecordAsync("Contacts", new { Last_Name = "Broken", Account_Name = acme });
+        var ticket = await source.CreateRecordAsync("Tickets", new { Subject = "Emptied", Contact_Name = contact });
+        var thread = await source.CreateRecordAsync("TicketThreads", new { Ticket_Id = ticket, Content = "Needs its ticket" });
+        var threadNote = await source.CreateRecordAsync("Notes", new { Note_Title = "Needs the thread", Parent_Id = thread });
+        var contactNote = await source.CreateRecordAsync("Notes", new { Note_Title = "Needs the contact", Parent_Id = contact });
+        var task = await source.CreateRecordAsync("Tasks", new { Subject = "Points at the contact", What_Id = contact });
+        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
+
+        // The contact's e-mail and the ticket's subject are made invalid; Globex's row appears twice.
+        var data = WithCsv(downloaded.Data.Select(p => p.Bytes), "Contacts_001.csv", SetCell(contact, "Email", "not an address"));
+        data = WithCsv(data, "Tickets_001.csv", SetCell(ticket, "Subject", ""));
+        data = WithCsv(data, "Accounts_001.csv", (header, rows) =>
+        {
+            var again = (string[])rows.Single(r => r[Array.IndexOf(header, "id")] == globex).Clone();
+            again[Array.IndexOf(header, "Account_Name")] = "Globex again";
+            rows.Add(again);
+        });
+
+        // Into another org (every ID remapped), then again into the same org (the ledger's remaps, every row present).
+        var target = await app.CreateOrgAsync();
+        foreach (var (created, skipped) in new[] { (3L, 0L), (0L, 3L) })
+        {
+            var restore = await target.WaitForRestoreAsync(await UploadAsync(target, data, "mode=full"));
+            var report = BackupRestoreTests.Report(restore);
+            Assert.Equal((created, 0L, skipped, 6L), (report.Created, report.Updated, report.Skipped, report.Failed));
+            var failed = restore.GetProperty("report").GetProperty("failed").EnumerateArray()
+                .ToLookup(f => f.GetProperty("id").GetString()!, f => f.GetProperty("reason").GetString()!);
+            Assert.Equal(new[] { globex, contact, ticket, thread, threadNote, contactNote }.Order(), failed.Select(f => f.Key).Order());
+            Assert.Contains("appears earlier", Assert.Single(failed[globex]), StringComparison.Ordinal);
+            Assert.Contains("Email", Assert.Single(failed[contact]), StringComparison.Ordinal);
+            Assert.Contains("Subject is required", Assert.Single(failed[ticket]), StringComparison.Ordinal);
+            // A required lookup to a row that is not restored drops its row, and the rows that need that one in turn.
+            Assert.Contains($"Ticket_Id points to record {ticket}, which is not restored", Assert.Single(failed[thread]), StringComparison.Ordinal);
+            Assert.Contains($"Parent_Id points to record {thread}, which is not restored", Assert.Single(failed[threadNote]), StringComparison.Ordinal);
+            Assert.Contains($"Parent_Id points to record {contact}, which is not restored", Assert.Single(failed[contactNote]), StringComparison.Ordinal);
+            // An optional one is cleared, and the row restored.
+            Assert.Contains(restore.GetProperty("report").GetProperty("warnings").EnumerateArray(),
+                w => w.GetProperty("id").GetString() == task && w.GetProperty("reason").GetString()!.Contains("What_Id was restored empty", StringComparison.Ordinal));
+        }
+
+        var accounts = await target.AllRecordsAsync("Accounts");
+        Assert.Equal(["Acme", "Globex"], accounts.Select(a => a.GetProperty("Account_Name").GetString()).Order());
+        var tasks = await target.AllRecordsAsync("Tasks");
+        Assert.False(Assert.Single(tasks).TryGetProperty("What_Id", out _));
+        Assert.Empty(await target.AllRecordsAsync("Notes"));
+        Assert.Empty(await target.AllRecordsAsync("TicketThreads"));
+    }
+
+    [Fact]
     public async Task ALookupToARecordPurgedFromTheBinIsClearedAndTheBackupStillRestores()
     {
         var org = await app.CreateOrgAsync();
@@ -173,30 +227,15 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
         var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
 
         // An uploader's own files.csv, its manifest checksum updated so the upload is accepted.
-        string? filesSha = null;
-        long filesBytes = 0;
-        var crafted = downloaded.Data.Select(p => RewriteEntry(p.Bytes, "files.csv", csv =>
+        var crafted = WithCsv(downloaded.Data.Select(p => p.Bytes), "files.csv", (header, rows) =>
         {
-            var (header, rows) = DownloadedBackup.ReadCsv(csv);
             foreach (var row in rows)
             {
                 row[Array.IndexOf(header, "file_name")] = "../../evil.txt";
                 row[Array.IndexOf(header, "content_type")] = "text/html\r\nX-Injected: 1";
                 row[Array.IndexOf(header, "size")] = "999999999";
             }
-
-            var bytes = WriteCsv(header, rows);
-            (filesSha, filesBytes) = (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), bytes.Length);
-            return bytes;
-        })).ToList();
-        crafted = [.. crafted.Select(part => RewriteEntry(part, "manifest.json", json =>
-        {
-            var manifest = System.Text.Json.Nodes.JsonNode.Parse(json)!;
-            var entry = manifest["files"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == "files.csv")!;
-            entry["sha256"] = filesSha;
-            entry["bytes"] = filesBytes;
-            return Encoding.UTF8.GetBytes(manifest.ToJsonString());
-        }))];
+        });
 
         var target = await app.CreateOrgAsync();
         await SampleData.CreateProjectsModuleAsync(target);
@@ -264,6 +303,37 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
         Assert.Contains("crm-backup-march.zip", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("part-0", detail, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Data parts with one CSV entry edited by <paramref name="change"/>, and its SHA-256 and size in manifest.json
+    /// updated to match: an uploader's own edit, which the upload accepts.
+    /// </summary>
+    private static List<byte[]> WithCsv(IEnumerable<byte[]> parts, string name, Action<string[], List<string[]>> change)
+    {
+        string? sha = null;
+        long size = 0;
+        var edited = parts.Select(p => RewriteEntry(p, name, csv =>
+        {
+            var (header, rows) = DownloadedBackup.ReadCsv(csv);
+            change(header, rows);
+            var bytes = WriteCsv(header, rows);
+            (sha, size) = (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), bytes.Length);
+            return bytes;
+        })).ToList();
+        Assert.NotNull(sha);
+        return [.. edited.Select(part => RewriteEntry(part, "manifest.json", json =>
+        {
+            var manifest = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+            var entry = manifest["files"]!.AsArray().Single(f => f!["name"]!.GetValue<string>() == name)!;
+            entry["sha256"] = sha;
+            entry["bytes"] = size;
+            return Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        }))];
+    }
+
+    /// <summary>Sets the cell of <paramref name="column"/> in the row of record <paramref name="id"/>.</summary>
+    private static Action<string[], List<string[]>> SetCell(string id, string column, string value) =>
+        (header, rows) => rows.Single(r => r[Array.IndexOf(header, "id")] == id)[Array.IndexOf(header, column)] = value;
 
     private static byte[] RewriteEntry(byte[] zipBytes, string name, Func<byte[], byte[]> change)
     {
