@@ -197,7 +197,7 @@ public sealed class RestorePlan : IAsyncDisposable
     public async Task CompleteAsync()
     {
         await _connection.ExecuteAsync($"CREATE INDEX {Rows}_place ON {Rows} (module, ordinal)", commandTimeout: WholePlanTimeout);
-        HasRecordRemaps = await _connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {Rows} WHERE new_id IS NOT NULL", commandTimeout: WholePlanTimeout);
+        HasRecordRemaps = await _connection.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM {Rows} WHERE new_id IS NOT NULL)", commandTimeout: WholePlanTimeout);
     }
 
     /// <summary>True when some record ID (of the backup, or a lookup target outside it) gets a new ID.</summary>

@@ -49,7 +49,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     private async Task PlanRowsAsync(RestorePlan plan, CancellationToken cancellationToken)
     {
         var connection = plan.Connection;
-        _ledgerEmpty = !await connection.ExecuteScalarAsync<bool>("SELECT COUNT(*) > 0 FROM backup_id_map WHERE org_id = @org", new { org = org.Id });
+        _ledgerEmpty = !await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM backup_id_map WHERE org_id = @org)", new { org = org.Id });
         long seq = 0;
         for (var m = 0; m < plan.Modules.Count; m++)
         {
@@ -122,7 +122,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     /// </summary>
     private async Task SaveRemapsAsync(RestorePlan plan, CancellationToken cancellationToken)
     {
-        if (!await plan.Connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM {plan.Rows} WHERE ledger = 0 AND new_id IS NOT NULL", commandTimeout: RestorePlan.WholePlanTimeout)
+        if (!await plan.Connection.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM {plan.Rows} WHERE ledger = 0 AND new_id IS NOT NULL)", commandTimeout: RestorePlan.WholePlanTimeout)
             && !plan.NewFileRemaps.Any())
         {
             return;
