@@ -56,7 +56,7 @@ public sealed class RestoreFileWriter(
             null => new Prepared(l.Row, null, null, null, "This row of the file links lacks record_id, module, file_id, file_name, sha256 or path."),
             { } link when !(records.TryGetValue(link.RecordId, out var record) && record.Restores) =>
                 new Prepared(l.Row, link, null, null, $"Its record {link.RecordId} was not restored."),
-            { } link when RestoreIds.TryKey(link.FileId, out var file) && plan.RestorableFiles.Contains(file) =>
+            { } link when plan.RestorableFiles.Contains(link.FileId) =>
                 new Prepared(l.Row, link, plan.FinalFile(link.FileId), RestorePlan.Final(records, link.RecordId), null),
             { } link => new Prepared(l.Row, link, null, null, $"{link.Path} is not in the backup's Attachments ZIP."),
         }).ToList();

@@ -1,34 +1,13 @@
 using System.Data.Common;
-using System.Globalization;
-using CrmActors.Grains.Common;
 using CrmActors.Grains.Storage;
 using Dapper;
 using Npgsql;
 
 namespace CrmActors.Grains.Backups;
 
-/// <summary>
-/// IDs as 128-bit keys (a restore indexes every backed-up ID, so they are kept compact), and
-/// queries by ID list: one array parameter on PostgreSQL, chunked IN lists on SQLite.
-/// </summary>
+/// <summary>Queries by ID list: one array parameter on PostgreSQL, chunked IN lists on SQLite.</summary>
 public static class RestoreIds
 {
-    public static bool TryKey(string? id, out IdKey key)
-    {
-        if (!Ids.IsWellFormed(id))
-        {
-            key = default;
-            return false;
-        }
-
-        // 32 lowercase hex digits: each half parses.
-        key = new IdKey(ulong.Parse(id.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture),
-            ulong.Parse(id.AsSpan(16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
-        return true;
-    }
-
-    public static string ToId(IdKey key) => string.Create(CultureInfo.InvariantCulture, $"{key.High:x16}{key.Low:x16}");
-
     /// <summary>Runs <paramref name="sql"/> (with "{ids}" where the ID list goes) for every chunk of <paramref name="ids"/>.</summary>
     public static async Task<List<T>> QueryByIdsAsync<T>(
         DbConnection connection, DbTransaction? transaction, string sql, object parameters, IReadOnlyCollection<string> ids)
@@ -84,27 +63,4 @@ public static class RestoreIds
 
         return results;
     }
-}
-
-/// <summary>
-/// A record or file ID as a 128-bit key of two 64-bit halves. Not <see cref="UInt128"/>: since .NET 8 that is 16-byte
-/// aligned, which pads a dictionary entry of (key, int) to 48 bytes where this key's takes 32 — a restore keeps one
-/// such entry per backed-up row (the 10M-row full restore peaked at 922 MB with UInt128 keys).
-/// </summary>
-public readonly struct IdKey(ulong high, ulong low) : IEquatable<IdKey>
-{
-    public ulong High => high;
-
-    public ulong Low => low;
-
-    public bool Equals(IdKey other) => high == other.High && low == other.Low;
-
-    public override bool Equals(object? obj) => obj is IdKey other && Equals(other);
-
-    // Our IDs are UUIDv7: the high half is mostly the time, the low half random.
-    public override int GetHashCode() => (int)(low ^ (low >> 32) ^ (high >> 16));
-
-    public static bool operator ==(IdKey left, IdKey right) => left.Equals(right);
-
-    public static bool operator !=(IdKey left, IdKey right) => !left.Equals(right);
 }

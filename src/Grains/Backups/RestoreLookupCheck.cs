@@ -1,4 +1,3 @@
-using System.Data.Common;
 using CrmActors.Grains.Organizations;
 using Dapper;
 

@@ -55,8 +55,8 @@ public sealed class RestorePlan : IAsyncDisposable
     private static readonly string[] RowColumns = ["id", "module", "ordinal", "new_id", "ledger", "present", "failure"];
 
     private readonly DbConnection _connection;
-    private readonly Dictionary<IdKey, IdKey> _fileLedgerRemaps = [];
-    private readonly Dictionary<IdKey, IdKey> _fileNewRemaps = [];
+    private readonly Dictionary<string, string> _fileLedgerRemaps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _fileNewRemaps = new(StringComparer.Ordinal);
 
     private RestorePlan(IReadOnlyList<PlannedModule> modules, DbConnection connection, string suffix)
     {
@@ -80,7 +80,7 @@ public sealed class RestorePlan : IAsyncDisposable
     public bool IsPostgres => _connection is NpgsqlConnection;
 
     /// <summary>Backed-up file IDs that will exist after the restore (restored from the Attachments ZIP or already present).</summary>
-    public HashSet<IdKey> RestorableFiles { get; } = [];
+    public HashSet<string> RestorableFiles { get; } = new(StringComparer.Ordinal);
 
     public static async Task<RestorePlan> CreateAsync(IDatabase database, IReadOnlyList<PlannedModule> modules, CancellationToken cancellationToken)
     {
@@ -230,33 +230,22 @@ public sealed class RestorePlan : IAsyncDisposable
     public static string Final(Dictionary<string, PlanEntry> entries, string id) => entries.TryGetValue(id, out var entry) && entry.NewId is { } @new ? @new : id;
 
     /// <summary>The ID a backed-up file gets: its own, or its remap.</summary>
-    public string FinalFile(string oldId) =>
-        RestoreIds.TryKey(oldId, out var key) && (_fileNewRemaps.TryGetValue(key, out var @new) || _fileLedgerRemaps.TryGetValue(key, out @new)) ? RestoreIds.ToId(@new) : oldId;
+    public string FinalFile(string oldId) => _fileNewRemaps.TryGetValue(oldId, out var @new) || _fileLedgerRemaps.TryGetValue(oldId, out @new) ? @new : oldId;
 
-    public bool IsFileRemapped(string oldId) => RestoreIds.TryKey(oldId, out var key) && (_fileNewRemaps.ContainsKey(key) || _fileLedgerRemaps.ContainsKey(key));
+    public bool IsFileRemapped(string oldId) => _fileNewRemaps.ContainsKey(oldId) || _fileLedgerRemaps.ContainsKey(oldId);
 
     /// <summary>The ledger's remap of a file (an earlier restore's, or another run's saved first): it replaces one this restore made.</summary>
     public void RemapFileByLedger(string oldId, string newId)
     {
-        if (RestoreIds.TryKey(oldId, out var old) && RestoreIds.TryKey(newId, out var @new))
-        {
-            _fileNewRemaps.Remove(old);
-            _fileLedgerRemaps[old] = @new;
-        }
+        _fileNewRemaps.Remove(oldId);
+        _fileLedgerRemaps[oldId] = newId;
     }
 
     /// <summary>Gives a file ID taken by another organization or record a new ID.</summary>
-    public void RemapFileAnew(string oldId)
-    {
-        if (RestoreIds.TryKey(oldId, out var old))
-        {
-            RestoreIds.TryKey(Ids.New(), out var @new);
-            _fileNewRemaps[old] = @new;
-        }
-    }
+    public void RemapFileAnew(string oldId) => _fileNewRemaps[oldId] = Ids.New();
 
     /// <summary>The file remaps this restore made (old ID → new ID), not yet in the ledger.</summary>
-    public IEnumerable<KeyValuePair<string, string>> NewFileRemaps => _fileNewRemaps.Select(r => KeyValuePair.Create(RestoreIds.ToId(r.Key), RestoreIds.ToId(r.Value)));
+    public IEnumerable<KeyValuePair<string, string>> NewFileRemaps => _fileNewRemaps;
 
     public bool InScope(string module) => Modules.Any(m => m.Target is not null && m.Backup.Name == module);
 

@@ -162,8 +162,6 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
         }
     }
 
-    public static bool Matches(string lookupModule, string module) => lookupModule == FieldDefinition.AnyModule || lookupModule == module;
-
     /// <summary>
     /// Plans one batch of rows: each ID is kept unless the ledger already remapped it, or a record with that ID exists
     /// in another organization or in another module (only the owning org and module are read, never the data); a
@@ -253,9 +251,9 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
                 present = false;
             }
 
-            if ((present || source.HasAttachment(link.Path)) && RestoreIds.TryKey(link.FileId, out var key))
+            if ((present || source.HasAttachment(link.Path)) && Ids.IsWellFormed(link.FileId))
             {
-                plan.RestorableFiles.Add(key);
+                plan.RestorableFiles.Add(link.FileId);
             }
         }
     }

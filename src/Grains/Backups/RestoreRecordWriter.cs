@@ -187,7 +187,7 @@ public sealed class RestoreRecordWriter(
                 return RestorePlan.Final(entries, value);
             }
 
-            if (RestoreIds.TryKey(value, out var file) && plan.RestorableFiles.Contains(file))
+            if (plan.RestorableFiles.Contains(value))
             {
                 return plan.FinalFile(value);
             }
