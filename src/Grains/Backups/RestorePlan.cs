@@ -259,9 +259,11 @@ public sealed class RestorePlan : IAsyncDisposable
                 await _connection.ExecuteAsync($"DROP TABLE IF EXISTS {Rows}; DROP TABLE IF EXISTS {References}");
             }
         }
-        catch (DbException)
+        catch (Exception e) when (e is DbException or InvalidOperationException)
         {
-            // A broken connection loses its temporary tables anyway.
+            // A broken or busy connection (a restore cancelled mid-statement) goes back to the pool as it is: on PostgreSQL the
+            // pool's reset (DISCARD ALL) drops the tables; on SQLite they stay in its temporary file, under names nothing
+            // reuses, until the pool closes it.
         }
 
         await _connection.DisposeAsync();
