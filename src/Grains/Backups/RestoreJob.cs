@@ -57,9 +57,9 @@ public sealed class RestoreJob(
             var written = Stopwatch.GetTimestamp();
             await new RestoreFileWriter(database, blobs, source, plan, org, restore, progress, Math.Max(1, batch / 10)).WriteAsync(cancellationToken);
             await context.SaveCheckpointAsync(progress.Cursor, 1);
-            var (restorable, remapped) = await plan.CountAsync();
-            logger.LogInformation("Restore {RestoreId} of org {OrgId}: planned in {Plan:F2} s ({Restorable} rows, {Remaps} remapped IDs), records written in {Records:F2} s, files in {Files:F2} s",
-                restore.Id, restore.OrgId, Stopwatch.GetElapsedTime(started, planned).TotalSeconds, restorable, remapped,
+            var counts = progress.Counts;
+            logger.LogInformation("Restore {RestoreId} of org {OrgId}: planned in {Plan:F2} s ({Restored} rows restored, {Remaps} IDs remapped), records written in {Records:F2} s, files in {Files:F2} s",
+                restore.Id, restore.OrgId, Stopwatch.GetElapsedTime(started, planned).TotalSeconds, counts.Created + counts.Updated + counts.Skipped, counts.Remapped,
                 Stopwatch.GetElapsedTime(planned, written).TotalSeconds, Stopwatch.GetElapsedTime(written).TotalSeconds);
         }
 

@@ -15,22 +15,14 @@ public sealed class RestoreLookupCheck(RestorePlan plan, OrganizationState org)
 {
     private const int Page = 5000;
 
-    private readonly string _candidates = plan.Rows.Replace("restore_plan_rows_", "restore_plan_failing_", StringComparison.Ordinal);
+    private readonly string _candidates = plan.Scratch("failing");
 
     public async Task RunAsync(bool ledgerEmpty, CancellationToken cancellationToken)
     {
         var connection = plan.Connection;
         if (!ledgerEmpty)
         {
-            // Targets outside the backup that an earlier restore remapped: the plan gives them their new ID, never a row.
-            await connection.ExecuteAsync(
-                $"""
-                INSERT INTO {plan.Rows} (id, module, ordinal, new_id, ledger, present, failure)
-                SELECT DISTINCT l.target, {PlanEntry.Outside}, 0, m.new_id, 1, 0, 'outside'
-                FROM {plan.References} l JOIN backup_id_map m ON m.org_id = @org AND m.old_id = l.target
-                WHERE NOT EXISTS (SELECT 1 FROM {plan.Rows} t WHERE t.id = l.target)
-                """,
-                new { org = org.Id }, commandTimeout: RestorePlan.WholePlanTimeout);
+            await plan.AddOutsideRemapsAsync(org.Id!);
         }
 
         for (var round = 1; await CollectAsync(round) > 0; round++)

@@ -13,11 +13,11 @@ namespace CrmActors.Grains.Backups;
 public sealed record PlannedModule(ManifestModule Backup, ModuleDefinition? Target);
 
 /// <summary>
-/// What the plan decided for one backed-up record ID: the row that holds it (module position, 1-based row of the
-/// module; later rows with the same ID are duplicates), its new ID when remapped, whether a record with its final ID
-/// already exists here, why it will not be restored, and the optional lookups of its row that are cleared (field → reason).
+/// What the plan decided for one backed-up record ID: the module position of the row that holds it, its new ID when
+/// remapped, whether a record with its final ID already exists here, why it will not be restored, and the optional
+/// lookups of its row that are cleared (field → reason).
 /// </summary>
-public readonly record struct PlanEntry(int Module, long Ordinal, string? NewId, bool Present, string? Failure, Dictionary<string, string>? Cleared)
+public readonly record struct PlanEntry(int Module, string? NewId, bool Present, string? Failure, Dictionary<string, string>? Cleared)
 {
     /// <summary>Module of a lookup target outside the backup that the ledger remaps: never restored, only its new ID counts.</summary>
     public const int Outside = -1;
@@ -77,6 +77,9 @@ public sealed class RestorePlan : IAsyncDisposable
     /// <summary>Temporary table of the lookups of the rows to restore: seq, source, field, target, lookup_module, required.</summary>
     public string References { get; }
 
+    /// <summary>Name for a temporary table of this plan's (<paramref name="purpose"/> a lowercase word).</summary>
+    public string Scratch(string purpose) => References.Replace("_refs_", $"_{purpose}_", StringComparison.Ordinal);
+
     public bool IsPostgres => _connection is NpgsqlConnection;
 
     /// <summary>Backed-up file IDs that will exist after the restore (restored from the Attachments ZIP or already present).</summary>
@@ -127,6 +130,9 @@ public sealed class RestorePlan : IAsyncDisposable
         {
             return [];
         }
+
+        HasRecordRemaps |= rows.Any(r => r.NewId is not null);
+        HasNewRecordRemaps |= rows.Any(r => r.NewId is not null && !r.ByLedger);
 
         if (IsPostgres)
         {
@@ -179,29 +185,46 @@ public sealed class RestorePlan : IAsyncDisposable
     public async Task<Dictionary<string, PlanEntry>> EntriesAsync(IReadOnlyCollection<string> ids)
     {
         // One index probe per ID: the planner reads the whole temporary table for a list of IDs (it has no statistics of it while it grows).
-        var rows = await RestoreIds.QueryByUniqueKeyAsync<(string Id, long Module, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
-            _connection, null, "id, module, ordinal, new_id, present, failure, cleared", Rows, "1 = 1", "id", new { }, ids);
+        var rows = await RestoreIds.QueryByUniqueKeyAsync<(string Id, long Module, string? NewId, long Present, string? Failure, string? Cleared)>(
+            _connection, null, "id, module, new_id, present, failure, cleared", Rows, "1 = 1", "id", new { }, ids);
         var entries = new Dictionary<string, PlanEntry>(rows.Count, StringComparer.Ordinal);
         foreach (var r in rows)
         {
-            entries[r.Id] = new PlanEntry((int)r.Module, r.Ordinal, r.NewId, r.Present != 0, r.Failure, ParseCleared(r.Cleared));
+            entries[r.Id] = new PlanEntry((int)r.Module, r.NewId, r.Present != 0, r.Failure, ParseCleared(r.Cleared));
         }
 
         return entries;
     }
 
-    /// <summary>
-    /// Called once the plan is complete: indexes the rows by their place in the backup, for <see cref="RowEntriesAsync"/>,
-    /// and notes whether any record ID is remapped (if none is, a lookup value is its own final ID and needs no entry).
-    /// </summary>
-    public async Task CompleteAsync()
-    {
-        await _connection.ExecuteAsync($"CREATE INDEX {Rows}_place ON {Rows} (module, ordinal)", commandTimeout: WholePlanTimeout);
-        HasRecordRemaps = await _connection.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM {Rows} WHERE new_id IS NOT NULL)", commandTimeout: WholePlanTimeout);
-    }
+    /// <summary>Called once the plan is complete: indexes the rows by their place in the backup, for <see cref="RowEntriesAsync"/>.</summary>
+    public Task CompleteAsync() =>
+        _connection.ExecuteAsync($"CREATE INDEX {Rows}_place ON {Rows} (module, ordinal)", commandTimeout: WholePlanTimeout);
 
-    /// <summary>True when some record ID (of the backup, or a lookup target outside it) gets a new ID.</summary>
+    /// <summary>
+    /// True when some record ID (of the backup, or a lookup target outside it) may get a new ID; when none does, a lookup
+    /// value is its own final ID and needs no entry. Noted as rows are added (rows left out as repeats may count).
+    /// </summary>
     public bool HasRecordRemaps { get; private set; }
+
+    /// <summary>True when this restore may have given record IDs new remaps, which the ledger does not have yet.</summary>
+    public bool HasNewRecordRemaps { get; private set; }
+
+    /// <summary>
+    /// Adds the lookup targets outside the backup that an earlier restore remapped (the ledger's): the plan gives them
+    /// their new ID, never a row.
+    /// </summary>
+    public async Task AddOutsideRemapsAsync(string orgId)
+    {
+        var added = await _connection.ExecuteAsync(
+            $"""
+            INSERT INTO {Rows} (id, module, ordinal, new_id, ledger, present, failure)
+            SELECT DISTINCT l.target, {PlanEntry.Outside}, 0, m.new_id, 1, 0, 'outside'
+            FROM {References} l JOIN backup_id_map m ON m.org_id = @org AND m.old_id = l.target
+            WHERE NOT EXISTS (SELECT 1 FROM {Rows} t WHERE t.id = l.target)
+            """,
+            new { org = orgId }, commandTimeout: WholePlanTimeout);
+        HasRecordRemaps |= added > 0;
+    }
 
     /// <summary>
     /// The entries of the rows of module position <paramref name="module"/> after row <paramref name="after"/>, up to row
@@ -212,19 +235,13 @@ public sealed class RestorePlan : IAsyncDisposable
         var rows = await _connection.QueryAsync<(string Id, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
             $"SELECT id, ordinal, new_id, present, failure, cleared FROM {Rows} WHERE module = @module AND ordinal > @after AND ordinal <= @through",
             new { module = (long)module, after, through });
-        return rows.ToDictionary(r => r.Ordinal, r => (r.Id, new PlanEntry(module, r.Ordinal, r.NewId, r.Present != 0, r.Failure, ParseCleared(r.Cleared))));
+        return rows.ToDictionary(r => r.Ordinal, r => (r.Id, new PlanEntry(module, r.NewId, r.Present != 0, r.Failure, ParseCleared(r.Cleared))));
     }
 
     public static Dictionary<string, string>? ParseCleared(string? cleared) =>
         cleared is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(cleared, Json);
 
     public static string FormatCleared(Dictionary<string, string> cleared) => JsonSerializer.Serialize(cleared, Json);
-
-    /// <summary>How many rows will be restored, and how many record IDs are remapped.</summary>
-    public Task<(long Restorable, long Remapped)> CountAsync() =>
-        _connection.QuerySingleAsync<(long, long)>(
-            $"SELECT COUNT(CASE WHEN failure IS NULL AND module >= 0 THEN 1 END), COUNT(CASE WHEN new_id IS NOT NULL AND module >= 0 THEN 1 END) FROM {Rows}",
-            commandTimeout: WholePlanTimeout);
 
     /// <summary>The record ID a lookup value gets: its remap when the plan has one.</summary>
     public static string Final(Dictionary<string, PlanEntry> entries, string id) => entries.TryGetValue(id, out var entry) && entry.NewId is { } @new ? @new : id;

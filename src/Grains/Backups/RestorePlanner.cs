@@ -122,8 +122,7 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     /// </summary>
     private async Task SaveRemapsAsync(RestorePlan plan, CancellationToken cancellationToken)
     {
-        if (!await plan.Connection.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM {plan.Rows} WHERE ledger = 0 AND new_id IS NOT NULL)", commandTimeout: RestorePlan.WholePlanTimeout)
-            && !plan.NewFileRemaps.Any())
+        if (!plan.HasNewRecordRemaps && !plan.NewFileRemaps.Any())
         {
             return;
         }
