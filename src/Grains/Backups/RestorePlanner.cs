@@ -117,8 +117,8 @@ public sealed class RestorePlanner(IDatabase database, RestoreSource source, Org
     /// <summary>
     /// Saves this restore's new remaps to the organization's ledger before anything is written, so a resumed or repeated
     /// restore reuses them. The ledger decides: where another run saved a remap of the same ID first, its new ID is used.
-    /// On SQLite the ledger is written through another connection (a write holds SQLite's writer slot until its
-    /// connection closes, and the plan's stays open), which streams the remaps out of the plan's table.
+    /// The ledger is written through another connection, which streams the remaps out of the plan's table: on SQLite a
+    /// write holds the writer slot until its connection closes, and the plan's stays open.
     /// </summary>
     private async Task SaveRemapsAsync(RestorePlan plan, CancellationToken cancellationToken)
     {
