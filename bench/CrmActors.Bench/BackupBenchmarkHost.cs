@@ -41,9 +41,9 @@ public static class BackupBenchmarkHost
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var orgId = Ids.New();
-        var admin = await grains.GetGrain<IOrganizationGrain>(orgId).CreateAsync(
+        var admin = await grains.Grain<IOrganizationGrain>(orgId).CreateAsync(
             new CreateOrganization("Bench", Plans.Ultimate, false, false, false, "Asia/Tokyo", "bench.example", "admin@bench.example", "Admin"), Ids.New(), Ids.Sha256(Ids.NewSecret()));
-        var actor = new Actor(await grains.GetGrain<IOrganizationGrain>(orgId).GetAsync(), admin);
+        var actor = new Actor(await grains.Grain<IOrganizationGrain>(orgId).GetAsync(), admin);
         var bulk = host.Services.GetRequiredService<BulkInsertService>();
         foreach (var (module, share) in BackupBenchmark.Modules)
         {
@@ -101,7 +101,7 @@ public static class BackupBenchmarkHost
     private static async Task<(double Seconds, string BackupId, Dictionary<string, object?> Result)> RunOnceAsync(
         IHost host, string phase, string orgId, string adminId, string backupId)
     {
-        var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IBackupScheduleGrain>(orgId);
+        var grain = host.Services.GetRequiredService<IGrainFactory>().Grain<IBackupScheduleGrain>(orgId);
         var watch = Stopwatch.StartNew();
         if (phase == "backup")
         {
@@ -126,10 +126,10 @@ public static class BackupBenchmarkHost
             var files = (await grain.GetBackupAsync(backupId))!.Files;
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             orgId = Ids.New();
-            adminId = (await grains.GetGrain<IOrganizationGrain>(orgId).CreateAsync(
+            adminId = (await grains.Grain<IOrganizationGrain>(orgId).CreateAsync(
                 new CreateOrganization("Bench B", Plans.Ultimate, false, false, false, "Asia/Tokyo", $"bench-{orgId}.example", $"admin@bench-{orgId}.example", "Admin"),
                 Ids.New(), Ids.Sha256(Ids.NewSecret()))).Id;
-            grain = grains.GetGrain<IBackupScheduleGrain>(orgId);
+            grain = grains.Grain<IBackupScheduleGrain>(orgId);
             watch.Restart();
             start = new RestoreStart(Ids.New(), null, [.. files.Where(f => f.Kind == BackupFileKinds.Data).Select(f => f.Path)],
                 [.. files.Where(f => f.Kind == BackupFileKinds.Attachments).Select(f => f.Path)], RestoreModes.Full, null, false);

@@ -49,7 +49,7 @@ public static class GrainBenchmark
             for (var i = 0; i < SpreadOrgs; i++)
             {
                 var id = Ids.New();
-                orgs[i] = grains.GetGrain<IOrganizationGrain>(id);
+                orgs[i] = grains.Grain<IOrganizationGrain>(id);
                 var admin = await orgs[i].CreateAsync(
                     new CreateOrganization($"Bench {i}", Plans.Ultimate, false, false, false, "Asia/Tokyo", "bench.example", "admin@bench.example", "Admin"), Ids.New(), Ids.Sha256(Ids.NewSecret()));
                 actor = i == 0 ? admin.Id : actor;

@@ -161,7 +161,7 @@ public static class MailBackupBenchmark
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var orgId = Ids.New();
-        var org = grains.GetGrain<IOrganizationGrain>(orgId);
+        var org = grains.Grain<IOrganizationGrain>(orgId);
         var admin = await org.CreateAsync(new CreateOrganization("Mail bench", Plans.Ultimate, false, false, false, "Asia/Tokyo", "bench.example", "admin@bench.example", "Admin"),
             Ids.New(), Ids.Sha256(Ids.NewSecret()));
 
@@ -169,7 +169,7 @@ public static class MailBackupBenchmark
         async Task<MailBackup> BackUpAsync(string login, string email)
         {
             var user = await org.AddUserAsync(new NewUser(email, login, Roles.Standard, null), Ids.Sha256(Ids.NewSecret()), admin.Id);
-            var mailbox = grains.GetGrain<IMailboxGrain>(MailboxKeys.Of(orgId, user.Id));
+            var mailbox = grains.Grain<IMailboxGrain>(MailboxKeys.Of(orgId, user.Id));
             await mailbox.SaveSettingsAsync(new MailboxSettingsInput("pop3", Pop3Host, Pop3Port, "none", login, email, "share_all"),
                 host.Services.GetRequiredService<MailSecrets>().Protect(login + "-secret"));
             await org.SetUserActiveAsync(user.Id, false, admin.Id);

@@ -1,4 +1,5 @@
 using CrmActors.Api;
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Silo;
 using CrmActors.Silo.Hosting;
@@ -44,7 +45,7 @@ public static class ProductHost
         var app = builder.Build();
         app.UseCrmApi();
         app.Lifetime.ApplicationStarted.Register(() =>
-            _ = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key).EnsureScheduledAsync());
+            _ = app.Services.GetRequiredService<IGrainFactory>().Grain<IMaintenanceGrain>(IMaintenanceGrain.Key).EnsureScheduledAsync());
         return app;
     }
 }

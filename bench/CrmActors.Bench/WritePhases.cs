@@ -29,7 +29,7 @@ public static class WritePhases
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var orgId = Ids.New();
         var token = Ids.NewSecret();
-        var org = grains.GetGrain<IOrganizationGrain>(orgId);
+        var org = grains.Grain<IOrganizationGrain>(orgId);
         var admin = await org.CreateAsync(new CreateOrganization("Bench", Plans.Ultimate, false, false, false, "Asia/Tokyo", "bench.example", "a@bench.example", "A"), Ids.New(), Ids.Sha256(token));
         var n = 0;
         // The replayed state write goes to a row of its own beside the grain's (same table, same payload), so the grain's ETag stays valid.

@@ -86,7 +86,7 @@ public static partial class BackupsApi
     {
         var grant = await links.VerifyAsync(token) ?? throw ProblemException.NotFound("Download link");
         var now = clock.GetUtcNow();
-        var backup = await grains.GetGrain<IBackupScheduleGrain>(grant.OrgId).GetBackupAsync(grant.BackupId)
+        var backup = await grains.Grain<IBackupScheduleGrain>(grant.OrgId).GetBackupAsync(grant.BackupId)
             ?? throw ProblemException.NotFound("Download link");
         var file = backup.Files.FirstOrDefault(f => f.Name == grant.File);
         if (grant.ExpiresAt <= now || !backup.IsDownloadable(now) || (file is not null && !blobs.Exists(file.Path)))
@@ -104,14 +104,14 @@ public static partial class BackupsApi
         if (HttpMethods.IsGet(http.Request.Method) && (range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal))
             && !backup.DownloadedFiles.Contains(file.Name))
         {
-            await grains.GetGrain<IBackupScheduleGrain>(grant.OrgId).RecordDownloadAsync(backup.Id, file.Name);
+            await grains.Grain<IBackupScheduleGrain>(grant.OrgId).RecordDownloadAsync(backup.Id, file.Name);
         }
 
         return TypedResults.Stream(blobs.OpenRead(file.Path), "application/zip", $"backup-{backup.ReadyAt:yyyyMMdd}-{file.Name}",
             lastModified: backup.ReadyAt, enableRangeProcessing: true);
     }
 
-    private static IBackupScheduleGrain Grain(HttpContext http, IGrainFactory grains) => grains.GetGrain<IBackupScheduleGrain>(http.Actor().OrgId);
+    private static IBackupScheduleGrain Grain(HttpContext http, IGrainFactory grains) => grains.Grain<IBackupScheduleGrain>(http.Actor().OrgId);
 
     private static string? Text(JsonElement? value) => value?.ValueKind switch
     {

@@ -32,10 +32,10 @@ public static partial class DashboardApi
         var rows = new List<SyncPairRow>();
         foreach (var orgId in orgIds)
         {
-            var org = await grains.GetGrain<IOrganizationGrain>(orgId).GetAsync();
-            foreach (var entry in org.Exists ? await grains.GetGrain<ISyncPairDirectoryGrain>(orgId).ListAsync() : [])
+            var org = await grains.Grain<IOrganizationGrain>(orgId).GetAsync();
+            foreach (var entry in org.Exists ? await grains.Grain<ISyncPairDirectoryGrain>(orgId).ListAsync() : [])
             {
-                var pair = await grains.GetGrain<ISyncPairGrain>(entry.PairId).GetAsync();
+                var pair = await grains.Grain<ISyncPairGrain>(entry.PairId).GetAsync();
                 if (pair.Exists)
                 {
                     rows.Add(new SyncPairRow(orgId, org.Name, pair.Id!, pair.Module, org.User(pair.UserId)?.Email ?? pair.UserId, pair.Direction, pair.Enabled,

@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using CrmActors.Grains.MailAddOn.Archive;
 using CrmActors.Grains.MailAddOn.Mailboxes;
 using CrmActors.Grains.Organizations;
@@ -26,7 +27,7 @@ public static partial class DashboardApi
         var result = new List<OrgMailBackups>();
         foreach (var group in rows.GroupBy(r => r.OrgId))
         {
-            var org = await grains.GetGrain<IOrganizationGrain>(group.Key).GetAsync();
+            var org = await grains.Grain<IOrganizationGrain>(group.Key).GetAsync();
             result.Add(new OrgMailBackups(group.Key, org.Name, [.. group.Select(r => new MailBackupEntry(
                 r.BackupId, r.UserId, org.User(r.UserId)?.Email, r.Kind, r.Status, r.StartedAt, r.FinishedAt, r.Counts, r.Error))]));
         }

@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Migrations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,7 +22,7 @@ public static partial class DashboardApi
         var rows = new List<MigrationRow>();
         foreach (var job in await runs.JobsAsync(orgId is null ? null : [orgId], MigrationsShown))
         {
-            var state = await grains.GetGrain<IMigrationJobGrain>(job.Id).GetAsync(job.OrgId);
+            var state = await grains.Grain<IMigrationJobGrain>(job.Id).GetAsync(job.OrgId);
             rows.Add(new MigrationRow(job.OrgId, job.Id, state.Status, job.SourceSystem, job.Progress, job.TotalBytes, state.Files.Count, job.CreatedAt,
                 job.UpdatedAt, state.SecondPassAt, state.Notifications.LastOrDefault()?.Message));
         }

@@ -1,4 +1,5 @@
 using CrmActors.Grains.Backups;
+using CrmActors.Grains.Common;
 using CrmActors.Grains.ConfigCopy;
 using CrmActors.Grains.Organizations;
 using Orleans;
@@ -25,20 +26,20 @@ public static partial class DashboardApi
         var organizations = new List<Organization>();
         foreach (var orgId in orgIds)
         {
-            var org = await grains.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+            var org = await grains.Grain<IOrganizationGrain>(orgId).GetAsync();
             if (!org.Exists)
             {
                 continue;
             }
 
-            var backups = grains.GetGrain<IBackupScheduleGrain>(orgId);
+            var backups = grains.Grain<IBackupScheduleGrain>(orgId);
             var summary = await backups.GetSummaryAsync();
             var latest = summary.LatestBackupId is { } latestId ? await backups.GetBackupAsync(latestId) : null;
-            var inbox = await grains.GetGrain<IConfigCopyInboxGrain>(orgId).GetAsync();
+            var inbox = await grains.Grain<IConfigCopyInboxGrain>(orgId).GetAsync();
             var copies = new List<CopyStatus>();
             foreach (var transferId in inbox.TransferIds.TakeLast(CopiesShown).Reverse())
             {
-                var transfer = await grains.GetGrain<IConfigTransferGrain>(transferId).GetAsync();
+                var transfer = await grains.Grain<IConfigTransferGrain>(transferId).GetAsync();
                 copies.Add(new CopyStatus(transferId, transfer.SourceOrgName, transfer.Status, transfer.ReceivedAt, transfer.FailureReason));
             }
 

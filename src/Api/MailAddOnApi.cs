@@ -108,5 +108,5 @@ public static partial class MailAddOnApi
 
     private static UserAccount Target(Actor actor, string userId) => actor.Org.User(userId) ?? throw ProblemException.NotFound($"User {userId}");
 
-    private static IMailboxGrain Mailbox(IGrainFactory grains, string orgId, string userId) => grains.GetGrain<IMailboxGrain>(MailboxKeys.Of(orgId, userId));
+    private static IMailboxGrain Mailbox(IGrainFactory grains, string orgId, string userId) => grains.Grain<IMailboxGrain>(MailboxKeys.Of(orgId, userId));
 }

@@ -68,7 +68,7 @@ public static class MigrationsApi
         return app;
     }
 
-    private static IMigrationJobGrain Job(IGrainFactory grains, string id) => grains.GetGrain<IMigrationJobGrain>(id);
+    private static IMigrationJobGrain Job(IGrainFactory grains, string id) => grains.Grain<IMigrationJobGrain>(id);
 
     private static async Task<Created<Created>> CreateAsync(string orgId, CreateRequest body, HttpContext http, IGrainFactory grains)
     {
@@ -134,7 +134,7 @@ public static class MigrationsApi
             }
 
             // While a pass runs, its counts so far come from the rows it has committed.
-            var run = await grains.GetGrain<IRunGrain>(pass.RunId).GetAsync();
+            var run = await grains.Grain<IRunGrain>(pass.RunId).GetAsync();
             passes.Add(new PassResponse(pass.Pass, run.Status == RunStatuses.None ? RunStatuses.Queued : run.Status, run.Progress, pass.StartedAt, null,
                 await runs.CountsAsync(job.Id!, pass.Pass), null, run.Error));
         }

@@ -1,4 +1,5 @@
 using CrmActors.Api.Infrastructure;
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using Orleans;
 using Microsoft.AspNetCore.Builder;
@@ -24,20 +25,20 @@ public static class ModulesApi
         admins.MapPost("", CreateModuleAsync);
         admins.MapPost("{module}/fields", CreateFieldAsync);
         admins.MapPatch("{module}/fields/{field}", async (string orgId, string module, string field, FieldPatchRequest request, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await grains.GetGrain<IOrganizationGrain>(orgId).ChangeFieldAsync(module, field, new FieldPatch(request.Values, request.Required), http.Actor().User.Id)));
+            TypedResults.Ok(await grains.Grain<IOrganizationGrain>(orgId).ChangeFieldAsync(module, field, new FieldPatch(request.Values, request.Required), http.Actor().User.Id)));
         return app;
     }
 
     private static async Task<Created<ModuleDefinition>> CreateModuleAsync(string orgId, ModuleRequest request, HttpContext http, IGrainFactory grains)
     {
-        var module = await grains.GetGrain<IOrganizationGrain>(orgId)
+        var module = await grains.Grain<IOrganizationGrain>(orgId)
             .AddModuleAsync(new NewModule(request.Name ?? "", (request.Fields ?? []).Select(ToNewField).ToList()), http.Actor().User.Id);
         return TypedResults.Created($"/api/orgs/{orgId}/modules/{module.Name}", module);
     }
 
     private static async Task<Created<ModuleDefinition>> CreateFieldAsync(string orgId, string module, FieldRequest request, HttpContext http, IGrainFactory grains)
     {
-        var updated = await grains.GetGrain<IOrganizationGrain>(orgId).AddFieldAsync(module, ToNewField(request), http.Actor().User.Id);
+        var updated = await grains.Grain<IOrganizationGrain>(orgId).AddFieldAsync(module, ToNewField(request), http.Actor().User.Id);
         return TypedResults.Created($"/api/orgs/{orgId}/modules/{updated.Name}", updated);
     }
 

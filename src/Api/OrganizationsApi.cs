@@ -47,7 +47,7 @@ public static class OrganizationsApi
 
         var orgId = Ids.New();
         var token = Ids.NewSecret();
-        var admin = await grains.GetGrain<IOrganizationGrain>(orgId).CreateAsync(
+        var admin = await grains.Grain<IOrganizationGrain>(orgId).CreateAsync(
             new CreateOrganization(request.Name, request.Plan, request.Trial ?? false, request.Developer ?? false, request.Sandbox ?? false,
                 request.TimeZone, request.Domain, request.Admin.Email, request.Admin.Name ?? ""),
             Ids.New(), Ids.Sha256(token));
@@ -56,7 +56,7 @@ public static class OrganizationsApi
 
     private static async Task<Ok<OrgResponse>> PatchAsync(string orgId, PatchOrgRequest request, HttpContext http, IGrainFactory grains)
     {
-        var org = await grains.GetGrain<IOrganizationGrain>(orgId)
+        var org = await grains.Grain<IOrganizationGrain>(orgId)
             .UpdateAsync(new OrganizationPatch(request.Name, request.Plan, request.TimeZone, request.Integrations), http.Actor().User.Id);
         return TypedResults.Ok(org.AsResponse());
     }

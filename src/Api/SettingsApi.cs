@@ -75,7 +75,7 @@ public static class SettingsApi
         return app;
     }
 
-    private static IOrganizationGrain Org(IGrainFactory grains, string orgId) => grains.GetGrain<IOrganizationGrain>(orgId);
+    private static IOrganizationGrain Org(IGrainFactory grains, string orgId) => grains.Grain<IOrganizationGrain>(orgId);
 
     private static Created<T> Created<T>(string orgId, SettingKind<T> kind, T saved) where T : class =>
         TypedResults.Created($"/api/orgs/{orgId}/{kind.Path}/{string.Join('/', kind.Key(saved).Split('/').Select(Uri.EscapeDataString))}", saved);

@@ -32,7 +32,7 @@ public static class UsersApi
         admins.MapPost("{userId}/tokens", IssueTokenAsync);
         admins.MapDelete("{userId}/tokens", async (string orgId, string userId, HttpContext http, IGrainFactory grains) =>
         {
-            await grains.GetGrain<IOrganizationGrain>(orgId).RevokeTokensAsync(userId, http.Actor().User.Id);
+            await grains.Grain<IOrganizationGrain>(orgId).RevokeTokensAsync(userId, http.Actor().User.Id);
             return TypedResults.NoContent();
         });
         return app;
@@ -46,21 +46,21 @@ public static class UsersApi
             : new Profile(
                 request.Permissions.Modules?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableList()),
                 request.Permissions.Features?.ToImmutableList() ?? []);
-        var user = await grains.GetGrain<IOrganizationGrain>(orgId)
+        var user = await grains.Grain<IOrganizationGrain>(orgId)
             .AddUserAsync(new NewUser(request.Email ?? "", request.Name ?? "", request.Role ?? "", profile), Ids.Sha256(token), http.Actor().User.Id);
         return TypedResults.Created($"/api/orgs/{orgId}/users/{user.Id}", new CreatedUser(user.Id, token));
     }
 
     private static async Task<NoContent> SetActiveAsync(string orgId, string userId, bool active, HttpContext http, IGrainFactory grains)
     {
-        await grains.GetGrain<IOrganizationGrain>(orgId).SetUserActiveAsync(userId, active, http.Actor().User.Id);
+        await grains.Grain<IOrganizationGrain>(orgId).SetUserActiveAsync(userId, active, http.Actor().User.Id);
         return TypedResults.NoContent();
     }
 
     private static async Task<Created<IssuedToken>> IssueTokenAsync(string orgId, string userId, HttpContext http, IGrainFactory grains)
     {
         var token = Ids.NewSecret();
-        await grains.GetGrain<IOrganizationGrain>(orgId).IssueTokenAsync(userId, Ids.Sha256(token), http.Actor().User.Id);
+        await grains.Grain<IOrganizationGrain>(orgId).IssueTokenAsync(userId, Ids.Sha256(token), http.Actor().User.Id);
         return TypedResults.Created($"/api/orgs/{orgId}/users/{userId}", new IssuedToken(token));
     }
 

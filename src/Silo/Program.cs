@@ -1,5 +1,6 @@
 using CrmActors.Api;
 using CrmActors.Api.Infrastructure;
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Maintenance;
 using CrmActors.Silo;
 using CrmActors.Silo.Hosting;
@@ -15,7 +16,7 @@ var app = builder.Build();
 app.UseCrmApi();
 app.MapOrleansDashboard(routePrefix: "/dashboard/orleans").RequireAuthorization(OperatorOptions.Policy);
 app.Lifetime.ApplicationStarted.Register(() =>
-    _ = app.Services.GetRequiredService<IGrainFactory>().GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key).EnsureScheduledAsync());
+    _ = app.Services.GetRequiredService<IGrainFactory>().Grain<IMaintenanceGrain>(IMaintenanceGrain.Key).EnsureScheduledAsync());
 app.Run();
 
 public partial class Program;

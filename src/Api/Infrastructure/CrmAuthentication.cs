@@ -34,13 +34,13 @@ public sealed class CrmAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var owner = await grains.GetGrain<ITokenGrain>(Ids.Sha256(header["Bearer ".Length..].Trim())).GetOwnerAsync();
+        var owner = await grains.Grain<ITokenGrain>(Ids.Sha256(header["Bearer ".Length..].Trim())).GetOwnerAsync();
         if (owner is null)
         {
             return AuthenticateResult.Fail("The token is unknown or revoked.");
         }
 
-        var org = await grains.GetGrain<IOrganizationGrain>(owner.OrgId).GetAsync();
+        var org = await grains.Grain<IOrganizationGrain>(owner.OrgId).GetAsync();
         if (org.User(owner.UserId) is not { Active: true } user)
         {
             return AuthenticateResult.Fail("The user is deactivated.");

@@ -20,7 +20,7 @@ public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBl
     public async Task<string?> RunAsync(RunContext context)
     {
         var payload = context.Payload<BackupJobPayload>();
-        var grain = grains.GetGrain<IBackupScheduleGrain>(payload.OrgId);
+        var grain = grains.Grain<IBackupScheduleGrain>(payload.OrgId);
         var runId = Ids.New();
         if (context.Checkpoint<Checkpoint>() is { } previous)
         {
@@ -33,7 +33,7 @@ public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBl
             return """{"published":false,"reason":"the backup is no longer waiting to run"}""";
         }
 
-        var org = await grains.GetGrain<IOrganizationGrain>(payload.OrgId).GetAsync();
+        var org = await grains.Grain<IOrganizationGrain>(payload.OrgId).GetAsync();
         var backupFolder = BackupConstants.BackupFolder(payload.OrgId, payload.BackupId);
         var runFolder = $"{backupFolder}/{runId}";
         BackupOutput output;
@@ -66,6 +66,6 @@ public sealed class BackupJob(IGrainFactory grains, BackupExporter exporter, IBl
     public Task OnFailedAsync(RunContext context, string error)
     {
         var payload = context.Payload<BackupJobPayload>();
-        return grains.GetGrain<IBackupScheduleGrain>(payload.OrgId).MarkFailedAsync(payload.BackupId, error);
+        return grains.Grain<IBackupScheduleGrain>(payload.OrgId).MarkFailedAsync(payload.BackupId, error);
     }
 }

@@ -141,7 +141,7 @@ public sealed partial class BackupScheduleGrain(
 
     private async Task<OrganizationState> OrganizationAsync()
     {
-        var org = await GrainFactory.GetGrain<IOrganizationGrain>(this.GetPrimaryKeyString()).GetAsync();
+        var org = await GrainFactory.Grain<IOrganizationGrain>(this.GetPrimaryKeyString()).GetAsync();
         return org.Exists ? org : throw ProblemException.NotFound("Organization");
     }
 

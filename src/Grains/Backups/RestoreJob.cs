@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
 using CrmActors.Grains.Blobs;
@@ -31,7 +32,7 @@ public sealed class RestoreJob(
         }
 
         await restores.MarkRunningAsync(restore.OrgId, restore.Id, clock.GetUtcNow());
-        var org = await grains.GetGrain<IOrganizationGrain>(restore.OrgId).GetAsync();
+        var org = await grains.Grain<IOrganizationGrain>(restore.OrgId).GetAsync();
         var cancellationToken = context.CancellationToken;
         RestoreSource source;
         RestorePlan plan;

@@ -69,12 +69,12 @@ public sealed class SideEffectApplier(IDatabase database, IGrainFactory grains)
         // Token grains serve authentication from memory; revoked ones forget (a replay finds none and tells none).
         foreach (var hash in revoked)
         {
-            await grains.GetGrain<ITokenGrain>(hash).ForgetAsync();
+            await grains.Grain<ITokenGrain>(hash).ForgetAsync();
         }
 
         foreach (var run in effects.OfType<RunStartedEffect>())
         {
-            await grains.GetGrain<IRunGrain>(run.Run.RunId).StartAsync(run.Run);
+            await grains.Grain<IRunGrain>(run.Run.RunId).StartAsync(run.Run);
         }
     }
 

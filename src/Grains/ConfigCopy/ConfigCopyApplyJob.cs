@@ -22,7 +22,7 @@ public sealed class ConfigCopyApplyJob(IGrainFactory grains, ILogger<ConfigCopyA
     public async Task<string?> RunAsync(RunContext context)
     {
         var id = context.Payload<Payload>().TransferId;
-        var transfer = grains.GetGrain<IConfigTransferGrain>(id);
+        var transfer = grains.Grain<IConfigTransferGrain>(id);
         var state = await transfer.GetAsync();
         if (state.Status != TransferStatus.Applying)
         {
@@ -32,7 +32,7 @@ public sealed class ConfigCopyApplyJob(IGrainFactory grains, ILogger<ConfigCopyA
         TransferOutcome outcome;
         try
         {
-            var applied = await grains.GetGrain<IOrganizationGrain>(state.TargetOrgId)
+            var applied = await grains.Grain<IOrganizationGrain>(state.TargetOrgId)
                 .ApplyConfigurationAsync(id, state.SourceOrgId, state.Package!, state.DecidedBy!);
             outcome = new TransferOutcome(applied, null);
         }
@@ -49,6 +49,6 @@ public sealed class ConfigCopyApplyJob(IGrainFactory grains, ILogger<ConfigCopyA
     public async Task OnFailedAsync(RunContext context, string error)
     {
         var id = context.Payload<Payload>().TransferId;
-        await grains.GetGrain<IConfigTransferGrain>(id).CompleteAsync(new TransferOutcome(null, $"The copy could not be applied: {error}"));
+        await grains.Grain<IConfigTransferGrain>(id).CompleteAsync(new TransferOutcome(null, $"The copy could not be applied: {error}"));
     }
 }

@@ -19,22 +19,22 @@ public sealed class ConfigCopyService(IGrainFactory grains)
         ConfigCopyRules.RequireAvailable(actor.Org);
         var key = Ids.NewSecret();
         var hash = Ids.Sha256(key);
-        var issued = await grains.GetGrain<ICopyKeyGrain>(hash).IssueAsync(actor.OrgId, actor.User.Id);
+        var issued = await grains.Grain<ICopyKeyGrain>(hash).IssueAsync(actor.OrgId, actor.User.Id);
 
         // Until the inbox points at the new key it is unusable (redeeming checks the pointer), and the
         // old key stops at the moment the pointer moves even if revoking it below is interrupted.
-        var previous = await grains.GetGrain<IConfigCopyInboxGrain>(actor.OrgId).ReplaceKeyAsync(hash, issued.ExpiresAt, actor.User.Id);
+        var previous = await grains.Grain<IConfigCopyInboxGrain>(actor.OrgId).ReplaceKeyAsync(hash, issued.ExpiresAt, actor.User.Id);
         if (previous is not null)
         {
-            await grains.GetGrain<ICopyKeyGrain>(previous).RevokeAsync();
+            await grains.Grain<ICopyKeyGrain>(previous).RevokeAsync();
         }
 
         return new IssuedKey(key, issued.ExpiresAt);
     }
 
     public async Task<CopyKeyState?> CurrentKeyAsync(Actor actor) =>
-        (await grains.GetGrain<IConfigCopyInboxGrain>(actor.OrgId).GetAsync()).CurrentKeyHash is { } hash
-            ? await grains.GetGrain<ICopyKeyGrain>(hash).GetAsync()
+        (await grains.Grain<IConfigCopyInboxGrain>(actor.OrgId).GetAsync()).CurrentKeyHash is { } hash
+            ? await grains.Grain<ICopyKeyGrain>(hash).GetAsync()
             : null;
 
     /// <summary>Sends the actor's organization's whole customization to the organization the key identifies; returns the transfer ID.</summary>
@@ -46,7 +46,7 @@ public sealed class ConfigCopyService(IGrainFactory grains)
             throw ProblemException.Validation("key", "key is required: the copy key the target organization's administrator generated.");
         }
 
-        var copyKey = grains.GetGrain<ICopyKeyGrain>(Ids.Sha256(key.Trim()));
+        var copyKey = grains.Grain<ICopyKeyGrain>(Ids.Sha256(key.Trim()));
         if (!(await copyKey.GetAsync()).Exists)
         {
             // Checked read-only first, so guessing keys does not create grains.
@@ -56,29 +56,29 @@ public sealed class ConfigCopyService(IGrainFactory grains)
         var transferId = Ids.New();
         var redeemed = await copyKey.RedeemAsync(actor.OrgId, transferId);
         var target = redeemed.TargetOrgId!;
-        await grains.GetGrain<IConfigTransferGrain>(transferId)
+        await grains.Grain<IConfigTransferGrain>(transferId)
             .ReceiveAsync(new IncomingTransfer(actor.OrgId, actor.Org.Name, actor.User.Id, target, ConfigurationPackage.Of(actor.Org)));
-        await grains.GetGrain<IConfigCopyInboxGrain>(target).AddTransferAsync(transferId);
+        await grains.Grain<IConfigCopyInboxGrain>(target).AddTransferAsync(transferId);
         return transferId;
     }
 
     public async Task<ConfigTransferState> ApproveAsync(Actor actor, string transferId)
     {
         await GetIncomingAsync(actor, transferId);
-        return await grains.GetGrain<IConfigTransferGrain>(transferId).ApproveAsync(actor.OrgId, actor.User.Id);
+        return await grains.Grain<IConfigTransferGrain>(transferId).ApproveAsync(actor.OrgId, actor.User.Id);
     }
 
     public async Task<ConfigTransferState> RejectAsync(Actor actor, string transferId)
     {
         await GetIncomingAsync(actor, transferId);
-        return await grains.GetGrain<IConfigTransferGrain>(transferId).RejectAsync(actor.OrgId, actor.User.Id);
+        return await grains.Grain<IConfigTransferGrain>(transferId).RejectAsync(actor.OrgId, actor.User.Id);
     }
 
     /// <summary>The transfers the actor's organization received, newest first.</summary>
     public async Task<IReadOnlyList<ConfigTransferState>> ListIncomingAsync(Actor actor)
     {
-        var inbox = await grains.GetGrain<IConfigCopyInboxGrain>(actor.OrgId).GetAsync();
-        return await Task.WhenAll(inbox.TransferIds.Reverse().Select(id => grains.GetGrain<IConfigTransferGrain>(id).GetAsync()));
+        var inbox = await grains.Grain<IConfigCopyInboxGrain>(actor.OrgId).GetAsync();
+        return await Task.WhenAll(inbox.TransferIds.Reverse().Select(id => grains.Grain<IConfigTransferGrain>(id).GetAsync()));
     }
 
     public Task<ConfigTransferState> GetIncomingAsync(Actor actor, string transferId) =>
@@ -89,7 +89,7 @@ public sealed class ConfigCopyService(IGrainFactory grains)
 
     private async Task<ConfigTransferState> GetAsync(string transferId, Func<ConfigTransferState, bool> visible, string what)
     {
-        var transfer = Ids.IsWellFormed(transferId) ? await grains.GetGrain<IConfigTransferGrain>(transferId).GetAsync() : null;
+        var transfer = Ids.IsWellFormed(transferId) ? await grains.Grain<IConfigTransferGrain>(transferId).GetAsync() : null;
         return transfer is { Exists: true } && visible(transfer) ? transfer : throw ProblemException.NotFound($"{what} {transferId}");
     }
 }

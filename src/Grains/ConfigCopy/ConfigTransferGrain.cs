@@ -16,7 +16,7 @@ public sealed class ConfigTransferGrain(
             return State;
         }
 
-        var target = await GrainFactory.GetGrain<IOrganizationGrain>(transfer.TargetOrgId).GetAsync();
+        var target = await GrainFactory.Grain<IOrganizationGrain>(transfer.TargetOrgId).GetAsync();
         State = new ConfigTransferState
         {
             Id = this.GetPrimaryKeyString(),
@@ -39,7 +39,7 @@ public sealed class ConfigTransferGrain(
     public async Task<ConfigTransferState> ApproveAsync(string targetOrgId, string actorId)
     {
         RequirePending(targetOrgId, "approved");
-        var target = await GrainFactory.GetGrain<IOrganizationGrain>(targetOrgId).GetAsync();
+        var target = await GrainFactory.Grain<IOrganizationGrain>(targetOrgId).GetAsync();
         ConfigCopyRules.RequireAvailable(target);
         ConfigCopyRules.RequireNoIntegrations(target);
         var preview = ConfigurationPreview.Compute(State.Package!, target);

@@ -45,7 +45,7 @@ public sealed class CopyKeyGrain(
     {
         var status = State.Exists ? State.StatusAt(Now) : null;
         if (status == CopyKeyStatus.Active
-            && (await GrainFactory.GetGrain<IConfigCopyInboxGrain>(State.TargetOrgId!).GetAsync()).CurrentKeyHash != this.GetPrimaryKeyString())
+            && (await GrainFactory.Grain<IConfigCopyInboxGrain>(State.TargetOrgId!).GetAsync()).CurrentKeyHash != this.GetPrimaryKeyString())
         {
             // A newer key replaced this one, and the replacement did not get as far as revoking it.
             status = CopyKeyStatus.Revoked;

@@ -14,7 +14,7 @@ public sealed class MigrationDryRun(IDatabase database, IBlobStore blobs, IGrain
 {
     public async Task<IReadOnlyDictionary<string, ModuleCounts>> RunAsync(string orgId, string jobId, Stream destination, CancellationToken cancellationToken)
     {
-        var job = await grains.GetGrain<IMigrationJobGrain>(jobId).GetAsync(orgId);
+        var job = await grains.Grain<IMigrationJobGrain>(jobId).GetAsync(orgId);
         var pass = job.Status switch
         {
             MigrationJobStatus.Draft or MigrationJobStatus.Pending => 1,
@@ -29,7 +29,7 @@ public sealed class MigrationDryRun(IDatabase database, IBlobStore blobs, IGrain
             throw ProblemException.Conflict(MigrationProblemCodes.NoFiles, "The job has no files to try; upload them first.");
         }
 
-        var org = await grains.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+        var org = await grains.Grain<IOrganizationGrain>(orgId).GetAsync();
         var mapping = MigrationRules.Mapping(job);
         var sources = new List<MigrationSource>();
         await using var report = new MigrationReportWriter(blobs);

@@ -29,7 +29,7 @@ public sealed class MigrationJobGrain(
             return Require(orgId);
         }
 
-        var org = await GrainFactory.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+        var org = await GrainFactory.Grain<IOrganizationGrain>(orgId).GetAsync();
         MigrationRules.RequirePlan(org);
         if (request.Modules is not { Count: > 0 })
         {
@@ -82,7 +82,7 @@ public sealed class MigrationJobGrain(
             (Options.MaxFileBytes, "MaxFileBytes", $"A file may have at most {Options.MaxFileBytes:N0} bytes ({MigrationOptions.Key("MaxFileBytes")}); split the export into several files."),
             (Options.MaxTotalBytes - others, "MaxTotalBytes", $"A job's files may have at most {Options.MaxTotalBytes:N0} bytes together ({MigrationOptions.Key("MaxTotalBytes")}); {others:N0} are taken."),
         ];
-        var org = await GrainFactory.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+        var org = await GrainFactory.Grain<IOrganizationGrain>(orgId).GetAsync();
         if (org.Trial)
         {
             var elsewhere = await OtherJobsBytesAsync(orgId);
@@ -124,7 +124,7 @@ public sealed class MigrationJobGrain(
             throw ProblemException.Conflict(MigrationProblemCodes.NoFiles, $"The job has no files; upload them with PUT /api/orgs/{orgId}/migrations/{job.Id}/files/{{name}}, then submit.");
         }
 
-        var org = await GrainFactory.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+        var org = await GrainFactory.Grain<IOrganizationGrain>(orgId).GetAsync();
         MigrationRules.RequirePlan(org);
         MigrationRules.RequireNoIntegrations(org);
         State = job with { Status = MigrationJobStatus.Pending, SubmittedAt = Now };

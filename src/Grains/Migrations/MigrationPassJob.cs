@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using System.Collections.Immutable;
 using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Organizations;
@@ -32,14 +33,14 @@ public sealed class MigrationPassJob(
     public async Task<string?> RunAsync(RunContext context)
     {
         var (orgId, jobId, pass) = context.Payload<Payload>();
-        var grain = grains.GetGrain<IMigrationJobGrain>(jobId);
+        var grain = grains.Grain<IMigrationJobGrain>(jobId);
         var job = await grain.GetAsync(orgId);
         if (job.CurrentPass is not { } current || current.Pass != pass || current.RunId != context.RunId || current.FinishedAt is not null)
         {
             return null;
         }
 
-        var org = await grains.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+        var org = await grains.Grain<IOrganizationGrain>(orgId).GetAsync();
         var cancellationToken = context.CancellationToken;
         var mapping = MigrationRules.Mapping(job);
         var files = FilesOf(job, pass).ToList();
@@ -103,7 +104,7 @@ public sealed class MigrationPassJob(
     {
         var (_, jobId, pass) = context.Payload<Payload>();
         var counts = await runs.CountsAsync(jobId, pass);
-        await grains.GetGrain<IMigrationJobGrain>(jobId).PassEndedAsync(pass, context.RunId, new MigrationPassOutcome(counts, null, error));
+        await grains.Grain<IMigrationJobGrain>(jobId).PassEndedAsync(pass, context.RunId, new MigrationPassOutcome(counts, null, error));
     }
 
     private static async Task LearnAgentsAsync(MigrationPassRunner runner, MigrationSource source, MigrationSourcePart part, AgentDirectory agents, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed class MigrationUploads(IBlobStore blobs, IGrainFactory grains, Tim
         CancellationToken cancellationToken)
     {
         MigrationFileNames.RequirePlain(fileName);
-        var job = grains.GetGrain<IMigrationJobGrain>(jobId);
+        var job = grains.Grain<IMigrationJobGrain>(jobId);
         var allowance = await job.AllowUploadAsync(orgId, fileName);
         if (contentLength > allowance.MaxBytes)
         {
@@ -60,7 +60,7 @@ public sealed class MigrationUploads(IBlobStore blobs, IGrainFactory grains, Tim
         try
         {
             var state = await job.GetAsync(orgId);
-            var org = await grains.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+            var org = await grains.Grain<IOrganizationGrain>(orgId).GetAsync();
             var mapping = MigrationRules.Mapping(state);
             FileInspection inspection;
             await using (var source = await MigrationSource.OpenAsync(fileName, blobs.OpenRead(path), module, mapping.Format, cancellationToken))

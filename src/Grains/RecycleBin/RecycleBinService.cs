@@ -135,7 +135,7 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
         {
             foreach (var orgId in await read.QueryAsync<string>($"SELECT DISTINCT org_id FROM recycle_bin WHERE {where}", parameters))
             {
-                organizations[orgId] = await grains.GetGrain<IOrganizationGrain>(orgId).GetAsync();
+                organizations[orgId] = await grains.Grain<IOrganizationGrain>(orgId).GetAsync();
             }
         }
 

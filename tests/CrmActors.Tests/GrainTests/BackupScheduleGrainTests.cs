@@ -12,7 +12,7 @@ public sealed class BackupScheduleGrainTests(GrainCluster silo)
     public async Task AWeeklyScheduleStartsOneBackupPerOccurrenceHoweverOftenItTicks()
     {
         var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
-        var grain = silo.Grains.GetGrain<IBackupScheduleGrain>(orgId);
+        var grain = silo.Grains.Grain<IBackupScheduleGrain>(orgId);
         await grain.PurchaseAsync(PurchaseKinds.Weekly, 1, admin.Id);
         var summary = await grain.SetScheduleAsync(new ScheduleRequest("weekly", "monday", null, null, "03:00"), admin.Id);
         var due = summary.NextBackupAt!.Value;
@@ -32,7 +32,7 @@ public sealed class BackupScheduleGrainTests(GrainCluster silo)
     public async Task OccurrencesMissedWhileNoSiloRanAreCaughtUpOnceWhenTheGrainActivates()
     {
         var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
-        var grain = silo.Grains.GetGrain<IBackupScheduleGrain>(orgId);
+        var grain = silo.Grains.Grain<IBackupScheduleGrain>(orgId);
         await grain.PurchaseAsync(PurchaseKinds.Weekly, 1, admin.Id);
         var due = (await grain.SetScheduleAsync(new ScheduleRequest("weekly", "friday", null, null, "22:00"), admin.Id)).NextBackupAt!.Value;
 
@@ -54,7 +54,7 @@ public sealed class BackupScheduleGrainTests(GrainCluster silo)
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
-            var grain = silo.Grains.GetGrain<IBackupScheduleGrain>(orgId);
+            var grain = silo.Grains.Grain<IBackupScheduleGrain>(orgId);
             var summary = await grain.SetScheduleAsync(new ScheduleRequest("now", null, null, null, null), admin.Id);
             Assert.NotNull(summary.LatestBackupId);
 
@@ -86,7 +86,7 @@ public sealed class BackupScheduleGrainTests(GrainCluster silo)
     }
 
     private Task TickAsync(string orgId) =>
-        silo.Grains.DeliverAsync(silo.Grains.GetGrain<IBackupScheduleGrain>(orgId), BackupConstants.ScheduleReminder, silo.Clock);
+        silo.Grains.DeliverAsync(silo.Grains.Grain<IBackupScheduleGrain>(orgId), BackupConstants.ScheduleReminder, silo.Clock);
 
     private void MoveClockPast(DateTimeOffset moment)
     {

@@ -33,16 +33,16 @@ public sealed class ConfigCopyGrainTests(GrainCluster silo)
     public async Task ANewKeyReplacesTheInboxsCurrentKeyAndTheOldOneCannotBeUsed()
     {
         var (target, admin, _) = await Orgs.CreateAsync(silo.Grains);
-        var inbox = silo.Grains.GetGrain<IConfigCopyInboxGrain>(target);
+        var inbox = silo.Grains.Grain<IConfigCopyInboxGrain>(target);
         var first = Ids.Sha256(Ids.NewSecret());
         var second = Ids.Sha256(Ids.NewSecret());
-        await silo.Grains.GetGrain<ICopyKeyGrain>(first).IssueAsync(target, admin.Id);
+        await silo.Grains.Grain<ICopyKeyGrain>(first).IssueAsync(target, admin.Id);
         Assert.Null(await inbox.ReplaceKeyAsync(first, silo.Clock.GetUtcNow().AddDays(1), admin.Id));
-        await silo.Grains.GetGrain<ICopyKeyGrain>(second).IssueAsync(target, admin.Id);
+        await silo.Grains.Grain<ICopyKeyGrain>(second).IssueAsync(target, admin.Id);
         Assert.Equal(first, await inbox.ReplaceKeyAsync(second, silo.Clock.GetUtcNow().AddDays(1), admin.Id));
 
         // The replacement never revoked the first key (say its caller died): the inbox still tells it is stale.
-        var stale = await Assert.ThrowsAsync<ProblemException>(() => silo.Grains.GetGrain<ICopyKeyGrain>(first).RedeemAsync("source-org", "t"));
+        var stale = await Assert.ThrowsAsync<ProblemException>(() => silo.Grains.Grain<ICopyKeyGrain>(first).RedeemAsync("source-org", "t"));
         Assert.Equal("revoked", stale.Extensions["reason"]?.ToString());
         Assert.Equal(second, (await inbox.GetAsync()).CurrentKeyHash);
     }
@@ -51,7 +51,7 @@ public sealed class ConfigCopyGrainTests(GrainCluster silo)
     public async Task ATransferIsReceivedOnceAndDecidedOnce()
     {
         var (target, admin, _) = await Orgs.CreateAsync(silo.Grains);
-        var transfer = silo.Grains.GetGrain<IConfigTransferGrain>(Ids.New());
+        var transfer = silo.Grains.Grain<IConfigTransferGrain>(Ids.New());
         var package = new ConfigurationPackage([], [], [], [], [], []);
         var received = await transfer.ReceiveAsync(new IncomingTransfer("source-org", "Source", "someone", target, package));
         var again = await transfer.ReceiveAsync(new IncomingTransfer("other-org", "Other", "someone", target, package));
@@ -67,9 +67,9 @@ public sealed class ConfigCopyGrainTests(GrainCluster silo)
     private async Task<ICopyKeyGrain> IssueAsync(string target, string adminId)
     {
         var hash = Ids.Sha256(Ids.NewSecret());
-        var key = silo.Grains.GetGrain<ICopyKeyGrain>(hash);
+        var key = silo.Grains.Grain<ICopyKeyGrain>(hash);
         var issued = await key.IssueAsync(target, adminId);
-        await silo.Grains.GetGrain<IConfigCopyInboxGrain>(target).ReplaceKeyAsync(hash, issued.ExpiresAt, adminId);
+        await silo.Grains.Grain<IConfigCopyInboxGrain>(target).ReplaceKeyAsync(hash, issued.ExpiresAt, adminId);
         return key;
     }
 

@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Maintenance;
 using Dapper;
 using CrmActors.Tests.Support;
@@ -11,7 +12,7 @@ public sealed class MaintenanceGrainTests(GrainCluster silo)
     [Fact]
     public async Task TheDailyPurgeStartsOneRunPerDay()
     {
-        var grain = silo.Grains.GetGrain<IMaintenanceGrain>(IMaintenanceGrain.Key);
+        var grain = silo.Grains.Grain<IMaintenanceGrain>(IMaintenanceGrain.Key);
         await grain.EnsureScheduledAsync();
         await grain.EnsureScheduledAsync();
         await using var connection = await silo.OpenDatabaseAsync();

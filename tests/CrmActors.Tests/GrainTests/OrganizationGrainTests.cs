@@ -16,7 +16,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     public async Task CreatingAnOrganizationStoresItsTokenAndAuditEntryOnceEvenAfterReactivation()
     {
         var (orgId, admin, tokenHash) = await Orgs.CreateAsync(silo.Grains);
-        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        var grain = silo.Grains.Grain<IOrganizationGrain>(orgId);
 
         // The outbox is applied again when the grain activates; its rows carry their keys, so nothing doubles.
         await silo.Cluster.DeactivateAsync(grain);
@@ -33,7 +33,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     public async Task ARefusedChangeLeavesStateAndAuditAsTheyWere()
     {
         var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains, plan: "standard");
-        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        var grain = silo.Grains.Grain<IOrganizationGrain>(orgId);
 
         // A patch whose second change is invalid: the first (valid) change must not stick either.
         var refused = await Assert.ThrowsAsync<ProblemException>(() => grain.UpdateAsync(new OrganizationPatch("Renamed", "platinum", null, null), admin.Id));
@@ -51,8 +51,8 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     public async Task RevokingTokensRevokesOnlyThoseIssuedBefore()
     {
         var (orgId, admin, firstHash) = await Orgs.CreateAsync(silo.Grains);
-        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
-        var firstToken = silo.Grains.GetGrain<ITokenGrain>(firstHash);
+        var grain = silo.Grains.Grain<IOrganizationGrain>(orgId);
+        var firstToken = silo.Grains.Grain<ITokenGrain>(firstHash);
         Assert.Equal(new TokenStore.TokenOwner(orgId, admin.Id), await firstToken.GetOwnerAsync());
         await grain.RevokeTokensAsync(admin.Id, admin.Id);
 
@@ -70,14 +70,14 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
             .ToDictionary(t => t.Hash, t => t.RevokedAt is not null);
         Assert.True(revoked[firstHash]);
         Assert.False(revoked[secondHash]);
-        Assert.Equal(new TokenStore.TokenOwner(orgId, admin.Id), await silo.Grains.GetGrain<ITokenGrain>(secondHash).GetOwnerAsync());
+        Assert.Equal(new TokenStore.TokenOwner(orgId, admin.Id), await silo.Grains.Grain<ITokenGrain>(secondHash).GetOwnerAsync());
     }
 
     [Fact]
     public async Task ConcurrentChangesShareWritesAndEachAnswersOnceItsOwnChangeIsDurable()
     {
         var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
-        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        var grain = silo.Grains.Grain<IOrganizationGrain>(orgId);
         var names = Enumerable.Range(0, 40).Select(i => $"Concurrent {i}").ToArray();
 
         // The database's write lock is held while the calls arrive, so they stage behind the first one's write however the
@@ -114,7 +114,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     public async Task ARefusedChangeAmongConcurrentOnesLeavesTheOthersWhole()
     {
         var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains, plan: "standard");
-        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        var grain = silo.Grains.Grain<IOrganizationGrain>(orgId);
 
         // Every odd call renames and sets an unknown plan: refused whole, while the even ones around it commit.
         var calls = Enumerable.Range(0, 20)
@@ -135,7 +135,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     public async Task AWriteThatMeetsANewerVersionFailsEveryCallStagedOnItAndKeepsNoneOfThem()
     {
         var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
-        var grain = silo.Grains.GetGrain<IOrganizationGrain>(orgId);
+        var grain = silo.Grains.Grain<IOrganizationGrain>(orgId);
         await grain.GetAsync();
         await using var connection = await silo.OpenDatabaseAsync();
         // Another activation (on a silo this one lost touch with) wrote meanwhile.
@@ -166,7 +166,7 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     [Fact]
     public async Task AnUnknownOrganizationIsNotFound()
     {
-        var grain = silo.Grains.GetGrain<IOrganizationGrain>(Ids.New());
+        var grain = silo.Grains.Grain<IOrganizationGrain>(Ids.New());
         Assert.False((await grain.GetAsync()).Exists);
         var missing = await Assert.ThrowsAsync<ProblemException>(() => grain.UpdateAsync(new OrganizationPatch("x", null, null, null), "someone"));
         Assert.Equal(404, missing.Status);

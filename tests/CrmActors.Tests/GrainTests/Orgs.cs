@@ -10,7 +10,7 @@ public static class Orgs
     {
         var orgId = Ids.New();
         var tokenHash = Ids.Sha256(Ids.NewSecret());
-        var admin = await grains.GetGrain<IOrganizationGrain>(orgId).CreateAsync(
+        var admin = await grains.Grain<IOrganizationGrain>(orgId).CreateAsync(
             new CreateOrganization("Grain Org", plan, false, false, false, timeZone, "grain.example", "admin@grain.example", "Admin"), Ids.New(), tokenHash);
         return (orgId, admin, tokenHash);
     }

@@ -1,3 +1,4 @@
+using CrmActors.Grains.Common;
 using CrmActors.Grains.Runs;
 using CrmActors.Tests.Support;
 
@@ -13,7 +14,7 @@ public sealed class RunGrainTests(GrainCluster silo)
     public async Task StartingARunTwiceRunsItOnceAndKeepsItsResult()
     {
         var request = Request(ProbeRuns.Ok, new ProbeRuns.Payload("hello"));
-        var run = silo.Grains.GetGrain<IRunGrain>(request.RunId);
+        var run = silo.Grains.Grain<IRunGrain>(request.RunId);
         await run.StartAsync(request);
         await run.StartAsync(request);
 
@@ -28,7 +29,7 @@ public sealed class RunGrainTests(GrainCluster silo)
     public async Task AFailingRunIsRetriedThenFailsForGoodOnce()
     {
         var request = Request(ProbeRuns.Fail, new ProbeRuns.Payload("x"));
-        var run = silo.Grains.GetGrain<IRunGrain>(request.RunId);
+        var run = silo.Grains.Grain<IRunGrain>(request.RunId);
         await run.StartAsync(request);
 
         var status = await Eventually.GetAsync(run.GetAsync, s => !RunStatuses.IsActive(s.Status), Patience, "the run to fail");
@@ -42,7 +43,7 @@ public sealed class RunGrainTests(GrainCluster silo)
     public async Task ASupersededAttemptCanNeitherCheckpointNorPassItsFence()
     {
         var request = Request(ProbeRuns.Resume, new ProbeRuns.Payload("x"));
-        var run = silo.Grains.GetGrain<IRunGrain>(request.RunId);
+        var run = silo.Grains.Grain<IRunGrain>(request.RunId);
         await run.StartAsync(request);
         await ProbeRuns.Checkpointed.GetOrAdd(request.RunId, _ => new()).Task.WaitAsync(Patience);
 
@@ -63,7 +64,7 @@ public sealed class RunGrainTests(GrainCluster silo)
     public async Task ARunWhoseActivationStopsResumesFromItsCheckpoint()
     {
         var request = Request(ProbeRuns.Resume, new ProbeRuns.Payload("x"));
-        var run = silo.Grains.GetGrain<IRunGrain>(request.RunId);
+        var run = silo.Grains.Grain<IRunGrain>(request.RunId);
         await run.StartAsync(request);
         await ProbeRuns.Checkpointed.GetOrAdd(request.RunId, _ => new()).Task.WaitAsync(Patience);
 

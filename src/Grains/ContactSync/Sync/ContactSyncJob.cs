@@ -35,7 +35,7 @@ public sealed class ContactSyncJob(
 
     public async Task<string?> RunAsync(RunContext context)
     {
-        var pairGrain = grains.GetGrain<ISyncPairGrain>(context.Payload<Payload>().PairId);
+        var pairGrain = grains.Grain<ISyncPairGrain>(context.Payload<Payload>().PairId);
         if (await pairGrain.BeginRunAsync(context.RunId) is not { } pair)
         {
             return JsonSerializer.Serialize(new { stale = true });
@@ -45,7 +45,7 @@ public sealed class ContactSyncJob(
         SyncRunOutcome outcome;
         try
         {
-            var org = await grains.GetGrain<IOrganizationGrain>(pair.OrgId).GetAsync();
+            var org = await grains.Grain<IOrganizationGrain>(pair.OrgId).GetAsync();
             var actor = OwnerOf(org, pair);
             using var client = CardDavClient.Create(targets, secrets.Credentials(pair.Remote), ClientOptions);
             pass = new SyncPass(context, pair, actor, client, links, crm, options.Value, clock, async () => (await pairGrain.GetAsync()).Exists);
@@ -62,7 +62,7 @@ public sealed class ContactSyncJob(
     }
 
     public Task OnFailedAsync(RunContext context, string error) =>
-        grains.GetGrain<ISyncPairGrain>(context.Payload<Payload>().PairId).CompleteRunAsync(new SyncRunOutcome { RunId = context.RunId, Failure = error });
+        grains.Grain<ISyncPairGrain>(context.Payload<Payload>().PairId).CompleteRunAsync(new SyncRunOutcome { RunId = context.RunId, Failure = error });
 
     private CardDavClientOptions ClientOptions => new() { RequestTimeout = options.Value.RequestTimeout };
 

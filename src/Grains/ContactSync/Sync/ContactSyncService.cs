@@ -30,7 +30,7 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
         {
             Id = Ids.New(), OrgId = actor.OrgId, UserId = actor.User.Id, Module = module.Name, Remote = await ValidateRemoteAsync(request.Remote),
         };
-        return await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).CreateAsync(pair);
+        return await grains.Grain<ISyncPairDirectoryGrain>(actor.OrgId).CreateAsync(pair);
     }
 
     /// <summary>
@@ -110,9 +110,9 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
     public async Task<IReadOnlyList<SyncPairState>> ListAsync(Actor actor)
     {
         var pairs = new List<SyncPairState>();
-        foreach (var entry in await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).ListAsync())
+        foreach (var entry in await grains.Grain<ISyncPairDirectoryGrain>(actor.OrgId).ListAsync())
         {
-            if ((entry.UserId == actor.User.Id || actor.User.IsAdmin) && await grains.GetGrain<ISyncPairGrain>(entry.PairId).GetAsync() is { Exists: true } pair)
+            if ((entry.UserId == actor.User.Id || actor.User.IsAdmin) && await grains.Grain<ISyncPairGrain>(entry.PairId).GetAsync() is { Exists: true } pair)
             {
                 pairs.Add(pair);
             }
@@ -134,13 +134,13 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
     {
         var (grain, pair) = await OwnedAsync(actor, pairId);
         await grain.DeleteAsync();
-        await grains.GetGrain<ISyncPairDirectoryGrain>(actor.OrgId).RemoveAsync(pairId);
+        await grains.Grain<ISyncPairDirectoryGrain>(actor.OrgId).RemoveAsync(pairId);
         await links.DeletePairAsync(pair.OrgId, pairId);
     }
 
     private async Task<(ISyncPairGrain Grain, SyncPairState Pair)> OwnedAsync(Actor actor, string pairId, bool readOnly = false)
     {
-        var grain = grains.GetGrain<ISyncPairGrain>(pairId);
+        var grain = grains.Grain<ISyncPairGrain>(pairId);
         var pair = Ids.IsWellFormed(pairId) ? await grain.GetAsync() : new SyncPairState();
         if (!pair.Exists || pair.OrgId != actor.OrgId)
         {

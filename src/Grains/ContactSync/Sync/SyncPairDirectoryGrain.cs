@@ -12,7 +12,7 @@ public sealed class SyncPairDirectoryGrain(
         foreach (var entry in State.Pairs.Where(e => e.UserId == pair.UserId && string.Equals(e.Module, pair.Module, StringComparison.OrdinalIgnoreCase)))
         {
             // An entry whose grain never stored its pair (a crash between the two writes) does not hold the place.
-            if ((await GrainFactory.GetGrain<ISyncPairGrain>(entry.PairId).GetAsync()).Exists)
+            if ((await GrainFactory.Grain<ISyncPairGrain>(entry.PairId).GetAsync()).Exists)
             {
                 throw ProblemException.Conflict("sync-pair-exists",
                     $"You already have sync pair {entry.PairId} for {entry.Module}; change, disable or delete it instead (one pair per user per module).");
@@ -25,7 +25,7 @@ public sealed class SyncPairDirectoryGrain(
         await CommitAsync();
         try
         {
-            return await GrainFactory.GetGrain<ISyncPairGrain>(pair.Id!).CreateAsync(pair);
+            return await GrainFactory.Grain<ISyncPairGrain>(pair.Id!).CreateAsync(pair);
         }
         catch (ProblemException)
         {

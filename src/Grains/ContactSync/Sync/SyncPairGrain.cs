@@ -142,7 +142,7 @@ public sealed class SyncPairGrain(
     {
         if (State.ActiveRunId is { } active)
         {
-            var run = await GrainFactory.GetGrain<IRunGrain>(active).GetAsync();
+            var run = await GrainFactory.Grain<IRunGrain>(active).GetAsync();
             if (RunStatuses.IsActive(run.Status) || run.Status == RunStatuses.None)
             {
                 return;

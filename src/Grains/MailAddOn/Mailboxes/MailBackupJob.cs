@@ -32,7 +32,7 @@ public sealed class MailBackupJob(
     public async Task<string?> RunAsync(RunContext context)
     {
         var payload = context.Payload<Payload>();
-        var mailbox = grains.GetGrain<IMailboxGrain>(MailboxKeys.Of(payload.OrgId, payload.UserId));
+        var mailbox = grains.Grain<IMailboxGrain>(MailboxKeys.Of(payload.OrgId, payload.UserId));
         if (await mailbox.GetBackupSourceAsync(payload.BackupId) is not { } source)
         {
             return """{"backedUp":false,"reason":"the backup is no longer running"}""";
@@ -94,7 +94,7 @@ public sealed class MailBackupJob(
     public async Task OnFailedAsync(RunContext context, string error)
     {
         var payload = context.Payload<Payload>();
-        var mailbox = grains.GetGrain<IMailboxGrain>(MailboxKeys.Of(payload.OrgId, payload.UserId));
+        var mailbox = grains.Grain<IMailboxGrain>(MailboxKeys.Of(payload.OrgId, payload.UserId));
         if ((await mailbox.GetAsync()).Backups.FirstOrDefault(b => b.Id == payload.BackupId) is { } backup)
         {
             await FinishAsync(mailbox, new MailBackupRow(payload.BackupId, payload.OrgId, payload.UserId, backup.Kind, backup.Status, backup.StartedAt, null,
