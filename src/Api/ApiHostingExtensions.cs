@@ -49,8 +49,9 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseSiloFailover();
         ProblemMapping.UseProblemStatusPages(app);
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        // The product dashboard's files are all under /dashboard; other requests skip the file lookups (a stat per
+        // request, 5% of the Silo's CPU under GET /api/orgs/{org}).
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/dashboard"), files => files.UseDefaultFiles().UseStaticFiles());
         app.UseRouting();
         BodyLimit.UseBodyLimits(app);
         app.UseAuthentication();
