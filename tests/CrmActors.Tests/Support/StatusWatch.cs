@@ -27,6 +27,11 @@ public sealed class StatusWatch : IAsyncDisposable
                     {
                         using var response = await client.GetAsync(path, _stop.Token);
                         Statuses.Enqueue(response.StatusCode);
+                        if (IsServerError(response.StatusCode))
+                        {
+                            _errors.Enqueue($"{node.Name} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(CancellationToken.None)}\n" +
+                                $"the end of its log:\n{string.Join('\n', node.Output.Split('\n').TakeLast(80))}");
+                        }
                     }
                     catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ObjectDisposedException or InvalidOperationException)
                     {
@@ -41,7 +46,12 @@ public sealed class StatusWatch : IAsyncDisposable
 
     public ConcurrentQueue<HttpStatusCode> Statuses { get; } = new();
 
-    public IReadOnlyList<HttpStatusCode> ServerErrors => Statuses.Where(s => (int)s >= 500 && s != HttpStatusCode.ServiceUnavailable).ToList();
+    /// <summary>Each 5xx other than 503, with the node that answered it, its body and the node's log at that moment.</summary>
+    public IReadOnlyList<string> ServerErrors => [.. _errors];
+
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    private static bool IsServerError(HttpStatusCode status) => (int)status >= 500 && status != HttpStatusCode.ServiceUnavailable;
 
     public async ValueTask DisposeAsync()
     {
