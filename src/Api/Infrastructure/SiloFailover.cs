@@ -6,7 +6,10 @@ namespace CrmActors.Api.Infrastructure;
 
 /// <summary>
 /// A grain call that meets a silo the cluster is losing fails with <see cref="SiloUnavailableException"/>
-/// (or a rejected message) until membership moves the grain elsewhere. A read is safe to repeat, so it is
+/// (or a rejected message, or a timeout) until membership moves the grain elsewhere; while silos join and leave,
+/// placement can also fail for a moment (an <see cref="OrleansException"/>: no compatible silo known yet), and a
+/// write can meet the state of an activation that took over (<see cref="InconsistentStateException"/>: nothing
+/// was written). All of these are the runtime's, never a grain's own refusal. A read is safe to repeat, so it is
 /// retried once after a short pause; anything else is answered 503 with Retry-After by <see cref="ProblemMapping"/>.
 /// </summary>
 public static class SiloFailover
@@ -26,7 +29,7 @@ public static class SiloFailover
         }
     });
 
-    public static bool IsSiloFailure(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+    public static bool IsSiloFailure(Exception e) => e is OrleansException or TimeoutException
         || e.InnerException is { } inner && IsSiloFailure(inner);
 
     private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
