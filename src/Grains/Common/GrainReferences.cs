@@ -6,6 +6,8 @@ namespace CrmActors.Grains.Common;
 /// <see cref="GrainInterfaceType"/> on every call (an attribute lookup and a type-name format): that was 7% of the
 /// Silo's CPU under <c>GET /api/orgs/{org}</c>, which makes two such references per request. This resolves each
 /// interface once, from the first reference Orleans makes, and makes the next ones from the resolved types.
+/// The cache is per process, not per factory: every silo and client here loads the same grain assemblies, so an
+/// interface names the same grain type through any of them.
 /// </summary>
 public static class GrainReferences
 {
