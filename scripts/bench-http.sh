@@ -40,21 +40,7 @@ export CRM_ORGS="$work/orgs.lua"
 psql -d "$db" -q -c "SET client_min_messages = warning" \
   -c "CREATE TABLE bench_counter (id int PRIMARY KEY, value bigint NOT NULL)" -c "INSERT INTO bench_counter SELECT g, 0 FROM generate_series(1, 16) g"
 # CPU seconds so far of the Silo process and of PostgreSQL (postmaster + live backends + the backends it reaped).
-cpu() { python3 - "$silo_pid" "$(head -1 "${CRM_PGDATA:-.pgdata}/db/postmaster.pid")" <<'PY2'
-import os, sys
-hz = os.sysconf("SC_CLK_TCK")
-def stat(pid):
-    try: return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    except OSError: return None
-def own(f): return int(f[11]) + int(f[12])
-silo, pm = sys.argv[1], sys.argv[2]
-pg = own(stat(pm)) + int(stat(pm)[13]) + int(stat(pm)[14])
-for pid in os.listdir("/proc"):
-    f = pid.isdigit() and stat(pid)
-    if f and f[1] == pm: pg += own(f)
-print(own(stat(silo)) / hz, pg / hz)
-PY2
-}
+cpu() { scripts/cpu-seconds.py "$silo_pid" "tree:$(head -1 "${CRM_PGDATA:-.pgdata}/db/postmaster.pid")"; }
 audit_updates() { psql -d "$db" -tAc "SELECT count(*) FROM audit_log WHERE action = 'update' AND setting = 'organization'"; }
 
 wrk_run() { # $1 = round, $2 = shape (hot|spread), $3 = GET|PATCH, $4 = seconds, $5 = measured (1) or warm-up (0)

@@ -20,19 +20,7 @@ SELECT version AS v FROM orleansstorage WHERE grainidhash = :client_id AND grain
 UPDATE orleansstorage SET payloadbinary = decode('$hex', 'hex'), modifiedon = (now() at time zone 'utc'), version = version + 1 WHERE grainidhash = :client_id AND graintypehash = 1 AND grainidn0 = :client_id AND grainidn1 = :client_id AND graintypestring = 'organization' AND grainidextensionstring IS NULL AND serviceid = 'crmactors' AND version = :v RETURNING version;
 SQL
 pg_pid=$(head -1 "$pgdir/db/postmaster.pid")
-pgcpu() { python3 - $pg_pid <<'PY'
-import os, sys
-hz = os.sysconf("SC_CLK_TCK"); pm = sys.argv[1]
-def stat(pid):
-    try: return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    except OSError: return None
-t = sum(int(x) for x in stat(pm)[11:15])
-for pid in os.listdir("/proc"):
-    f = pid.isdigit() and stat(pid)
-    if f and f[1] == pm: t += int(f[11]) + int(f[12])
-print(t / hz)
-PY
-}
+pgcpu() { scripts/cpu-seconds.py "tree:$pg_pid"; }
 run() { local c0=$(pgcpu); local out=$(pgbench -n -c 16 -j 2 -T $secs -f $w/$1.sql $db 2>&1); local c1=$(pgcpu)
   local tps=$(echo "$out" | grep -oP 'tps = \K[\d.]+'); local n=$(echo "$out" | grep -oP 'processed: \K\d+')
   echo "$2 $1: $tps tps, PostgreSQL $(python3 -c "print(round(($c1-$c0)*1e6/$n))") µs/tx"; }
