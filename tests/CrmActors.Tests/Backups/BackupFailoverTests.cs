@@ -70,16 +70,18 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var requested = await client.PutAsJsonAsync($"/api/orgs/{orgId}/backup/schedule", new { frequency = "now" });
         Assert.True(requested.IsSuccessStatusCode, await requested.Content.ReadAsStringAsync());
         var backupId = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("latestBackupId").GetString()!;
+        // Asked before the node is killed, not between seeing the run and killing its node (see below).
+        var busy = await client.DeleteAsync($"/api/orgs/{orgId}/backup/schedule");
+        await busy.AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
 
         // The node running the backup, caught while it runs. A run that already ended is seen too (it cannot be
         // missed between two polls), and then the test says so instead of waiting out its timeout.
         var state = await Eventually.GetAsync(async () => (Running: await RunningJobAsync(), Ended: await EndedJobAsync(orgId)),
             s => s.Running is not null || s.Ended is not null, TimeSpan.FromSeconds(60), "the backup run to start");
         Assert.True(state.Running is not null, $"The backup ended ({state.Ended}) before the test could kill the node running it; back up more rows.");
-        var runner = state.Running;
-        var busy = await client.DeleteAsync($"/api/orgs/{orgId}/backup/schedule");
-        await busy.AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
-        var victim = Silos.Single(s => s.Name == runner!.Silo);
+        // Killed at once: a 200,000-row backup takes about a second, and a request in between let one finish first.
+        var runner = state.Running!;
+        var victim = Silos.Single(s => s.Name == runner.Silo);
         victim.Kill();
         var survivor = second is null ? await StartSiloAsync() : Silos.Single(s => s != victim);
 
@@ -92,7 +94,7 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
 
         var job = await Eventually.GetAsync(() => JobAsync("backup.run", orgId), run => run.Status != "running", TimeSpan.FromSeconds(30), "the backup run to end");
         Assert.Equal(("completed", 2), (job.Status, job.Attempts));
-        Assert.NotEqual(runner!.Silo, job.Silo);
+        Assert.NotEqual(runner.Silo, job.Silo);
         var folder = Path.Combine(_deployment.BlobRoot, "orgs", orgId, "backups", backupId);
         Assert.Single(Directory.GetDirectories(folder));
 
