@@ -8,7 +8,7 @@ using Dapper;
 namespace CrmActors.Grains.Backups;
 
 /// <summary>
-/// The third pass of a restore: the files of restored records. A file whose ID is absent is copied
+/// The files of restored records, written beside the records (the plan already says which records restore, under which IDs). A file whose ID is absent is copied
 /// from the Attachments ZIP into the blob store (checked against its SHA-256) and recorded; one that
 /// is present but in the recycle bin or with other content is updated; an identical one is skipped.
 /// </summary>
@@ -19,12 +19,12 @@ public sealed class RestoreFileWriter(
 
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (progress.Cursor.Phase == RestoreCursor.Done)
+        if (progress.Cursor.FilesFinished)
         {
             return;
         }
 
-        var skip = progress.Cursor.Phase == RestoreCursor.Files ? progress.Cursor.Rows : 0;
+        var skip = progress.Cursor.FileRows;
         var rows = new List<BackupCsvRow>(batchSize);
         long ordinal = 0;
         var files = source.Manifest.Files.Where(f => f.Kind == "files").Select(f => f.Name);
@@ -38,12 +38,12 @@ public sealed class RestoreFileWriter(
             rows.Add(row);
             if (rows.Count == batchSize)
             {
-                await FlushAsync(await PrepareAsync(rows), ordinal, RestoreCursor.Files, cancellationToken);
+                await FlushAsync(await PrepareAsync(rows), ordinal, done: false, cancellationToken);
                 rows.Clear();
             }
         }
 
-        await FlushAsync(await PrepareAsync(rows), ordinal, RestoreCursor.Done, cancellationToken);
+        await FlushAsync(await PrepareAsync(rows), ordinal, done: true, cancellationToken);
     }
 
     /// <summary>Each link's decision; links of modules this restore does not cover are left out.</summary>
@@ -62,7 +62,7 @@ public sealed class RestoreFileWriter(
         }).ToList();
     }
 
-    private async Task FlushAsync(List<Prepared> batch, long ordinal, string phase, CancellationToken cancellationToken)
+    private async Task FlushAsync(List<Prepared> batch, long ordinal, bool done, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string Sha256, long? DeletedAt)>(
@@ -123,8 +123,9 @@ public sealed class RestoreFileWriter(
                 updates, transaction);
         }
 
-        await progress.SaveAsync(connection, transaction, phase, 0, ordinal);
+        await progress.SaveAsync(connection, transaction, c => c.WithFiles(done, ordinal));
         await transaction.CommitAsync(cancellationToken);
+        progress.Saved();
     }
 
     /// <summary>Copies the file from the Attachments ZIP into its blob; a file whose bytes do not match its SHA-256 is not stored.</summary>

@@ -5,6 +5,7 @@ using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Runs;
 using CrmActors.Grains.Storage;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,8 +13,8 @@ namespace CrmActors.Grains.Backups;
 
 /// <summary>
 /// Runs a restore: plans (first pass, no writes, every file read checked against the manifest), then writes
-/// records and files in batches that each commit with the resume cursor. A resumed job re-plans and
-/// continues after the last committed batch. An unusable backup fails the restore at once, untouched.
+/// records and, at the same time, files, each in batches that commit with its part of the resume cursor. A resumed
+/// job re-plans and each writer continues after its last committed batch. An unusable backup fails the restore at once, untouched.
 /// </summary>
 public sealed class RestoreJob(
     IDatabase database, RecordStore records, RestoreStore restores, IBlobStore blobs, IGrainFactory grains, IOptions<BackupOptions> options, TimeProvider clock,
@@ -52,16 +53,53 @@ public sealed class RestoreJob(
         await using (plan)
         {
             var planned = Stopwatch.GetTimestamp();
-            var progress = new RestoreProgress(restore, context);
             var batch = Math.Max(1, options.Value.RestoreBatchSize);
-            await new RestoreRecordWriter(database, records, source, plan, org, restore, progress, clock, batch).WriteAsync(cancellationToken);
-            var written = Stopwatch.GetTimestamp();
-            await new RestoreFileWriter(database, blobs, source, plan, org, restore, progress, Math.Max(1, batch / 10)).WriteAsync(cancellationToken);
-            await context.SaveCheckpointAsync(progress.Cursor, 1);
-            var counts = progress.Counts;
-            logger.LogInformation("Restore {RestoreId} of org {OrgId}: planned in {Plan:F2} s ({Restored} rows restored, {Remaps} IDs remapped), records written in {Records:F2} s, files in {Files:F2} s",
+            // The files are written beside the records, from a source of their own: a ZIP is read by one reader at a time.
+            using var fileSource = await RestoreSource.OpenAsync(blobs, restore.DataParts, restore.AttachmentParts);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            async Task<double> WriteAsync(Func<Task> write)
+            {
+                try
+                {
+                    await Task.Run(write, stop.Token);
+                    return Stopwatch.GetElapsedTime(planned).TotalSeconds;
+                }
+                catch
+                {
+                    // A writer that fails stops the other.
+                    await stop.CancelAsync();
+                    throw;
+                }
+            }
+
+            var writers = new[]
+            {
+                WriteAsync(() => new RestoreRecordWriter(database, records, source, plan, org, restore, new RestoreProgress(restore, context), clock, batch).WriteAsync(stop.Token)),
+                WriteAsync(() => new RestoreFileWriter(database, blobs, fileSource, plan, org, restore, new RestoreProgress(restore, context), Math.Max(1, batch / 10)).WriteAsync(stop.Token)),
+            };
+            double[] seconds;
+            try
+            {
+                seconds = await Task.WhenAll(writers);
+            }
+            catch
+            {
+                // The writer that failed says why, not the one it stopped.
+                var errors = writers.Where(w => w.IsFaulted).Select(w => w.Exception!.InnerException!).ToList();
+                if (errors.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
+                {
+                    ExceptionDispatchInfo.Throw(cause);
+                }
+
+                throw;
+            }
+
+            var saved = (await restores.GetAsync(restore.OrgId, restore.Id))!;
+            await context.SaveCheckpointAsync(RestoreCursor.Parse(saved.Cursor), 1);
+            var counts = saved.Counts;
+            logger.LogInformation("Restore {RestoreId} of org {OrgId}: planned in {Plan:F2} s ({Restored} rows restored, {Remaps} IDs remapped), records written in {Records:F2} s, files in {Files:F2} s beside them",
                 restore.Id, restore.OrgId, Stopwatch.GetElapsedTime(started, planned).TotalSeconds, counts.Created + counts.Updated + counts.Skipped, counts.Remapped,
-                Stopwatch.GetElapsedTime(planned, written).TotalSeconds, Stopwatch.GetElapsedTime(written).TotalSeconds);
+                seconds[0], seconds[1]);
         }
 
         if (!restore.DryRun)

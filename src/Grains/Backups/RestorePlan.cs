@@ -55,6 +55,8 @@ public sealed class RestorePlan : IAsyncDisposable
     private static readonly string[] RowColumns = ["id", "module", "ordinal", "new_id", "ledger", "present", "failure"];
 
     private readonly DbConnection _connection;
+    // The records and the files are written at once, and both read the plan on its one connection: one read at a time.
+    private readonly SemaphoreSlim _reads = new(1, 1);
     private readonly Dictionary<string, string> _fileLedgerRemaps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _fileNewRemaps = new(StringComparer.Ordinal);
 
@@ -185,8 +187,8 @@ public sealed class RestorePlan : IAsyncDisposable
     public async Task<Dictionary<string, PlanEntry>> EntriesAsync(IReadOnlyCollection<string> ids)
     {
         // One index probe per ID: the planner reads the whole temporary table for a list of IDs (it has no statistics of it while it grows).
-        var rows = await RestoreIds.QueryByUniqueKeyAsync<(string Id, long Module, string? NewId, long Present, string? Failure, string? Cleared)>(
-            _connection, null, "id, module, new_id, present, failure, cleared", Rows, "1 = 1", "id", new { }, ids);
+        var rows = await ReadAsync(() => RestoreIds.QueryByUniqueKeyAsync<(string Id, long Module, string? NewId, long Present, string? Failure, string? Cleared)>(
+            _connection, null, "id, module, new_id, present, failure, cleared", Rows, "1 = 1", "id", new { }, ids));
         var entries = new Dictionary<string, PlanEntry>(rows.Count, StringComparer.Ordinal);
         foreach (var r in rows)
         {
@@ -232,10 +234,23 @@ public sealed class RestorePlan : IAsyncDisposable
     /// </summary>
     public async Task<Dictionary<long, (string Id, PlanEntry Entry)>> RowEntriesAsync(int module, long after, long through)
     {
-        var rows = await _connection.QueryAsync<(string Id, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
+        var rows = await ReadAsync(() => _connection.QueryAsync<(string Id, long Ordinal, string? NewId, long Present, string? Failure, string? Cleared)>(
             $"SELECT id, ordinal, new_id, present, failure, cleared FROM {Rows} WHERE module = @module AND ordinal > @after AND ordinal <= @through",
-            new { module = (long)module, after, through });
+            new { module = (long)module, after, through }));
         return rows.ToDictionary(r => r.Ordinal, r => (r.Id, new PlanEntry(module, r.NewId, r.Present != 0, r.Failure, ParseCleared(r.Cleared))));
+    }
+
+    private async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    {
+        await _reads.WaitAsync();
+        try
+        {
+            return await read();
+        }
+        finally
+        {
+            _reads.Release();
+        }
     }
 
     public static Dictionary<string, string>? ParseCleared(string? cleared) =>
@@ -284,5 +299,6 @@ public sealed class RestorePlan : IAsyncDisposable
         }
 
         await _connection.DisposeAsync();
+        _reads.Dispose();
     }
 }

@@ -30,7 +30,7 @@ public sealed class RestoreRecordWriter(
 
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (progress.Cursor.Phase != RestoreCursor.Records)
+        if (progress.Cursor.RecordsDone)
         {
             return;
         }
@@ -264,7 +264,7 @@ public sealed class RestoreRecordWriter(
 
         progress.Counts = counts;
 
-        var phase = endOfModule && module + 1 == plan.Modules.Count ? RestoreCursor.Files : RestoreCursor.Records;
+        var done = endOfModule && module + 1 == plan.Modules.Count;
         var (nextModule, nextRows) = endOfModule ? (module + 1, 0L) : (module, ordinal);
         try
         {
@@ -278,15 +278,16 @@ public sealed class RestoreRecordWriter(
                 await AuditAsync(connection, transaction, name, inserts.Count, updates.Count);
             }
 
-            await progress.SaveAsync(connection, transaction, phase, nextModule, nextRows);
+            await progress.SaveAsync(connection, transaction, c => c.WithRecords(done, nextModule, nextRows));
             await transaction.CommitAsync(cancellationToken);
+            progress.Saved();
         }
         catch (DbException) when (!restore.DryRun && written.Count > 0)
         {
             // A row the database refuses must not fail the whole restore (leaving earlier batches live and the
             // rest never attempted): the batch is written again row by row, each behind a savepoint, in one
             // transaction with the counts and the cursor. A refused row is reported with the database's reason.
-            await WriteRowByRowAsync(connection, name, written, phase, nextModule, nextRows, cancellationToken);
+            await WriteRowByRowAsync(connection, name, written, done, nextModule, nextRows, cancellationToken);
         }
     }
 
@@ -302,7 +303,7 @@ public sealed class RestoreRecordWriter(
             module, null, null, [new FieldChange("inserted", null, inserted), new FieldChange("updated", null, updated), new FieldChange("restoreId", null, restore.Id)]);
 
     private async Task WriteRowByRowAsync(
-        DbConnection connection, string module, List<Written> rows, string phase, int nextModule, long nextRows, CancellationToken cancellationToken)
+        DbConnection connection, string module, List<Written> rows, bool done, int nextModule, long nextRows, CancellationToken cancellationToken)
     {
         await using var transaction = await database.BeginWriteAsync(connection, cancellationToken);
         await progress.FenceAsync(connection, transaction);
@@ -341,7 +342,8 @@ public sealed class RestoreRecordWriter(
             await AuditAsync(connection, transaction, module, inserted, updated);
         }
 
-        await progress.SaveAsync(connection, transaction, phase, nextModule, nextRows);
+        await progress.SaveAsync(connection, transaction, c => c.WithRecords(done, nextModule, nextRows));
         await transaction.CommitAsync(cancellationToken);
+        progress.Saved();
     }
 }

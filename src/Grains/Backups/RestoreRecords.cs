@@ -23,7 +23,13 @@ public sealed record RestoreRow(
 public sealed record RestoreCounts(
     long Created = 0, long Updated = 0, long Skipped = 0, long Failed = 0,
     long FilesCreated = 0, long FilesUpdated = 0, long FilesSkipped = 0, long FilesFailed = 0,
-    long Remapped = 0, long Warnings = 0);
+    long Remapped = 0, long Warnings = 0)
+{
+    public RestoreCounts Plus(RestoreCounts o) => new(
+        Created + o.Created, Updated + o.Updated, Skipped + o.Skipped, Failed + o.Failed,
+        FilesCreated + o.FilesCreated, FilesUpdated + o.FilesUpdated, FilesSkipped + o.FilesSkipped, FilesFailed + o.FilesFailed,
+        Remapped + o.Remapped, Warnings + o.Warnings);
+}
 
 /// <summary>One line of a restore report: a row not restored ("failed"), a new ID ("remap"), or a row restored without something ("warning").</summary>
 public sealed record RestoreItem(string Kind, string? Module, string? File, long? Row, string? RecordId, string? NewId, string? Reason);

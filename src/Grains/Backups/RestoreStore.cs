@@ -79,6 +79,18 @@ public sealed class RestoreStore(IDatabase database)
             new { orgId, id, now = UnixTime.Ms(now) });
     }
 
+    /// <summary>
+    /// The stored counts and cursor, inside the caller's batch transaction, locked on PostgreSQL until it ends (on SQLite
+    /// the transaction holds the database's write lock): the restore's two writers save one after the other.
+    /// </summary>
+    public static async Task<(RestoreCounts Counts, string? Cursor)> LockProgressAsync(DbConnection connection, DbTransaction transaction, string orgId, string id)
+    {
+        var (counts, cursor) = await connection.QuerySingleAsync<(string, string?)>(
+            $"SELECT counts, cursor FROM backup_restores WHERE org_id = @orgId AND id = @id{(connection is NpgsqlConnection ? " FOR UPDATE" : "")}",
+            new { orgId, id }, transaction);
+        return (JsonSerializer.Deserialize<RestoreCounts>(counts, Json)!, cursor);
+    }
+
     /// <summary>Saves counts and the resume cursor, and appends report items, inside the caller's batch transaction.</summary>
     public static async Task SaveProgressAsync(
         DbConnection connection, DbTransaction transaction, string orgId, string id, RestoreCounts counts, string cursor, long firstSeq, IReadOnlyList<RestoreItem> items)

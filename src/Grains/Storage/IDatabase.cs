@@ -22,6 +22,9 @@ public interface IDatabase
     /// <summary>Row-locking suffix for a SELECT that waits for a row lock ("FOR UPDATE" on PostgreSQL).</summary>
     string ForUpdate { get; }
 
+    /// <summary>Row-locking suffix for a SELECT that keeps a row from changing, beside other such readers ("FOR SHARE" on PostgreSQL).</summary>
+    string ForShare { get; }
+
     /// <summary>SQL expression reading a top-level text member of a JSON text column.</summary>
     string JsonText(string column, string memberParameter);
 }

@@ -14,6 +14,8 @@ public sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IDatabase, I
 
     public string ForUpdate => "FOR UPDATE";
 
+    public string ForShare => "FOR SHARE";
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -40,6 +40,8 @@ public sealed class SqliteDatabase : IDatabase
 
     public string ForUpdate => "";
 
+    public string ForShare => "";
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);

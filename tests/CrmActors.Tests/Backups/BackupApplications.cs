@@ -21,6 +21,20 @@ public sealed class SqliteSmallPartsApplication() : SmallPartsApplication("sqlit
 
 public sealed class PostgresSmallPartsApplication() : SmallPartsApplication("postgres");
 
+/// <summary>Hosts that restore in batches of 7 rows (backups in ordinary parts): a few thousand rows take hundreds of batches.</summary>
+public abstract class SmallBatchesApplication : CrmApplication
+{
+    protected SmallBatchesApplication(string provider)
+        : base(provider)
+    {
+        Settings["Backups:RestoreBatchSize"] = "7";
+    }
+}
+
+public sealed class SqliteSmallBatchesApplication() : SmallBatchesApplication("sqlite");
+
+public sealed class PostgresSmallBatchesApplication() : SmallBatchesApplication("postgres");
+
 /// <summary>A host of its own for tests that move the clock far ahead.</summary>
 public sealed class SqliteClockApplication() : CrmApplication("sqlite");
 

@@ -126,7 +126,7 @@ public abstract class BackupFailoverTests(string provider) : IAsyncLifetime
         var started = await admin2.PostAsJsonAsync($"/api/orgs/{orgId}/restores", new { backupId, mode = "full", dryRun = true });
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var restoreId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        await Eventually.GetAsync(() => RestoreCursorAsync(restoreId), cursor => cursor is not null, TimeSpan.FromSeconds(60), "the restore to commit a batch");
+        await Eventually.GetAsync(() => RestoreCursorAsync(restoreId), cursor => CrmActors.Grains.Backups.RestoreCursor.Parse(cursor) is { Rows: > 0 } or { Module: > 0 }, TimeSpan.FromSeconds(60), "the restore to commit a batch of rows");
         survivor.Kill();
         using var admin3 = (await StartSiloAsync()).Client(token);
         var restore = await Eventually.JsonAsync(admin3, $"/api/orgs/{orgId}/restores/{restoreId}",

@@ -1,7 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
+using CrmActors.Grains.Runs;
 using CrmActors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmActors.Tests.Backups;
 
@@ -164,3 +168,75 @@ public abstract class BackupRestoreTests(SmallPartsApplication app)
 public sealed class SqliteBackupRestoreTests(SqliteSmallPartsApplication app) : BackupRestoreTests(app), IClassFixture<SqliteSmallPartsApplication>;
 
 public sealed class PostgresBackupRestoreTests(PostgresSmallPartsApplication app) : BackupRestoreTests(app), IClassFixture<PostgresSmallPartsApplication>;
+
+/// <summary>A restore's two writers, records and files, at work at once.</summary>
+public abstract class RestoreWritersTests(SmallBatchesApplication app)
+{
+    [Fact]
+    public async Task TheFilesAreRestoredBesideTheRecordsNotAfterThem()
+    {
+        var org = await app.CreateOrgAsync();
+        var sample = await SampleData.CreateAsync(org);
+        // Enough rows that the records take hundreds of batches (7 rows each here); the files take one each.
+        const int Leads = 3000;
+        var csv = new StringBuilder("Last_Name,Email\n");
+        for (var i = 0; i < Leads; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"Lead {i},lead{i}@beside.example\n");
+        }
+
+        var bulk = await org.Admin.PostAsync(org.Url("modules/Leads/records/bulk"), new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.True(bulk.IsSuccessStatusCode, await bulk.Content.ReadAsStringAsync());
+        var rows = sample.RecordCount + Leads;
+        var backupId = (await org.BackupNowAsync()).GetProperty("id").GetString()!;
+
+        // Polled while it runs: a written file is counted in the same transaction as its batch, and so are rows.
+        var restoreId = await org.StartRestoreAsync(new { backupId, mode = "full", dryRun = true });
+        var seen = new List<(long Rows, long Files)>();
+        JsonElement restore;
+        var deadline = DateTime.UtcNow + BackupCalls.Patience;
+        while ((restore = await org.GetJsonAsync($"restores/{restoreId}")).GetProperty("status").GetString() is "queued" or "running" && DateTime.UtcNow < deadline)
+        {
+            var counts = BackupRestoreTests.Report(restore);
+            seen.Add((counts.Created + counts.Updated + counts.Skipped + counts.Failed, counts.FilesCreated + counts.FilesSkipped));
+        }
+
+        Assert.Equal("completed", restore.GetProperty("status").GetString());
+        var report = BackupRestoreTests.Report(restore);
+        Assert.Equal((0L, 0L, (long)rows, 0L, 0L, (long)sample.Files.Count),
+            (report.Created, report.Updated, report.Skipped, report.Failed, report.FilesCreated, report.FilesSkipped));
+        // Every file was counted while rows were still being written (written after them, none would be before the last row).
+        Assert.Contains(seen, s => s.Files == sample.Files.Count && s.Rows < rows);
+    }
+}
+
+public sealed class SqliteRestoreWritersTests(SqliteSmallBatchesApplication app) : RestoreWritersTests(app), IClassFixture<SqliteSmallBatchesApplication>;
+
+public sealed class PostgresRestoreWritersTests(PostgresSmallBatchesApplication app) : RestoreWritersTests(app), IClassFixture<PostgresSmallBatchesApplication>
+{
+    [Fact]
+    public async Task TwoWritersOfOneAttemptPassTheFenceTogetherAndALaterAttemptWaitsForBoth()
+    {
+        var table = app.Services.GetRequiredService<RunTable>();
+        var runId = $"fence-test-{Guid.NewGuid():N}";
+        Assert.True(await table.ClaimAsync(runId, 1));
+        await using var first = await app.OpenDatabaseAsync();
+        await using var second = await app.OpenDatabaseAsync();
+        await using var firstTransaction = await first.BeginTransactionAsync();
+        await using var secondTransaction = await second.BeginTransactionAsync();
+        Assert.True(await table.HoldsAsync(first, firstTransaction, runId, 1, shared: true));
+        Assert.True(await table.HoldsAsync(second, secondTransaction, runId, 1, shared: true).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        var claim = table.ClaimAsync(runId, 2);
+        await Task.Delay(500);
+        Assert.False(claim.IsCompleted, "a later attempt claimed the run while a writer of the earlier one was inside its fence");
+        await firstTransaction.CommitAsync();
+        await Task.Delay(300);
+        Assert.False(claim.IsCompleted, "a later attempt claimed the run while the second writer was inside its fence");
+        await secondTransaction.CommitAsync();
+        Assert.True(await claim.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        await using var transaction = await first.BeginTransactionAsync();
+        Assert.False(await table.HoldsAsync(first, transaction, runId, 1, shared: true));
+    }
+}

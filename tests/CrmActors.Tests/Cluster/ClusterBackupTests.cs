@@ -91,7 +91,7 @@ public sealed class ClusterBackupTests(SiloCluster cluster)
         Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
         var restoreId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         var runner = await Eventually.GetAsync(() => RunningAsync("backup.restore"), run => run is not null, TimeSpan.FromSeconds(60), "the restore to run");
-        await Eventually.GetAsync(() => RestoreCursorAsync(restoreId), cursor => cursor is not null, TimeSpan.FromSeconds(60), "the restore to commit a batch");
+        await Eventually.GetAsync(() => RestoreCursorAsync(restoreId), cursor => CrmActors.Grains.Backups.RestoreCursor.Parse(cursor) is { Rows: > 0 } or { Module: > 0 }, TimeSpan.FromSeconds(60), "the restore to commit a batch of rows");
         var frozen = cluster.Nodes.Single(n => n.Name == runner!.Silo);
         frozen.Freeze();
         try
