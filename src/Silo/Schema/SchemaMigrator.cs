@@ -19,10 +19,12 @@ public sealed class SchemaMigrator(StorageOptions storage, ILogger<SchemaMigrato
 
     /// <summary>Scripts in the order they apply; a name is never renamed, reordered or edited once released.</summary>
     private static readonly string[] PostgresScripts =
-        ["Crm.0001-crm-tables", "Orleans.PostgreSQL-Main", "Orleans.PostgreSQL-Clustering", "Orleans.PostgreSQL-Persistence", "Orleans.PostgreSQL-Reminders", "Crm.0002-migrations", "Crm.0003-mail", "Crm.0004-contact-sync", "Crm.0005-migration-ledger-lines"];
+        ["Crm.0001-crm-tables", "Orleans.PostgreSQL-Main", "Orleans.PostgreSQL-Clustering", "Orleans.PostgreSQL-Persistence", "Orleans.PostgreSQL-Reminders", "Crm.0002-migrations", "Crm.0003-mail", "Crm.0004-contact-sync", "Crm.0005-migration-ledger-lines",
+         "Crm.0006-restore-items-by-kind.postgres"];
 
     private static readonly string[] SqliteScripts =
-        ["Crm.0001-crm-tables", "Orleans.Sqlite-Main", "Orleans.Sqlite-Persistence", "Orleans.Sqlite-Reminders", "Crm.0002-migrations", "Crm.0003-mail", "Crm.0004-contact-sync", "Crm.0005-migration-ledger-lines"];
+        ["Crm.0001-crm-tables", "Orleans.Sqlite-Main", "Orleans.Sqlite-Persistence", "Orleans.Sqlite-Reminders", "Crm.0002-migrations", "Crm.0003-mail", "Crm.0004-contact-sync", "Crm.0005-migration-ledger-lines",
+         "Crm.0006-restore-items-by-kind.sqlite"];
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
