@@ -8,9 +8,10 @@ using Dapper;
 namespace CrmActors.Grains.Backups;
 
 /// <summary>
-/// The files of restored records, written beside the records (the plan already says which records restore, under which IDs). A file whose ID is absent is copied
-/// from the Attachments ZIP into the blob store (checked against its SHA-256) and recorded; one that
-/// is present but in the recycle bin or with other content is updated; an identical one is skipped.
+/// The files of restored records, written beside the records: the plan already says which records restore, under
+/// which IDs. A file whose ID is absent is copied from the Attachments ZIP into the blob store (checked against its
+/// SHA-256) and recorded; one that is present but in the recycle bin or with other content is updated; an identical
+/// one is skipped.
 /// </summary>
 public sealed class RestoreFileWriter(
     IDatabase database, IBlobStore blobs, RestoreSource source, RestorePlan plan, OrganizationState org, RestoreRow restore, RestoreProgress progress, int batchSize)

@@ -42,9 +42,10 @@ public sealed record RestoreCursor(string Phase, int Module, long Rows, long Seq
 /// One writer's counts and report items since its last save, saved with its part of the resume cursor in the same
 /// transaction as each batch of its writes: a resumed restore neither loses nor double-counts a batch. The records and
 /// the files are written at once, each with its own progress; a save adds to the stored counts and numbers its items
-/// after the stored ones, under the restore row's lock, so the two never overwrite each other.
+/// after the stored ones, under the restore row's lock, so the two never overwrite each other. Each save also tells the
+/// run how far the restore is, for the dashboards: rows and file links counted so far, of <paramref name="expected"/>.
 /// </summary>
-public sealed class RestoreProgress(RestoreRow restore, RunContext job)
+public sealed class RestoreProgress(RestoreRow restore, RunContext job, long expected)
 {
     private readonly List<RestoreItem> _items = [];
     private (RestoreCursor Cursor, RestoreCounts Total)? _saving;
@@ -75,7 +76,10 @@ public sealed class RestoreProgress(RestoreRow restore, RunContext job)
     /// <summary>After the transaction of <see cref="SaveAsync"/> committed: what it saved is no longer this writer's to save.</summary>
     public void Saved()
     {
-        Cursor = _saving!.Value.Cursor;
+        var (cursor, total) = _saving!.Value;
+        Cursor = cursor;
+        var done = total.Created + total.Updated + total.Skipped + total.Failed + total.FilesCreated + total.FilesUpdated + total.FilesSkipped + total.FilesFailed;
+        _ = job.ReportProgressAsync(expected <= 0 ? 0 : Math.Min(0.99, (double)done / expected));
         Counts = new();
         _items.Clear();
         _saving = null;

@@ -21,13 +21,17 @@ public sealed class SqliteSmallPartsApplication() : SmallPartsApplication("sqlit
 
 public sealed class PostgresSmallPartsApplication() : SmallPartsApplication("postgres");
 
-/// <summary>Hosts that restore in batches of 7 rows (backups in ordinary parts): a few thousand rows take hundreds of batches.</summary>
+/// <summary>
+/// Hosts that restore in batches of 7 rows (backups in ordinary parts): a few thousand rows take hundreds of batches.
+/// Runs write their progress every 200 ms.
+/// </summary>
 public abstract class SmallBatchesApplication : CrmApplication
 {
     protected SmallBatchesApplication(string provider)
         : base(provider)
     {
         Settings["Backups:RestoreBatchSize"] = "7";
+        Settings["Runs:HeartbeatInterval"] = "00:00:00.200";
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CrmActors.Grains.Runs;
@@ -193,12 +194,17 @@ public abstract class RestoreWritersTests(SmallBatchesApplication app)
         // Polled while it runs: a written file is counted in the same transaction as its batch, and so are rows.
         var restoreId = await org.StartRestoreAsync(new { backupId, mode = "full", dryRun = true });
         var seen = new List<(long Rows, long Files)>();
+        var progress = new List<double>();
         JsonElement restore;
         var deadline = DateTime.UtcNow + BackupCalls.Patience;
         while ((restore = await org.GetJsonAsync($"restores/{restoreId}")).GetProperty("status").GetString() is "queued" or "running" && DateTime.UtcNow < deadline)
         {
             var counts = BackupRestoreTests.Report(restore);
             seen.Add((counts.Created + counts.Updated + counts.Skipped + counts.Failed, counts.FilesCreated + counts.FilesSkipped));
+            // The dashboard's job list shows how far the restore's run is (written with the run's heartbeat).
+            var jobs = (await org.Admin.GetFromJsonAsync<JsonElement>("/api/dashboard")).GetProperty("jobs").EnumerateArray();
+            progress.AddRange(jobs.Where(j => j.GetProperty("kind").GetString() == "backup.restore" && j.GetProperty("status").GetString() == "running")
+                .Select(j => j.GetProperty("progress").GetDouble()));
         }
 
         Assert.Equal("completed", restore.GetProperty("status").GetString());
@@ -207,6 +213,7 @@ public abstract class RestoreWritersTests(SmallBatchesApplication app)
             (report.Created, report.Updated, report.Skipped, report.Failed, report.FilesCreated, report.FilesSkipped));
         // Every file was counted while rows were still being written (written after them, none would be before the last row).
         Assert.Contains(seen, s => s.Files == sample.Files.Count && s.Rows < rows);
+        Assert.Contains(progress, p => p is > 0 and < 1);
     }
 }
 
