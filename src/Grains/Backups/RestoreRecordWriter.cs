@@ -38,7 +38,8 @@ public sealed class RestoreRecordWriter(
         // Rows are read and prepared while the previous batch is written: CPU and database work overlap.
         var batches = Channel.CreateBounded<Batch>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reader = Task.Run(() => PrepareAsync(batches.Writer, stop.Token), stop.Token);
+        var start = progress.Cursor;
+        var reader = Task.Run(() => PrepareAsync(start, batches.Writer, stop.Token), stop.Token);
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
@@ -57,13 +58,14 @@ public sealed class RestoreRecordWriter(
         }
     }
 
-    private async Task PrepareAsync(ChannelWriter<Batch> batches, CancellationToken cancellationToken)
+    /// <summary>Reads and prepares the rows after <paramref name="start"/> (the cursor this run resumed from; the writer moves the live one on).</summary>
+    private async Task PrepareAsync(RestoreCursor start, ChannelWriter<Batch> batches, CancellationToken cancellationToken)
     {
         try
         {
-            for (var m = progress.Cursor.Module; m < plan.Modules.Count; m++)
+            for (var m = start.Module; m < plan.Modules.Count; m++)
             {
-                var skip = m == progress.Cursor.Module ? progress.Cursor.Rows : 0;
+                var skip = m == start.Module ? start.Rows : 0;
                 var rows = new List<BackupCsvRow>(batchSize);
                 RestoreRowMapper? mapper = null;
                 long ordinal = 0;
