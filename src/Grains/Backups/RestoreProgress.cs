@@ -59,7 +59,7 @@ public sealed class RestoreProgress(RestoreRow restore, RunContext job, long exp
     public void Add(RestoreItem item) => _items.Add(item);
 
     /// <summary>Inside a batch transaction, before it writes: stops this run if another run of the job took it over.</summary>
-    public Task FenceAsync(DbConnection connection, DbTransaction transaction) => job.FenceAsync(connection, transaction, shared: true);
+    public Task FenceAsync(DbConnection connection, DbTransaction transaction) => job.FenceAsync(connection, transaction);
 
     /// <summary>Saves this writer's part of the cursor (<paramref name="advance"/> of the stored one), counts and items; call <see cref="Saved"/> once committed.</summary>
     public async Task SaveAsync(DbConnection connection, DbTransaction transaction, Func<RestoreCursor, RestoreCursor> advance)

@@ -41,14 +41,14 @@ public sealed class RunContext(RunRequest request, int attempt, string? checkpoi
     }
 
     /// <summary>
-    /// Call inside a transaction before it writes the run's output: locks the run's fence row and
-    /// stops this attempt if a later attempt has claimed the run, so two attempts never both commit.
-    /// <paramref name="shared"/>: a share lock, for an attempt whose writers commit concurrently (a claim still waits for
-    /// every one of them); otherwise the attempt's transactions take turns.
+    /// Call inside a transaction before it writes the run's output: share-locks the run's fence row and
+    /// stops this attempt if a later attempt has claimed the run, so two attempts never both commit. A claim
+    /// waits for every transaction inside the fence; an attempt's own writers (a restore's records and files)
+    /// pass it together.
     /// </summary>
-    public async Task FenceAsync(DbConnection connection, DbTransaction transaction, bool shared = false)
+    public async Task FenceAsync(DbConnection connection, DbTransaction transaction)
     {
-        if (!await table.HoldsAsync(connection, transaction, request.RunId, attempt, shared))
+        if (!await table.HoldsAsync(connection, transaction, request.RunId, attempt))
         {
             throw new RunSupersededException($"Run {request.RunId} attempt {attempt} was superseded by a later attempt; it stops.");
         }

@@ -26,9 +26,8 @@ public sealed class RunTable(IDatabase database)
         return await connection.ExecuteScalarAsync<int>("SELECT attempt FROM run_fences WHERE run_id = @runId", new { runId }) == attempt;
     }
 
-    public async Task<bool> HoldsAsync(DbConnection connection, DbTransaction transaction, string runId, int attempt, bool shared) =>
-        await connection.ExecuteScalarAsync<int?>(
-            $"SELECT attempt FROM run_fences WHERE run_id = @runId {(shared ? database.ForShare : database.ForUpdate)}", new { runId }, transaction) == attempt;
+    public async Task<bool> HoldsAsync(DbConnection connection, DbTransaction transaction, string runId, int attempt) =>
+        await connection.ExecuteScalarAsync<int?>($"SELECT attempt FROM run_fences WHERE run_id = @runId {database.ForShare}", new { runId }, transaction) == attempt;
 
     public async Task SaveAsync(Row row)
     {

@@ -19,10 +19,7 @@ public interface IDatabase
     /// <summary>Row-locking suffix for a SELECT that claims rows ("FOR UPDATE SKIP LOCKED" on PostgreSQL).</summary>
     string SkipLocked { get; }
 
-    /// <summary>Row-locking suffix for a SELECT that waits for a row lock ("FOR UPDATE" on PostgreSQL).</summary>
-    string ForUpdate { get; }
-
-    /// <summary>Row-locking suffix for a SELECT that keeps a row from changing, beside other such readers ("FOR SHARE" on PostgreSQL).</summary>
+    /// <summary>Row-locking suffix for a SELECT that keeps a row from changing until the transaction ends, beside other such readers ("FOR SHARE" on PostgreSQL).</summary>
     string ForShare { get; }
 
     /// <summary>SQL expression reading a top-level text member of a JSON text column.</summary>

@@ -12,8 +12,6 @@ public sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IDatabase, I
 
     public string SkipLocked => "FOR UPDATE SKIP LOCKED";
 
-    public string ForUpdate => "FOR UPDATE";
-
     public string ForShare => "FOR SHARE";
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>

@@ -38,8 +38,6 @@ public sealed class SqliteDatabase : IDatabase
 
     public string SkipLocked => "";
 
-    public string ForUpdate => "";
-
     public string ForShare => "";
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)

@@ -231,8 +231,8 @@ public sealed class PostgresRestoreWritersTests(PostgresSmallBatchesApplication 
         await using var second = await app.OpenDatabaseAsync();
         await using var firstTransaction = await first.BeginTransactionAsync();
         await using var secondTransaction = await second.BeginTransactionAsync();
-        Assert.True(await table.HoldsAsync(first, firstTransaction, runId, 1, shared: true));
-        Assert.True(await table.HoldsAsync(second, secondTransaction, runId, 1, shared: true).WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await table.HoldsAsync(first, firstTransaction, runId, 1));
+        Assert.True(await table.HoldsAsync(second, secondTransaction, runId, 1).WaitAsync(TimeSpan.FromSeconds(5)));
 
         var claim = table.ClaimAsync(runId, 2);
         await Task.Delay(500);
@@ -244,6 +244,6 @@ public sealed class PostgresRestoreWritersTests(PostgresSmallBatchesApplication 
         Assert.True(await claim.WaitAsync(TimeSpan.FromSeconds(10)));
 
         await using var transaction = await first.BeginTransactionAsync();
-        Assert.False(await table.HoldsAsync(first, transaction, runId, 1, shared: true));
+        Assert.False(await table.HoldsAsync(first, transaction, runId, 1));
     }
 }

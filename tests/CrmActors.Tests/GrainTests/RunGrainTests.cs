@@ -52,8 +52,8 @@ public sealed class RunGrainTests(GrainCluster silo)
         await using (var connection = await silo.OpenDatabaseAsync())
         {
             await using var transaction = await connection.BeginTransactionAsync();
-            Assert.True(await table.HoldsAsync(connection, transaction, request.RunId, 1, shared: false));
-            Assert.False(await table.HoldsAsync(connection, transaction, request.RunId, 0, shared: true));
+            Assert.True(await table.HoldsAsync(connection, transaction, request.RunId, 1));
+            Assert.False(await table.HoldsAsync(connection, transaction, request.RunId, 0));
         }
 
         // An attempt older than the owner's cannot claim the run back.
