@@ -20,12 +20,12 @@ public sealed class RestoreFileWriter(
 
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (progress.Cursor.FilesFinished)
+        if (progress.Resumed.FilesFinished)
         {
             return;
         }
 
-        var skip = progress.Cursor.FileRows;
+        var skip = progress.Resumed.FileRows;
         var rows = new List<BackupCsvRow>(batchSize);
         long ordinal = 0;
         var files = source.Manifest.Files.Where(f => f.Kind == "files").Select(f => f.Name);

@@ -48,13 +48,13 @@ public sealed record RestoreCursor(string Phase, int Module, long Rows, long Seq
 public sealed class RestoreProgress(RestoreRow restore, RunContext job, long expected)
 {
     private readonly List<RestoreItem> _items = [];
-    private (RestoreCursor Cursor, RestoreCounts Total)? _saving;
+    private RestoreCounts? _savedTotal;
 
     /// <summary>This writer's counts since its last save.</summary>
     public RestoreCounts Counts { get; set; } = new();
 
-    /// <summary>The cursor as of this writer's last save (or the restore's start).</summary>
-    public RestoreCursor Cursor { get; private set; } = RestoreCursor.Parse(restore.Cursor);
+    /// <summary>The cursor this run resumed from (the start, for a new restore); saves write the stored one, not this.</summary>
+    public RestoreCursor Resumed { get; } = RestoreCursor.Parse(restore.Cursor);
 
     public void Add(RestoreItem item) => _items.Add(item);
 
@@ -70,18 +70,17 @@ public sealed class RestoreProgress(RestoreRow restore, RunContext job, long exp
         var total = storedCounts.Plus(Counts);
         await RestoreStore.SaveProgressAsync(connection, transaction, restore.OrgId, restore.Id, total,
             JsonSerializer.Serialize(cursor, JsonSerializerOptions.Web), stored.Seq, _items);
-        _saving = (cursor, total);
+        _savedTotal = total;
     }
 
     /// <summary>After the transaction of <see cref="SaveAsync"/> committed: what it saved is no longer this writer's to save.</summary>
     public void Saved()
     {
-        var (cursor, total) = _saving!.Value;
-        Cursor = cursor;
+        var total = _savedTotal!;
         var done = total.Created + total.Updated + total.Skipped + total.Failed + total.FilesCreated + total.FilesUpdated + total.FilesSkipped + total.FilesFailed;
         _ = job.ReportProgressAsync(expected <= 0 ? 0 : Math.Min(0.99, (double)done / expected));
         Counts = new();
         _items.Clear();
-        _saving = null;
+        _savedTotal = null;
     }
 }

@@ -30,7 +30,7 @@ public sealed class RestoreRecordWriter(
 
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (progress.Cursor.RecordsDone)
+        if (progress.Resumed.RecordsDone)
         {
             return;
         }
@@ -38,8 +38,7 @@ public sealed class RestoreRecordWriter(
         // Rows are read and prepared while the previous batch is written: CPU and database work overlap.
         var batches = Channel.CreateBounded<Batch>(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var start = progress.Cursor;
-        var reader = Task.Run(() => PrepareAsync(start, batches.Writer, stop.Token), stop.Token);
+        var reader = Task.Run(() => PrepareAsync(batches.Writer, stop.Token), stop.Token);
         try
         {
             await foreach (var batch in batches.Reader.ReadAllAsync(stop.Token))
@@ -58,11 +57,11 @@ public sealed class RestoreRecordWriter(
         }
     }
 
-    /// <summary>Reads and prepares the rows after <paramref name="start"/> (the cursor this run resumed from; the writer moves the live one on).</summary>
-    private async Task PrepareAsync(RestoreCursor start, ChannelWriter<Batch> batches, CancellationToken cancellationToken)
+    private async Task PrepareAsync(ChannelWriter<Batch> batches, CancellationToken cancellationToken)
     {
         try
         {
+            var start = progress.Resumed;
             for (var m = start.Module; m < plan.Modules.Count; m++)
             {
                 var skip = m == start.Module ? start.Rows : 0;
