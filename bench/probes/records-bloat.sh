@@ -6,14 +6,9 @@ cd "$(dirname "$0")/../.."; source scripts/postgres.sh >/dev/null; set +e
 csv=$(mktemp --suffix=.csv); trap 'rm -f "$csv"' EXIT
 db=crm_bloat_probe
 psql -d postgres -q -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+# records as the product makes it: the same columns and indexes.
+psql -d $db -q -f src/Silo/Schema/Crm/0001-crm-tables.sql
 psql -d $db -q <<SQL
-CREATE TABLE records (id TEXT PRIMARY KEY, org_id TEXT NOT NULL, module TEXT NOT NULL, owner_id TEXT NOT NULL, created_at BIGINT NOT NULL,
-  created_by TEXT NOT NULL, modified_at BIGINT NOT NULL, modified_by TEXT NOT NULL, deleted_at BIGINT NULL, deleted_batch TEXT NULL,
-  email TEXT NULL, parent_id TEXT NULL, data TEXT NOT NULL);
-CREATE INDEX ix_records_module ON records (org_id, module, id) WHERE deleted_at IS NULL;
-CREATE INDEX ix_records_email ON records (org_id, email) WHERE email IS NOT NULL;
-CREATE INDEX ix_records_parent ON records (org_id, parent_id) WHERE parent_id IS NOT NULL;
-CREATE INDEX ix_records_batch ON records (deleted_batch) WHERE deleted_batch IS NOT NULL;
 CREATE TABLE src AS SELECT '01a2' || lpad(to_hex(g), 12, '0') || '7000' || substr(md5(g::text), 1, 12) AS id, 'orgA' || repeat('0', 28) AS org_id,
   (ARRAY['Accounts','Contacts','Contacts','Leads','Deals'])[1 + g % 5] AS module, 'user' || repeat('1', 28) AS owner_id, 1765000000000 + g AS created_at,
   'user' || repeat('1', 28) AS created_by, 1765000000000 + g AS modified_at, 'user' || repeat('1', 28) AS modified_by,
