@@ -76,11 +76,11 @@ public static partial class BackupsApi
         }
     }
 
-    private static async Task<Ok<RestoreResponse>> GetRestoreAsync(string restoreId, HttpContext http, RestoreStore store, int? limit)
+    private static async Task<Ok<RestoreResponse>> GetRestoreAsync(string restoreId, HttpContext http, RestoreStore store, IOptions<BackupOptions> options, int? limit)
     {
         var orgId = http.Actor().OrgId;
         var restore = await store.GetAsync(orgId, restoreId) ?? throw ProblemException.NotFound($"Restore {restoreId}");
-        var max = Math.Clamp(limit ?? 10_000, 1, 100_000);
+        var max = Math.Clamp(limit ?? 10_000, 1, Math.Max(1, options.Value.RestoreReportItems));
         var failed = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Failed, max);
         var remaps = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Remap, max);
         var warnings = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Warning, max);

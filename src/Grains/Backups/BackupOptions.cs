@@ -21,6 +21,13 @@ public sealed class BackupOptions
     /// <summary>Records written per restore transaction (a resume point).</summary>
     public int RestoreBatchSize { get; set; } = 5000;
 
+    /// <summary>
+    /// The most report items of each kind (failed, remap, warning) a restore keeps, and the most its report lists. A restore
+    /// into another org remaps every row: items past what a report can show cost time and space and are never read. The
+    /// counts stay exact, and the ledger (<c>backup_id_map</c>) keeps every remap.
+    /// </summary>
+    public int RestoreReportItems { get; set; } = 100_000;
+
     /// <summary>Entries kept in the history and backups kept in the list.</summary>
     public int HistoryLimit { get; set; } = 1000;
 

@@ -45,7 +45,7 @@ public sealed record RestoreCursor(string Phase, int Module, long Rows, long Seq
 /// after the stored ones, under the restore row's lock, so the two never overwrite each other. Each save also tells the
 /// run how far the restore is, for the dashboards: rows and file links counted so far, of <paramref name="expected"/>.
 /// </summary>
-public sealed class RestoreProgress(RestoreRow restore, RunContext job, long expected)
+public sealed class RestoreProgress(RestoreRow restore, RunContext job, long expected, int maxItems)
 {
     private readonly List<RestoreItem> _items = [];
     private RestoreCounts? _savedTotal;
@@ -66,11 +66,31 @@ public sealed class RestoreProgress(RestoreRow restore, RunContext job, long exp
     {
         var (storedCounts, storedCursor) = await RestoreStore.LockProgressAsync(connection, transaction, restore.OrgId, restore.Id);
         var stored = RestoreCursor.Parse(storedCursor);
-        var cursor = advance(stored) with { Seq = stored.Seq + _items.Count };
+        var kept = Kept(storedCounts);
+        var cursor = advance(stored) with { Seq = stored.Seq + kept.Count };
         var total = storedCounts.Plus(Counts);
         await RestoreStore.SaveProgressAsync(connection, transaction, restore.OrgId, restore.Id, total,
-            JsonSerializer.Serialize(cursor, JsonSerializerOptions.Web), stored.Seq, _items);
+            JsonSerializer.Serialize(cursor, JsonSerializerOptions.Web), stored.Seq, kept);
         _savedTotal = total;
+    }
+
+    /// <summary>This save's items that fit under the report's limit of their kind (<see cref="BackupOptions.RestoreReportItems"/>), after the stored ones.</summary>
+    private List<RestoreItem> Kept(RestoreCounts stored)
+    {
+        var room = new Dictionary<string, long>();
+        var kept = new List<RestoreItem>(_items.Count);
+        foreach (var item in _items)
+        {
+            var left = room.TryGetValue(item.Kind, out var r) ? r : maxItems - RestoreItemKinds.Reported(stored, item.Kind);
+            if (left > 0)
+            {
+                kept.Add(item);
+            }
+
+            room[item.Kind] = left - 1;
+        }
+
+        return kept;
     }
 
     /// <summary>After the transaction of <see cref="SaveAsync"/> committed: what it saved is no longer this writer's to save.</summary>

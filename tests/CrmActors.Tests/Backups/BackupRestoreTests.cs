@@ -215,6 +215,46 @@ public abstract class RestoreWritersTests(SmallBatchesApplication app)
         Assert.Contains(seen, s => s.Files == sample.Files.Count && s.Rows < rows);
         Assert.Contains(progress, p => p is > 0 and < 1);
     }
+
+    [Fact]
+    public async Task AReportKeepsItsFirstItemsOfEachKindAndExactCountsWhileTheLedgerKeepsEveryRemap()
+    {
+        var source = await app.CreateOrgAsync();
+        var sample = await SampleData.CreateAsync(source);
+        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
+        var target = await app.CreateOrgAsync();
+        await SampleData.CreateProjectsModuleAsync(target);
+        // Accounts lack a required field here: 2 rows and their 3 files fail, and 5 rows lose their account lookup.
+        var field = await target.Admin.PostAsJsonAsync(target.Url("modules/Accounts/fields"), new { name = "Tax_Id", type = "text", required = true });
+        Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync());
+
+        var restoreId = await BackupUploadTests.UploadAsync(target, downloaded.Data.Concat(downloaded.Attachments).Select(p => p.Bytes), "mode=full");
+        var restore = await target.WaitForRestoreAsync(restoreId);
+
+        // Every row of another org's backup is remapped; the counts are exact, each list stops at the setting (4 here).
+        var report = BackupRestoreTests.Report(restore);
+        var remapped = sample.RecordCount - 2 + sample.Files.Count - 3;
+        Assert.Equal((sample.RecordCount - 2, 5L, (long)remapped), (report.Created, report.Failed, report.Remapped));
+        Assert.True(restore.GetProperty("report").GetProperty("warningCount").GetInt64() >= 5);
+        var full = (await target.GetJsonAsync($"restores/{restoreId}?limit=1000")).GetProperty("report");
+        foreach (var list in new[] { "failed", "idRemap", "warnings" })
+        {
+            Assert.Equal(4, full.GetProperty(list).GetArrayLength());
+        }
+
+        // The listed remaps are real: each new ID is a record or file of the target.
+        var remap = full.GetProperty("idRemap").EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "record").First();
+        var module = remap.GetProperty("module").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await target.Admin.GetAsync(target.Url($"modules/{module}/records/{remap.GetProperty("newId").GetString()}"))).StatusCode);
+
+        await using var database = await app.OpenDatabaseAsync();
+        await using var items = database.CreateCommand();
+        items.CommandText = $"SELECT COUNT(*) FROM backup_restore_items WHERE restore_id = '{restoreId}'";
+        Assert.Equal(12L, Convert.ToInt64(await items.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+        await using var ledger = database.CreateCommand();
+        ledger.CommandText = $"SELECT COUNT(*) FROM backup_id_map WHERE org_id = '{target.OrgId}'";
+        Assert.True(Convert.ToInt64(await ledger.ExecuteScalarAsync(), CultureInfo.InvariantCulture) >= remapped);
+    }
 }
 
 public sealed class SqliteRestoreWritersTests(SqliteSmallBatchesApplication app) : RestoreWritersTests(app), IClassFixture<SqliteSmallBatchesApplication>;

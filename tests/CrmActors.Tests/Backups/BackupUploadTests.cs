@@ -379,7 +379,7 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
     }
 
     /// <summary>Uploads ZIP parts as multipart file parts; returns the restore ID.</summary>
-    private static async Task<string> UploadAsync(OrgSession org, IEnumerable<byte[]> parts, string query)
+    internal static async Task<string> UploadAsync(OrgSession org, IEnumerable<byte[]> parts, string query)
     {
         using var form = new MultipartFormDataContent();
         var n = 0;
