@@ -219,16 +219,8 @@ public abstract class RestoreWritersTests(SmallBatchesApplication app)
     [Fact]
     public async Task AReportKeepsItsFirstItemsOfEachKindAndExactCountsWhileTheLedgerKeepsEveryRemap()
     {
-        var source = await app.CreateOrgAsync();
-        var sample = await SampleData.CreateAsync(source);
-        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
-        var target = await app.CreateOrgAsync();
-        await SampleData.CreateProjectsModuleAsync(target);
-        // Accounts lack a required field here: 2 rows and their 3 files fail, and 5 rows lose their account lookup.
-        var field = await target.Admin.PostAsJsonAsync(target.Url("modules/Accounts/fields"), new { name = "Tax_Id", type = "text", required = true });
-        Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync());
-
-        var restoreId = await BackupUploadTests.UploadAsync(target, downloaded.Data.Concat(downloaded.Attachments).Select(p => p.Bytes), "mode=full");
+        // Accounts lack a required field there: 2 rows and their 3 files fail, and 5 rows lose their account lookup.
+        var (sample, target, restoreId) = await BackupUploadTests.RestoreIntoAnOrgThatRequiresATaxIdOfAccountsAsync(app);
         var restore = await target.WaitForRestoreAsync(restoreId);
 
         // Every row of another org's backup is remapped; the counts are exact, each list stops at the setting (4 here).

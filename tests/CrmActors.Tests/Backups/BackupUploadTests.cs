@@ -43,15 +43,8 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
     [Fact]
     public async Task ChildrenOfARowThatCannotBeRestoredAreRestoredWithTheLookupClearedAndReported()
     {
-        var source = await app.CreateOrgAsync();
-        var sample = await SampleData.CreateAsync(source);
-        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
-        var target = await app.CreateOrgAsync();
-        await SampleData.CreateProjectsModuleAsync(target);
-        var field = await target.Admin.PostAsJsonAsync(target.Url("modules/Accounts/fields"), new { name = "Tax_Id", type = "text", required = true });
-        Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync());
-
-        var restore = await target.WaitForRestoreAsync(await UploadAsync(target, downloaded.Data.Concat(downloaded.Attachments).Select(p => p.Bytes), "mode=full"));
+        var (sample, target, restoreId) = await RestoreIntoAnOrgThatRequiresATaxIdOfAccountsAsync(app);
+        var restore = await target.WaitForRestoreAsync(restoreId);
 
         // Accounts lack the required Tax_Id and are not restored, nor their three files. Contacts, deals and the
         // project point at accounts through optional lookups: they are restored with the lookup cleared, each
@@ -378,8 +371,24 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
+    /// <summary>
+    /// Starts a full restore of a sample org's downloaded backup into another org whose accounts need a Tax_Id the
+    /// backup lacks; returns the sample, the target and the restore's ID.
+    /// </summary>
+    internal static async Task<(SampleData Sample, OrgSession Target, string RestoreId)> RestoreIntoAnOrgThatRequiresATaxIdOfAccountsAsync(CrmApplication app)
+    {
+        var source = await app.CreateOrgAsync();
+        var sample = await SampleData.CreateAsync(source);
+        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await source.BackupNowAsync());
+        var target = await app.CreateOrgAsync();
+        await SampleData.CreateProjectsModuleAsync(target);
+        var field = await target.Admin.PostAsJsonAsync(target.Url("modules/Accounts/fields"), new { name = "Tax_Id", type = "text", required = true });
+        Assert.True(field.IsSuccessStatusCode, await field.Content.ReadAsStringAsync());
+        return (sample, target, await UploadAsync(target, downloaded.Data.Concat(downloaded.Attachments).Select(p => p.Bytes), "mode=full"));
+    }
+
     /// <summary>Uploads ZIP parts as multipart file parts; returns the restore ID.</summary>
-    internal static async Task<string> UploadAsync(OrgSession org, IEnumerable<byte[]> parts, string query)
+    private static async Task<string> UploadAsync(OrgSession org, IEnumerable<byte[]> parts, string query)
     {
         using var form = new MultipartFormDataContent();
         var n = 0;
