@@ -126,7 +126,6 @@ public sealed class RestoreStore(IDatabase database)
             new { orgId });
     }
 
-    /// <summary>Saves new remaps in one statement; where another restore saved a remap of the same ID first, that one stays.</summary>
     /// <summary>
     /// Saves new remaps (old ID → new ID) to the organization's ledger, and returns those another run had saved first,
     /// with the new ID it saved: the ledger decides. The planner leaves out every ID the ledger already maps, so the
