@@ -1,10 +1,6 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Audit;
-using CrmActors.Grains.Common;
-using CsvHelper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,32 +22,10 @@ public static class AuditLogApi
     {
         var query = new AuditLog.Query(from, to, userId, module, action, Math.Clamp(limit ?? 1000, 1, 100_000));
         var entries = audit.ReadAsync(http.Actor().OrgId, query);
-        if (!http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase))
-        {
-            return TypedResults.Ok(await entries.ToListAsync());
-        }
-
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=\"audit-log.csv\"";
-        await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture);
-        foreach (var header in new[] { "at", "userId", "action", "targetType", "module", "recordId", "setting", "changes" })
-        {
-            csv.WriteField(header);
-        }
-
-        await csv.NextRecordAsync();
-        await foreach (var entry in entries)
-        {
-            foreach (var cell in new[] { entry.At.ToString("O"), entry.UserId, entry.Action, entry.TargetType, entry.Module, entry.RecordId, entry.Setting,
-                JsonSerializer.Serialize(entry.Changes, JsonSerializerOptions.Web) })
-            {
-                csv.WriteField(CsvCells.Neutralize(cell));
-            }
-
-            await csv.NextRecordAsync();
-        }
-
-        return TypedResults.Empty;
+        return CsvDownload.Wanted(http.Request)
+            ? await CsvDownload.WriteAsync(http, "audit-log.csv", ["at", "userId", "action", "targetType", "module", "recordId", "setting", "changes"],
+                entries.Select(e => (IReadOnlyList<string?>)[e.At.ToString("O"), e.UserId, e.Action, e.TargetType, e.Module, e.RecordId, e.Setting,
+                    JsonSerializer.Serialize(e.Changes, JsonSerializerOptions.Web)]))
+            : TypedResults.Ok(await entries.ToListAsync());
     }
 }

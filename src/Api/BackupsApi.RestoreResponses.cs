@@ -12,7 +12,7 @@ public static partial class BackupsApi
         string Id, string Status, string Mode, string? Module, bool DryRun, string? BackupId, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
         DateTimeOffset? FinishedAt, string? Error, RestoreReport Report);
 
-    /// <summary>Row counts, every row not restored with its reason, the ID remap ledger, and file counts (lists capped by ?limit=).</summary>
+    /// <summary>Row counts, every row not restored with its reason, the ID remap ledger, and file counts (lists capped by ?limit=; the CSV report has every item).</summary>
     public sealed record RestoreReport(
         long Created, long Updated, long Skipped, long FailedCount, IReadOnlyList<FailedRow> Failed, long RemappedCount, IReadOnlyList<RemapRow> IdRemap,
         FileCounts Files, long WarningCount, IReadOnlyList<FailedRow> Warnings);
@@ -31,9 +31,12 @@ public static partial class BackupsApi
             new RestoreReport(
                 r.Counts.Created, r.Counts.Updated, r.Counts.Skipped, r.Counts.Failed + r.Counts.FilesFailed,
                 [.. failed.Select(AsRow)], r.Counts.Remapped,
-                [.. remaps.Select(i => new RemapRow(i.Module, i.Reason == "file" ? "file" : "record", i.RecordId!, i.NewId!))],
+                [.. remaps.Select(i => new RemapRow(i.Module, RemapKind(i), i.RecordId!, i.NewId!))],
                 new FileCounts(r.Counts.FilesCreated, r.Counts.FilesUpdated, r.Counts.FilesSkipped, r.Counts.FilesFailed),
                 r.Counts.Warnings, [.. warnings.Select(AsRow)]));
+
+    /// <summary>Whether a remap item's ID was a record's or a file's.</summary>
+    private static string RemapKind(RestoreItem i) => i.Reason == "file" ? "file" : "record";
 
     private static FailedRow AsRow(RestoreItem i) => new(i.Module, i.File, i.Row, i.RecordId, i.Reason);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains.Backups;
 using CrmActors.Grains.Common;
@@ -27,7 +28,7 @@ public static partial class BackupsApi
             .Accepts<IFormFile>("application/zip", "multipart/form-data");
         restores.MapGet("", async (HttpContext http, RestoreStore store) =>
             TypedResults.Ok((await store.ListAsync(http.Actor().OrgId)).Select(r => r.AsSummary()).ToList()));
-        restores.MapGet("{restoreId}", GetRestoreAsync);
+        restores.MapGet("{restoreId}", GetRestoreAsync).Produces<RestoreResponse>().Produces(200, contentType: "text/csv");
     }
 
     private static async Task<Accepted<RestoreAccepted>> StartRestoreAsync(string orgId, RestoreBody body, HttpContext http, IGrainFactory grains)
@@ -76,16 +77,34 @@ public static partial class BackupsApi
         }
     }
 
-    private static async Task<Ok<RestoreResponse>> GetRestoreAsync(string restoreId, HttpContext http, RestoreStore store, IOptions<BackupOptions> options, int? limit)
+    /// <summary>
+    /// The restore's status and report, its lists capped by <c>?limit=</c>; or, when the client asks for <c>text/csv</c>, the
+    /// whole report as a file: every row not restored, every warning and every remap kept, one line each.
+    /// </summary>
+    private static async Task<IResult> GetRestoreAsync(string restoreId, HttpContext http, RestoreStore store, int? limit)
     {
         var orgId = http.Actor().OrgId;
         var restore = await store.GetAsync(orgId, restoreId) ?? throw ProblemException.NotFound($"Restore {restoreId}");
-        var max = Math.Clamp(limit ?? 10_000, 1, Math.Max(1, options.Value.RestoreReportItems));
+        if (CsvDownload.Wanted(http.Request))
+        {
+            return await CsvDownload.WriteAsync(http, $"restore-{restore.Id}.csv", ["kind", "module", "file", "row", "id", "newId", "reason"],
+                new[] { RestoreItemKinds.Failed, RestoreItemKinds.Warning, RestoreItemKinds.Remap }.ToAsyncEnumerable()
+                    .SelectMany(kind => store.AllItemsAsync(orgId, restore.Id, kind))
+                    .Select(i => (IReadOnlyList<string?>)[i.Kind, i.Module, i.File, i.Row?.ToString(CultureInfo.InvariantCulture), i.RecordId, i.NewId, ReasonOf(i)]));
+        }
+
+        var max = Math.Clamp(limit ?? 10_000, 1, MaxListedItems);
         var failed = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Failed, max);
         var remaps = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Remap, max);
         var warnings = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Warning, max);
         return TypedResults.Ok(restore.AsResponse(failed, remaps, warnings));
     }
+
+    // A remap's line says whose ID it was, as the JSON report's idRemap kind does.
+    private static string? ReasonOf(RestoreItem i) => i.Kind == RestoreItemKinds.Remap ? RemapKind(i) : i.Reason;
+
+    /// <summary>The most items of each kind a JSON report lists; the CSV report has them all.</summary>
+    private const int MaxListedItems = 100_000;
 }
 
 /// <summary>Receives an uploaded backup: streams each ZIP part to the blob store under a size limit, then sorts the parts into Data and Attachments.</summary>

@@ -22,11 +22,11 @@ public sealed class BackupOptions
     public int RestoreBatchSize { get; set; } = 5000;
 
     /// <summary>
-    /// The most report items of each kind (failed, remap, warning) a restore keeps, and the most its report lists. A restore
-    /// into another org remaps every row: items past what a report can show cost time and space and are never read. The
-    /// counts stay exact, and the ledger (<c>backup_id_map</c>) keeps every remap.
+    /// The most remap items a restore's report keeps. A restore into another org remaps every row: at 10M rows, items
+    /// no report would show, written at a cost. The count stays exact and the ledger (<c>backup_id_map</c>) keeps every
+    /// remap. Failed rows and warnings are never capped: the report lists every row not restored, and why.
     /// </summary>
-    public int RestoreReportItems { get; set; } = 100_000;
+    public int RestoreRemapItems { get; set; } = 100_000;
 
     /// <summary>Entries kept in the history and backups kept in the list.</summary>
     public int HistoryLimit { get; set; } = 1000;

@@ -54,7 +54,7 @@ public sealed class RestoreJob(
         {
             var planned = Stopwatch.GetTimestamp();
             var batch = Math.Max(1, options.Value.RestoreBatchSize);
-            var reportItems = Math.Max(1, options.Value.RestoreReportItems);
+            var remapItems = Math.Max(0, options.Value.RestoreRemapItems);
             // For progress: the rows the manifest says each module and the file links have (an uploaded one may be wrong; progress stops at 99%).
             var expected = plan.Modules.Sum(m => m.Backup.Rows) + source.Manifest.Files.Where(f => f.Kind == "files").Sum(f => f.Rows);
             // The files are written beside the records, from a source of their own: a ZIP is read by one reader at a time.
@@ -77,8 +77,8 @@ public sealed class RestoreJob(
 
             var writers = new[]
             {
-                WriteAsync(() => new RestoreRecordWriter(database, records, source, plan, org, restore, new RestoreProgress(restore, context, expected, reportItems), clock, batch).WriteAsync(stop.Token)),
-                WriteAsync(() => new RestoreFileWriter(database, blobs, fileSource, plan, org, restore, new RestoreProgress(restore, context, expected, reportItems), Math.Max(1, batch / 10)).WriteAsync(stop.Token)),
+                WriteAsync(() => new RestoreRecordWriter(database, records, source, plan, org, restore, new RestoreProgress(restore, context, expected, remapItems), clock, batch).WriteAsync(stop.Token)),
+                WriteAsync(() => new RestoreFileWriter(database, blobs, fileSource, plan, org, restore, new RestoreProgress(restore, context, expected, remapItems), Math.Max(1, batch / 10)).WriteAsync(stop.Token)),
             };
             double[] seconds;
             try

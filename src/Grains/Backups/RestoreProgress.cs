@@ -45,7 +45,7 @@ public sealed record RestoreCursor(string Phase, int Module, long Rows, long Seq
 /// after the stored ones, under the restore row's lock, so the two never overwrite each other. Each save also tells the
 /// run how far the restore is, for the dashboards: rows and file links counted so far, of <paramref name="expected"/>.
 /// </summary>
-public sealed class RestoreProgress(RestoreRow restore, RunContext job, long expected, int maxItems)
+public sealed class RestoreProgress(RestoreRow restore, RunContext job, long expected, int maxRemapItems)
 {
     private readonly List<RestoreItem> _items = [];
     private RestoreCounts? _savedTotal;
@@ -74,20 +74,17 @@ public sealed class RestoreProgress(RestoreRow restore, RunContext job, long exp
         _savedTotal = total;
     }
 
-    /// <summary>This save's items that fit under the report's limit of their kind (<see cref="BackupOptions.RestoreReportItems"/>), after the stored ones.</summary>
+    /// <summary>This save's items: every failed row and warning, and the remaps that fit under <see cref="BackupOptions.RestoreRemapItems"/> after the stored ones.</summary>
     private List<RestoreItem> Kept(RestoreCounts stored)
     {
-        var room = new Dictionary<string, long>();
+        var room = maxRemapItems - stored.Remapped;
         var kept = new List<RestoreItem>(_items.Count);
         foreach (var item in _items)
         {
-            var left = room.TryGetValue(item.Kind, out var r) ? r : maxItems - RestoreItemKinds.Reported(stored, item.Kind);
-            if (left > 0)
+            if (item.Kind != RestoreItemKinds.Remap || room-- > 0)
             {
                 kept.Add(item);
             }
-
-            room[item.Kind] = left - 1;
         }
 
         return kept;

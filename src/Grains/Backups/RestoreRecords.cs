@@ -39,14 +39,6 @@ public static class RestoreItemKinds
     public const string Failed = "failed";
     public const string Remap = "remap";
     public const string Warning = "warning";
-
-    /// <summary>How many items of <paramref name="kind"/> a restore with <paramref name="counts"/> has reported.</summary>
-    public static long Reported(RestoreCounts counts, string kind) => kind switch
-    {
-        Failed => counts.Failed + counts.FilesFailed,
-        Remap => counts.Remapped,
-        _ => counts.Warnings,
-    };
 }
 
 public static class RestoreStatuses

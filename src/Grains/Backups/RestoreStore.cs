@@ -58,17 +58,44 @@ public sealed class RestoreStore(IDatabase database)
         return rows.Select(ToRecord).ToList();
     }
 
-    public async Task<IReadOnlyList<RestoreItem>> ItemsAsync(string orgId, string restoreId, string kind, int limit)
+    /// <summary>The first <paramref name="limit"/> items of <paramref name="kind"/>, in the order the restore reported them.</summary>
+    public async Task<IReadOnlyList<RestoreItem>> ItemsAsync(string orgId, string restoreId, string kind, int limit) =>
+        [.. (await ItemPageAsync(orgId, restoreId, kind, -1, limit)).Select(i => i.Item)];
+
+    /// <summary>
+    /// Every item of <paramref name="kind"/>, in order, read a page at a time (a range of the items' key each): a slow
+    /// reader of a long report holds no connection and no snapshot between pages.
+    /// </summary>
+    public async IAsyncEnumerable<RestoreItem> AllItemsAsync(string orgId, string restoreId, string kind, int pageSize = 5000)
+    {
+        for (var after = -1L; ;)
+        {
+            var page = await ItemPageAsync(orgId, restoreId, kind, after, pageSize);
+            foreach (var (_, item) in page)
+            {
+                yield return item;
+            }
+
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+
+            after = page[^1].Seq;
+        }
+    }
+
+    private async Task<List<(long Seq, RestoreItem Item)>> ItemPageAsync(string orgId, string restoreId, string kind, long after, int limit)
     {
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string, string?, string?, long?, string?, string?, string?)>(
+        var rows = await connection.QueryAsync<(long, string, string?, string?, long?, string?, string?, string?)>(
             """
-            SELECT i.kind, i.module, i.file, i.row_number, i.record_id, i.new_id, i.reason
+            SELECT i.seq, i.kind, i.module, i.file, i.row_number, i.record_id, i.new_id, i.reason
             FROM backup_restore_items i JOIN backup_restores r ON r.id = i.restore_id
-            WHERE r.org_id = @orgId AND i.restore_id = @restoreId AND i.kind = @kind ORDER BY i.seq LIMIT @limit
+            WHERE r.org_id = @orgId AND i.restore_id = @restoreId AND i.kind = @kind AND i.seq > @after ORDER BY i.seq LIMIT @limit
             """,
-            new { orgId, restoreId, kind, limit });
-        return rows.Select(r => new RestoreItem(r.Item1, r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7)).ToList();
+            new { orgId, restoreId, kind, after, limit });
+        return [.. rows.Select(r => (r.Item1, new RestoreItem(r.Item2, r.Item3, r.Item4, r.Item5, r.Item6, r.Item7, r.Item8)))];
     }
 
     public async Task MarkRunningAsync(string orgId, string id, DateTimeOffset now)

@@ -23,7 +23,7 @@ public sealed class PostgresSmallPartsApplication() : SmallPartsApplication("pos
 
 /// <summary>
 /// Hosts that restore in batches of 7 rows (backups in ordinary parts): a few thousand rows take hundreds of batches.
-/// Runs write their progress every 200 ms. A restore keeps 4 report items of each kind.
+/// Runs write their progress every 200 ms. A restore keeps 4 remap items.
 /// </summary>
 public abstract class SmallBatchesApplication : CrmApplication
 {
@@ -32,7 +32,7 @@ public abstract class SmallBatchesApplication : CrmApplication
     {
         Settings["Backups:RestoreBatchSize"] = "7";
         Settings["Runs:HeartbeatInterval"] = "00:00:00.200";
-        Settings["Backups:RestoreReportItems"] = "4";
+        Settings["Backups:RestoreRemapItems"] = "4";
     }
 }
 
