@@ -32,4 +32,7 @@ public sealed class BackupOptions
     public int HistoryLimit { get; set; } = 1000;
 
     public int BackupsKept { get; set; } = 50;
+
+    /// <summary>Restores kept per organization, with their reports: once one finishes, finished ones past the newest this many go.</summary>
+    public int RestoresKept { get; set; } = 50;
 }

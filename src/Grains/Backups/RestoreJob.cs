@@ -131,5 +131,15 @@ public sealed class RestoreJob(
             // An uploaded backup served this restore only.
             blobs.DeleteFolder(BackupConstants.UploadFolder(restore.OrgId, restore.Id));
         }
+
+        try
+        {
+            await restores.PruneAsync(restore.OrgId, Math.Max(1, options.Value.RestoresKept));
+        }
+        catch (Exception e)
+        {
+            // The restore is done either way; the next one to finish prunes again.
+            logger.LogWarning(e, "Pruning old restores of org {OrgId} failed", restore.OrgId);
+        }
     }
 }

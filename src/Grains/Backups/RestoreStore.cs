@@ -137,6 +137,27 @@ public sealed class RestoreStore(IDatabase database)
             new { orgId, id, status, error, now = UnixTime.Ms(now) });
     }
 
+    /// <summary>Deletes the org's finished restores past its newest <paramref name="keep"/>, with their report items; returns how many went.</summary>
+    public async Task<int> PruneAsync(string orgId, int keep)
+    {
+        await using var connection = await database.OpenAsync();
+        var old = (await connection.QueryAsync<(string Id, string Status)>(
+                "SELECT id, status FROM backup_restores WHERE org_id = @orgId ORDER BY created_at DESC, id DESC", new { orgId }))
+            .Skip(keep).Where(r => r.Status is RestoreStatuses.Completed or RestoreStatuses.Failed).Select(r => r.Id).ToList();
+        foreach (var chunk in old.Chunk(100))
+        {
+            await using var transaction = await database.BeginWriteAsync(connection);
+            var parameters = new DynamicParameters(new { orgId });
+            var ids = SqlList.Add(parameters, "r", chunk);
+            await connection.ExecuteAsync(
+                $"DELETE FROM backup_restore_items WHERE restore_id IN (SELECT id FROM backup_restores WHERE org_id = @orgId AND id IN ({ids}))", parameters, transaction);
+            await connection.ExecuteAsync($"DELETE FROM backup_restores WHERE org_id = @orgId AND id IN ({ids})", parameters, transaction);
+            await transaction.CommitAsync();
+        }
+
+        return old.Count;
+    }
+
     /// <summary>
     /// Recycle-bin entries whose every record and file a restore brought back are empty; they go, so the
     /// bin does not offer records that are live again.

@@ -23,7 +23,7 @@ public sealed class PostgresSmallPartsApplication() : SmallPartsApplication("pos
 
 /// <summary>
 /// Hosts that restore in batches of 7 rows (backups in ordinary parts): a few thousand rows take hundreds of batches.
-/// Runs write their progress every 200 ms. A restore keeps 4 remap items.
+/// Runs write their progress every 200 ms. A restore keeps 4 remap items; an org keeps its 2 newest restores.
 /// </summary>
 public abstract class SmallBatchesApplication : CrmApplication
 {
@@ -33,6 +33,7 @@ public abstract class SmallBatchesApplication : CrmApplication
         Settings["Backups:RestoreBatchSize"] = "7";
         Settings["Runs:HeartbeatInterval"] = "00:00:00.200";
         Settings["Backups:RestoreRemapItems"] = "4";
+        Settings["Backups:RestoresKept"] = "2";
     }
 }
 

@@ -260,12 +260,37 @@ public abstract class RestoreWritersTests(SmallBatchesApplication app)
         Assert.Equal(failures, paged.Select(i => (i.RecordId, i.Reason)));
 
         await using var database = await app.OpenDatabaseAsync();
-        await using var items = database.CreateCommand();
-        items.CommandText = $"SELECT COUNT(*) FROM backup_restore_items WHERE restore_id = '{restoreId}'";
-        Assert.Equal(5L + warnings + 4, Convert.ToInt64(await items.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+        Assert.Equal(5L + warnings + 4, await ItemsAsync(database, restoreId));
         await using var ledger = database.CreateCommand();
         ledger.CommandText = $"SELECT COUNT(*) FROM backup_id_map WHERE org_id = '{target.OrgId}'";
         Assert.True(Convert.ToInt64(await ledger.ExecuteScalarAsync(), CultureInfo.InvariantCulture) >= remapped);
+    }
+
+    [Fact]
+    public async Task AnOrgKeepsItsNewestRestoresAndTheirReportsOlderOnesGoWithTheirItems()
+    {
+        // The first restore has report items (failures, warnings, remaps); two later ones (dry runs of the org's own
+        // backup) push it past the setting (2 here).
+        var (_, target, first) = await BackupUploadTests.RestoreIntoAnOrgThatRequiresATaxIdOfAccountsAsync(app);
+        await target.WaitForRestoreAsync(first);
+        await using var database = await app.OpenDatabaseAsync();
+        Assert.True(await ItemsAsync(database, first) > 0);
+        var backupId = (await target.BackupNowAsync()).GetProperty("id").GetString();
+        var second = (await target.RestoreAsync(new { backupId, mode = "full", dryRun = true })).GetProperty("id").GetString();
+        Assert.Equal(2, (await target.GetJsonAsync("restores")).GetArrayLength());
+        var third = (await target.RestoreAsync(new { backupId, mode = "full", dryRun = true })).GetProperty("id").GetString();
+
+        var kept = await Eventually.GetAsync(() => target.GetJsonAsync("restores"), l => l.GetArrayLength() == 2, BackupCalls.Patience, "the oldest restore to go");
+        Assert.Equal([third, second], kept.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await target.Admin.GetAsync(target.Url($"restores/{first}"))).StatusCode);
+        Assert.Equal(0L, await ItemsAsync(database, first));
+    }
+
+    private static async Task<long> ItemsAsync(System.Data.Common.DbConnection database, string restoreId)
+    {
+        await using var command = database.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM backup_restore_items WHERE restore_id = '{restoreId}'";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 }
 
