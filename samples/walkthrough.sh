@@ -82,4 +82,14 @@ DATA_URL=$(call "$B/backups" -H "$AUTH" | json 0.data.0)
 call -o "$DOWNLOADED" "$DATA_URL"
 python3 -c 'import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); assert "manifest.json" in names, names; print(len(names), "entries in the Data ZIP")' "$DOWNLOADED" >&2
 
+step "A dry run of restoring that Data ZIP: its report as JSON, then the whole report as a CSV file"
+RESTORE=$(call -X POST "$B/restores/upload?mode=full&dryRun=true" -H "$AUTH" -H 'content-type: application/zip' --data-binary @"$DOWNLOADED" | json id)
+for _ in $(seq 1 120); do
+  STATUS=$(call "$B/restores/$RESTORE?limit=500" -H "$AUTH" | json status)
+  [ "$STATUS" = completed ] && break
+  [ "$STATUS" = failed ] && { echo "the restore failed" >&2; exit 1; }
+  sleep 1
+done
+call "$B/restores/$RESTORE" -H "$AUTH" -H 'Accept: text/csv' | head -n 3
+
 printf '\nThe walk-through ran to the end.\n' >&2
