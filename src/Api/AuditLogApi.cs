@@ -16,13 +16,17 @@ public static class AuditLogApi
         return app;
     }
 
-    /// <summary>Entries as JSON, or as a CSV file when the client asks for text/csv.</summary>
+    /// <summary>
+    /// Entries as JSON (the first <c>?limit=</c>, default 1,000, at most 100,000), or as a CSV file when the client asks for
+    /// text/csv: every entry matching the filters unless <c>?limit=</c> says fewer.
+    /// </summary>
     private static async Task<IResult> GetAsync(
         HttpContext http, AuditLog audit, DateTimeOffset? from, DateTimeOffset? to, string? userId, string? module, string? action, int? limit)
     {
-        var query = new AuditLog.Query(from, to, userId, module, action, Math.Clamp(limit ?? 1000, 1, 100_000));
-        var entries = audit.ReadAsync(http.Actor().OrgId, query);
-        return CsvDownload.Wanted(http.Request)
+        var csv = CsvDownload.Wanted(http.Request);
+        long? most = csv ? (limit is { } l ? Math.Max(1, l) : null) : Math.Clamp(limit ?? 1000, 1, 100_000);
+        var entries = audit.ReadAsync(http.Actor().OrgId, new AuditLog.Query(from, to, userId, module, action, most));
+        return csv
             ? await CsvDownload.WriteAsync(http, "audit-log.csv", ["at", "userId", "action", "targetType", "module", "recordId", "setting", "changes"],
                 entries.Select(e => (IReadOnlyList<string?>)[e.At.ToString("O"), e.UserId, e.Action, e.TargetType, e.Module, e.RecordId, e.Setting,
                     JsonSerializer.Serialize(e.Changes, JsonSerializerOptions.Web)]))

@@ -14,7 +14,7 @@ public sealed class AuditLog(IDatabase database)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public sealed record Query(DateTimeOffset? From, DateTimeOffset? To, string? UserId, string? Module, string? Action, int Limit = 1000);
+    public sealed record Query(DateTimeOffset? From, DateTimeOffset? To, string? UserId, string? Module, string? Action, long? Limit = 1000);
 
     public static Task WriteAsync(DbConnection connection, DbTransaction transaction, string orgId, DateTimeOffset at, string? userId,
         string action, string targetType, string? module, string? recordId, string? setting, IEnumerable<FieldChange> changes) =>
@@ -30,26 +30,46 @@ public sealed class AuditLog(IDatabase database)
             },
             transaction);
 
-    /// <summary>Entries matching the filters, oldest first, streamed.</summary>
-    public async IAsyncEnumerable<AuditEntry> ReadAsync(string orgId, Query query)
+    /// <summary>
+    /// Entries matching the filters, oldest first, the first <see cref="Query.Limit"/> of them (all when it is null), read
+    /// <paramref name="pageSize"/> at a time (a range of (at, id) each): a slow reader of a long export holds no connection
+    /// and no snapshot between pages.
+    /// </summary>
+    public async IAsyncEnumerable<AuditEntry> ReadAsync(string orgId, Query query, int pageSize = 1000)
     {
-        await using var connection = await database.OpenAsync();
         var sql = "SELECT id, org_id, at, user_id, action, target_type, module, record_id, setting, changes FROM audit_log WHERE org_id = @orgId"
             + (query.From is null ? "" : " AND at >= @from")
             + (query.To is null ? "" : " AND at <= @to")
             + (query.UserId is null ? "" : " AND user_id = @UserId")
             + (query.Module is null ? "" : " AND module = @Module")
             + (query.Action is null ? "" : " AND action = @Action")
-            + " ORDER BY at, id LIMIT @Limit";
-        var rows = await connection.QueryUnbufferedAsync<(string, string, long, string?, string, string, string?, string?, string?, string?)>(sql, new
+            + " AND (at > @afterAt OR (at = @afterAt AND id > @afterId)) ORDER BY at, id LIMIT @page";
+        var (afterAt, afterId, left) = (long.MinValue, "", query.Limit ?? long.MaxValue);
+        while (left > 0)
         {
-            orgId, from = query.From is { } f ? UnixTime.Ms(f) : 0, to = query.To is { } t ? UnixTime.Ms(t) : 0,
-            query.UserId, query.Module, query.Action, query.Limit,
-        }).ToListAsync();
-        foreach (var r in rows)
-        {
-            yield return new AuditEntry(r.Item1, r.Item2, UnixTime.At(r.Item3), r.Item4, r.Item5, r.Item6, r.Item7, r.Item8, r.Item9,
-                r.Item10 is null ? [] : JsonSerializer.Deserialize<ImmutableList<FieldChange>>(r.Item10, Json) ?? []);
+            var page = (int)Math.Min(pageSize, left);
+            List<(string, string, long, string?, string, string, string?, string?, string?, string?)> rows;
+            await using (var connection = await database.OpenAsync())
+            {
+                rows = [.. await connection.QueryAsync<(string, string, long, string?, string, string, string?, string?, string?, string?)>(sql, new
+                {
+                    orgId, from = query.From is { } f ? UnixTime.Ms(f) : 0, to = query.To is { } t ? UnixTime.Ms(t) : 0,
+                    query.UserId, query.Module, query.Action, afterAt, afterId, page,
+                })];
+            }
+
+            foreach (var r in rows)
+            {
+                yield return new AuditEntry(r.Item1, r.Item2, UnixTime.At(r.Item3), r.Item4, r.Item5, r.Item6, r.Item7, r.Item8, r.Item9,
+                    r.Item10 is null ? [] : JsonSerializer.Deserialize<ImmutableList<FieldChange>>(r.Item10, Json) ?? []);
+            }
+
+            if (rows.Count < page)
+            {
+                yield break;
+            }
+
+            (afterAt, afterId, left) = (rows[^1].Item3, rows[^1].Item1, left - rows.Count);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CrmActors.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CrmActors.Tests.Api;
 
@@ -113,6 +114,42 @@ public abstract class RecycleBinAndAuditTests(CrmApplication app)
         Assert.StartsWith("at,userId,action", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);
         Assert.Contains("update", csv, StringComparison.Ordinal);
         Assert.Equal(3, csv.Trim().Split('\n').Length);
+    }
+
+    [Fact]
+    public async Task TheAuditLogExportsEveryEntryAsCsvReadInPagesWhileJsonListsTheFirstThousand()
+    {
+        var org = await app.CreateOrgAsync();
+        var before = (await org.GetJsonAsync("audit-log")).GetArrayLength();
+        // 1,200 entries, ten to a millisecond: pages must break ties on the ID.
+        await using (var database = await app.OpenDatabaseAsync())
+        await using (var transaction = await database.BeginTransactionAsync())
+        {
+            var start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            for (var i = 0; i < 1200; i++)
+            {
+                await using var insert = database.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = $"INSERT INTO audit_log (id, org_id, at, user_id, action, target_type, module, record_id, setting, changes) " +
+                    $"VALUES ('{Guid.NewGuid():N}', '{org.OrgId}', {start + i / 10}, NULL, 'update', 'record', 'Leads', 'r{i}', NULL, '[]')";
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(1000, (await org.GetJsonAsync("audit-log")).GetArrayLength());
+        var request = new HttpRequestMessage(HttpMethod.Get, org.Url("audit-log"));
+        request.Headers.Accept.ParseAdd("text/csv");
+        var csv = (await (await org.Admin.SendAsync(request)).Content.ReadAsStringAsync()).Trim().Split('\n');
+        Assert.Equal(1 + before + 1200, csv.Length);
+
+        var audit = app.Services.GetRequiredService<CrmActors.Grains.Audit.AuditLog>();
+        var all = new CrmActors.Grains.Audit.AuditLog.Query(null, null, null, "Leads", null, null);
+        var whole = await audit.ReadAsync(org.OrgId, all, pageSize: 5000).Select(e => e.Id).ToListAsync();
+        Assert.Equal(1200, whole.Count);
+        Assert.Equal(whole, await audit.ReadAsync(org.OrgId, all, pageSize: 7).Select(e => e.Id).ToListAsync());
+        Assert.Equal(whole[..25], await audit.ReadAsync(org.OrgId, all with { Limit = 25 }, pageSize: 7).Select(e => e.Id).ToListAsync());
     }
 
     [Fact]
