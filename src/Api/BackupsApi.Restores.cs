@@ -78,7 +78,7 @@ public static partial class BackupsApi
     }
 
     /// <summary>
-    /// The restore's status and report, its lists capped by <c>?limit=</c>; or, when the client asks for <c>text/csv</c>, the
+    /// The restore's status and report, its lists capped by <c>?limit=</c> (0: none, counts only); or, when the client asks for <c>text/csv</c>, the
     /// whole report as a file: every row not restored, every warning and every remap kept, one line each.
     /// </summary>
     private static async Task<IResult> GetRestoreAsync(string restoreId, HttpContext http, RestoreStore store, int? limit)
@@ -93,11 +93,11 @@ public static partial class BackupsApi
                     .Select(i => (IReadOnlyList<string?>)[i.Kind, i.Module, i.File, i.Row?.ToString(CultureInfo.InvariantCulture), i.RecordId, i.NewId, ReasonOf(i)]));
         }
 
-        var max = Math.Clamp(limit ?? 10_000, 1, MaxListedItems);
-        var failed = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Failed, max);
-        var remaps = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Remap, max);
-        var warnings = await store.ItemsAsync(orgId, restoreId, RestoreItemKinds.Warning, max);
-        return TypedResults.Ok(restore.AsResponse(failed, remaps, warnings));
+        // ?limit=0: the status and counts alone, what a client polling for the end needs.
+        var max = Math.Clamp(limit ?? 10_000, 0, MaxListedItems);
+        async Task<IReadOnlyList<RestoreItem>> ItemsAsync(string kind) => max == 0 ? [] : await store.ItemsAsync(orgId, restoreId, kind, max);
+        return TypedResults.Ok(restore.AsResponse(
+            await ItemsAsync(RestoreItemKinds.Failed), await ItemsAsync(RestoreItemKinds.Remap), await ItemsAsync(RestoreItemKinds.Warning)));
     }
 
     // A remap's line says whose ID it was, as the JSON report's idRemap kind does.

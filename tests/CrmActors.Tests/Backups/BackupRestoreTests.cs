@@ -232,6 +232,10 @@ public abstract class RestoreWritersTests(SmallBatchesApplication app)
         var warnings = full.GetProperty("warningCount").GetInt64();
         Assert.True(warnings >= 5);
         Assert.Equal((5, (int)warnings, 4), (full.GetProperty("failed").GetArrayLength(), full.GetProperty("warnings").GetArrayLength(), full.GetProperty("idRemap").GetArrayLength()));
+        // ?limit=0 answers the status and the exact counts alone, for a client that polls.
+        var counts = (await target.GetJsonAsync($"restores/{restoreId}?limit=0")).GetProperty("report");
+        Assert.Equal((0, 0, 0), (counts.GetProperty("failed").GetArrayLength(), counts.GetProperty("warnings").GetArrayLength(), counts.GetProperty("idRemap").GetArrayLength()));
+        Assert.Equal((5L, warnings, (long)remapped), (counts.GetProperty("failedCount").GetInt64(), counts.GetProperty("warningCount").GetInt64(), counts.GetProperty("remappedCount").GetInt64()));
 
         // The listed remaps are real: each new ID is a record or file of the target.
         var remap = full.GetProperty("idRemap").EnumerateArray().Where(r => r.GetProperty("kind").GetString() == "record").First();
