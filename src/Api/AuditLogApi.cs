@@ -12,7 +12,7 @@ public static class AuditLogApi
     public static IEndpointRouteBuilder MapAuditLogApi(this IEndpointRouteBuilder app)
     {
         var admins = app.MapGroup("/api/orgs/{orgId}/audit-log").WithTags("Audit log").ForAdmins();
-        admins.MapGet("", GetAsync);
+        admins.MapGet("", GetAsync).ProducesJsonOrCsv<List<AuditEntry>>();
         return app;
     }
 

@@ -28,7 +28,7 @@ public static partial class BackupsApi
             .Accepts<IFormFile>("application/zip", "multipart/form-data");
         restores.MapGet("", async (HttpContext http, RestoreStore store) =>
             TypedResults.Ok((await store.ListAsync(http.Actor().OrgId)).Select(r => r.AsSummary()).ToList()));
-        restores.MapGet("{restoreId}", GetRestoreAsync).Produces<RestoreResponse>().Produces(200, contentType: "text/csv");
+        restores.MapGet("{restoreId}", GetRestoreAsync).ProducesJsonOrCsv<RestoreResponse>();
     }
 
     private static async Task<Accepted<RestoreAccepted>> StartRestoreAsync(string orgId, RestoreBody body, HttpContext http, IGrainFactory grains)

@@ -107,6 +107,14 @@ public abstract class FoundationApiTests(CrmApplication app)
         using var client = app.CreateClient();
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/orgs/{orgId}/modules/{module}/records/bulk", out _));
+        // Lists that also download as CSV describe both: the JSON shape, and a file.
+        foreach (var (path, schema) in new[] { ("/api/orgs/{orgId}/restores/{restoreId}", "RestoreResponse"), ("/api/orgs/{orgId}/audit-log", "AuditEntry") })
+        {
+            var content = document.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+            Assert.Contains(schema, content.GetProperty("application/json").GetProperty("schema").ToString(), StringComparison.Ordinal);
+            Assert.Equal("string", content.GetProperty("text/csv").GetProperty("schema").GetProperty("type").GetString());
+        }
+
         Assert.Equal("Healthy", await client.GetStringAsync("/health/live"));
         Assert.Equal("Healthy", await client.GetStringAsync("/health/ready"));
     }
