@@ -4,6 +4,7 @@ using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Storage;
 using Dapper;
+using AuditRow = (string, string, long, string?, string, string, string?, string?, string?, string?);
 
 namespace CrmActors.Grains.Audit;
 
@@ -35,7 +36,7 @@ public sealed class AuditLog(IDatabase database)
     /// <paramref name="pageSize"/> at a time (a range of (at, id) each): a slow reader of a long export holds no connection
     /// and no snapshot between pages.
     /// </summary>
-    public async IAsyncEnumerable<AuditEntry> ReadAsync(string orgId, Query query, int pageSize = 1000)
+    public IAsyncEnumerable<AuditEntry> ReadAsync(string orgId, Query query, int pageSize = 1000)
     {
         var sql = "SELECT id, org_id, at, user_id, action, target_type, module, record_id, setting, changes FROM audit_log WHERE org_id = @orgId"
             + (query.From is null ? "" : " AND at >= @from")
@@ -44,33 +45,19 @@ public sealed class AuditLog(IDatabase database)
             + (query.Module is null ? "" : " AND module = @Module")
             + (query.Action is null ? "" : " AND action = @Action")
             + " AND (at > @afterAt OR (at = @afterAt AND id > @afterId)) ORDER BY at, id LIMIT @page";
-        var (afterAt, afterId, left) = (long.MinValue, "", query.Limit ?? long.MaxValue);
-        while (left > 0)
+        async Task<List<AuditRow>> PageAsync((long At, string Id) after, int page)
         {
-            var page = (int)Math.Min(pageSize, left);
-            List<(string, string, long, string?, string, string, string?, string?, string?, string?)> rows;
-            await using (var connection = await database.OpenAsync())
+            await using var connection = await database.OpenAsync();
+            return [.. await connection.QueryAsync<AuditRow>(sql, new
             {
-                rows = [.. await connection.QueryAsync<(string, string, long, string?, string, string, string?, string?, string?, string?)>(sql, new
-                {
-                    orgId, from = query.From is { } f ? UnixTime.Ms(f) : 0, to = query.To is { } t ? UnixTime.Ms(t) : 0,
-                    query.UserId, query.Module, query.Action, afterAt, afterId, page,
-                })];
-            }
-
-            foreach (var r in rows)
-            {
-                yield return new AuditEntry(r.Item1, r.Item2, UnixTime.At(r.Item3), r.Item4, r.Item5, r.Item6, r.Item7, r.Item8, r.Item9,
-                    r.Item10 is null ? [] : JsonSerializer.Deserialize<ImmutableList<FieldChange>>(r.Item10, Json) ?? []);
-            }
-
-            if (rows.Count < page)
-            {
-                yield break;
-            }
-
-            (afterAt, afterId, left) = (rows[^1].Item3, rows[^1].Item1, left - rows.Count);
+                orgId, from = query.From is { } f ? UnixTime.Ms(f) : 0, to = query.To is { } t ? UnixTime.Ms(t) : 0,
+                query.UserId, query.Module, query.Action, afterAt = after.At, afterId = after.Id, page,
+            })];
         }
+
+        var rows = KeysetPages.ReadAsync((long.MinValue, ""), PageAsync, r => (r.Item3, r.Item1), pageSize, query.Limit ?? long.MaxValue);
+        return rows.Select(r => new AuditEntry(r.Item1, r.Item2, UnixTime.At(r.Item3), r.Item4, r.Item5, r.Item6, r.Item7, r.Item8, r.Item9,
+            r.Item10 is null ? [] : JsonSerializer.Deserialize<ImmutableList<FieldChange>>(r.Item10, Json) ?? []));
     }
 
     /// <summary>Deletes entries older than the retention period; returns how many.</summary>

@@ -66,24 +66,8 @@ public sealed class RestoreStore(IDatabase database)
     /// Every item of <paramref name="kind"/>, in order, read a page at a time (a range of the items' key each): a slow
     /// reader of a long report holds no connection and no snapshot between pages.
     /// </summary>
-    public async IAsyncEnumerable<RestoreItem> AllItemsAsync(string orgId, string restoreId, string kind, int pageSize = 5000)
-    {
-        for (var after = -1L; ;)
-        {
-            var page = await ItemPageAsync(orgId, restoreId, kind, after, pageSize);
-            foreach (var (_, item) in page)
-            {
-                yield return item;
-            }
-
-            if (page.Count < pageSize)
-            {
-                yield break;
-            }
-
-            after = page[^1].Seq;
-        }
-    }
+    public IAsyncEnumerable<RestoreItem> AllItemsAsync(string orgId, string restoreId, string kind, int pageSize = 5000) =>
+        KeysetPages.ReadAsync(-1L, (after, size) => ItemPageAsync(orgId, restoreId, kind, after, size), i => i.Seq, pageSize).Select(i => i.Item);
 
     private async Task<List<(long Seq, RestoreItem Item)>> ItemPageAsync(string orgId, string restoreId, string kind, long after, int limit)
     {
@@ -149,8 +133,7 @@ public sealed class RestoreStore(IDatabase database)
             await using var transaction = await database.BeginWriteAsync(connection);
             var parameters = new DynamicParameters(new { orgId });
             var ids = SqlList.Add(parameters, "r", chunk);
-            await connection.ExecuteAsync(
-                $"DELETE FROM backup_restore_items WHERE restore_id IN (SELECT id FROM backup_restores WHERE org_id = @orgId AND id IN ({ids}))", parameters, transaction);
+            await connection.ExecuteAsync($"DELETE FROM backup_restore_items WHERE restore_id IN ({ids})", parameters, transaction);
             await connection.ExecuteAsync($"DELETE FROM backup_restores WHERE org_id = @orgId AND id IN ({ids})", parameters, transaction);
             await transaction.CommitAsync();
         }
