@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CrmActors.Api.Infrastructure;
 using CrmActors.Grains;
 using Microsoft.AspNetCore.Authentication;
@@ -21,7 +22,11 @@ public static class ApiHostingExtensions
         builder.AddCrmGrains();
         builder.Services.AddOptions<LimitsOptions>().BindConfiguration("Limits");
         builder.Services.AddOptions<OperatorOptions>().BindConfiguration("Operator");
-        builder.Services.Configure<JsonOptions>(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(NoNullItems.Modify);
+        });
         // Every problem, whoever writes it (our mapping, the status pages, the authentication handler), gets a traceId,
         // and a 401 the challenge header that says how to authenticate.
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>

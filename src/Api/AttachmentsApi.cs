@@ -39,14 +39,9 @@ public static class AttachmentsApi
     private static async Task<Created<AttachmentResponse>> UploadAsync(
         string orgId, string module, string id, string? field, HttpContext http, AttachmentService service, IOptions<LimitsOptions> limits)
     {
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 } boundary)
-        {
-            throw new ProblemException(415, ProblemCodes.UnsupportedMediaType, "Upload the file as multipart/form-data with one file part.");
-        }
-
-        var reader = new MultipartReader(boundary, http.Request.Body);
-        while (await reader.ReadNextSectionAsync(http.RequestAborted) is { } section)
+        var boundary = MultipartBody.Boundary(http.Request)
+            ?? throw new ProblemException(415, ProblemCodes.UnsupportedMediaType, "Upload the file as multipart/form-data with one file part.");
+        await foreach (var section in MultipartBody.SectionsAsync(http.Request, boundary, http.RequestAborted))
         {
             if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
             {

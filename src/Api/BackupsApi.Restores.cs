@@ -120,11 +120,9 @@ internal sealed class RestoreUpload(IBlobStore blobs, string folder, long limit)
     public async Task<Dictionary<string, string>> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var form = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (MediaTypeHeaderValue.TryParse(request.ContentType, out var media) && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
-            && HeaderUtilities.RemoveQuotes(media.Boundary).Value is { Length: > 0 } boundary)
+        if (MultipartBody.Boundary(request) is { } boundary)
         {
-            var reader = new MultipartReader(boundary, request.Body);
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            await foreach (var section in MultipartBody.SectionsAsync(request, boundary, cancellationToken))
             {
                 if (ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) && disposition.IsFileDisposition())
                 {

@@ -30,7 +30,7 @@ public static partial class BackupsApi
         });
         backup.MapPost("purchases", (PurchaseBody body, HttpContext http, IGrainFactory grains) => PurchaseAsync(body.Kind, body.Count, http, grains));
         backup.MapDelete("purchases", (string? kind, int? count, HttpContext http, IGrainFactory grains) =>
-            PurchaseAsync(kind, -Math.Abs(count ?? (kind == PurchaseKinds.Weekly ? 1 : 0)), http, grains));
+            PurchaseAsync(kind, count < 0 ? count : -(count ?? (kind == PurchaseKinds.Weekly ? 1 : 0)), http, grains));
         backup.MapGet("history", async (HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok((await Grain(http, grains).GetHistoryAsync()).Select(h => new HistoryResponse(h.At, h.Kind, h.UserId, h.Details)).ToList()));
 

@@ -18,6 +18,18 @@ public sealed record BackupManifest(
     ImmutableList<string> Excluded,
     string Neutralization)
 {
+    /// <summary>
+    /// What a restore relies on that a hand-edited manifest may lack (the deserializer fills a missing list or name
+    /// with null): a sentence naming it, or null when the manifest is whole.
+    /// </summary>
+    public string? Defect() =>
+        Files is null ? "has no \"files\" list"
+        : Files.FindIndex(f => f?.Name is null || f.Kind is null || f.Sha256 is null) is var file and >= 0 ? $"files[{file}] lacks its name, kind or sha256"
+        : Modules is null ? "has no \"modules\" list"
+        : Modules.FindIndex(m => m?.Name is null || m.Files is null || m.Fields is null || m.Fields.Any(f => f?.Name is null || f.Type is null)) is var module and >= 0
+            ? $"modules[{module}] lacks its name, files or fields (each field with a name and type)"
+        : null;
+
     public const string NeutralizationRule =
         "A cell that begins with = + - @ tab or carriage return, after any leading apostrophes, gets one more leading apostrophe; a restore removes it.";
 }

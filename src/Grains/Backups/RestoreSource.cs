@@ -67,6 +67,11 @@ public sealed class RestoreSource : IDisposable
                 throw new InvalidBackupException($"The backup has format version {source.Manifest.FormatVersion}; this version reads format {BackupConstants.FormatVersion}.");
             }
 
+            if (source.Manifest.Defect() is { } defect)
+            {
+                throw new InvalidBackupException($"manifest.json {defect}; upload the Data ZIP as CrmActors made it.");
+            }
+
             return source;
         }
         catch (JsonException exception)

@@ -10,37 +10,22 @@ namespace CrmActors.Grains.Migrations;
 /// file and the line (counted by LF bytes), which a decoder's buffered exception cannot tell.
 /// A sequence split across two reads is carried over and checked with the next read.
 /// </summary>
-public sealed class Utf8CheckingStream(Stream inner, string fileName) : Stream
+public sealed class Utf8CheckingStream(Stream inner, string fileName) : ReadThroughStream(inner)
 {
     private readonly byte[] _carry = new byte[4];
     private int _carryLength;
     private long _line = 1;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer);
+        var read = Inner.Read(buffer);
         Check(buffer[..read]);
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
+        var read = await Inner.ReadAsync(buffer, cancellationToken);
         Check(buffer.Span[..read]);
         return read;
     }
@@ -104,26 +89,4 @@ public sealed class Utf8CheckingStream(Stream inner, string fileName) : Stream
 
     private ProblemException Invalid() => ProblemException.BadRequest(MigrationProblemCodes.InvalidEncoding,
         $"{fileName} is not UTF-8: line {_line} holds bytes that are not valid UTF-8; export or save the file as UTF-8 (\"CSV UTF-8\") and upload it again.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -148,6 +148,25 @@ public abstract class RecordsApiTests(CrmApplication app)
     }
 
     [Fact]
+    public async Task AnUploadCutOffBeforeItsClosingBoundaryIsRefusedAndStoresNothing()
+    {
+        var org = await app.CreateOrgAsync();
+        var lead = await org.CreateRecordAsync("Leads", new { Last_Name = "Cut" });
+        foreach (var body in new[] { "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\n" + new string('x', 100_000), "not multipart at all" })
+        {
+            var cut = new StringContent(body, Encoding.UTF8);
+            cut.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+            var problem = await (await org.Admin.PostAsync(org.Url($"modules/Leads/records/{lead}/attachments"), cut)).AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-body");
+            Assert.Contains("closing boundary", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        Assert.Empty((await org.GetJsonAsync($"modules/Leads/records/{lead}/attachments")).EnumerateArray());
+        var stored = Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs"), "*", SearchOption.AllDirectories)
+            .Where(f => f.Contains(org.OrgId, StringComparison.Ordinal) || f.Contains(".tmp", StringComparison.Ordinal));
+        Assert.Empty(stored);
+    }
+
+    [Fact]
     public async Task AnAttachmentIsStoredAndDownloadedWithRanges()
     {
         var org = await app.CreateOrgAsync();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using CrmActors.Grains.Backups;
 using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.Backups;
@@ -210,6 +211,33 @@ public abstract class BackupUploadTests(SmallPartsApplication app)
         Assert.Empty((await org.GetJsonAsync("restores")).EnumerateArray());
         Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "blobs", "orgs", org.OrgId, "restore-uploads"))
             && Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "blobs", "orgs", org.OrgId, "restore-uploads"), "*", SearchOption.AllDirectories).Any());
+    }
+
+    [Fact]
+    public async Task AHandEditedManifestAndAMultipartBodyCutOffMidwayAreRefusedAndLeaveNothing()
+    {
+        var org = await app.CreateOrgAsync();
+        var noFiles = await (await Post(org, Zip(("manifest.json", $$"""{"formatVersion":{{BackupConstants.FormatVersion}}}""")), "mode=full"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.Contains("\"files\"", noFiles.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var unnamed = await (await Post(org, Zip(("manifest.json", $$"""{"formatVersion":{{BackupConstants.FormatVersion}},"files":[{"kind":"records"}],"modules":[]}""")), "mode=full"))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.Contains("files[0]", unnamed.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // A real backup's ZIP as a file part, the body cut off before the closing boundary.
+        await SampleData.CreateAsync(org);
+        var downloaded = await DownloadedBackup.FetchAsync(app.ClientFor(null), await org.BackupNowAsync());
+        var body = new MemoryStream();
+        body.Write(Encoding.ASCII.GetBytes("--cut\r\nContent-Disposition: form-data; name=\"file\"; filename=\"data.zip\"\r\nContent-Type: application/zip\r\n\r\n"));
+        body.Write(Zip([.. downloaded.DataEntries().Select(e => (e.Key, Encoding.UTF8.GetString(e.Value)))]));
+        var cut = new ByteArrayContent(body.ToArray());
+        cut.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=cut");
+        var problem = await (await org.Admin.PostAsync(org.Url("restores/upload?mode=full"), cut)).AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-body");
+        Assert.Contains("'--cut--'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        Assert.Empty((await org.GetJsonAsync("restores")).EnumerateArray());
+        var uploads = Path.Combine(app.DataDirectory, "blobs", "orgs", org.OrgId, "restore-uploads");
+        Assert.False(Directory.Exists(uploads) && Directory.EnumerateFiles(uploads, "*", SearchOption.AllDirectories).Any());
     }
 
     [Fact]

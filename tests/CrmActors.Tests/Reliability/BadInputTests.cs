@@ -69,6 +69,36 @@ public abstract class BadInputTests(CrmApplication app)
         await (await wrong.GetAsync(org.Url("modules/Leads/records"))).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
     }
 
+    [Fact]
+    public async Task ANullWhereABodyNeedsAnObjectIsAValidationErrorNamingWhereAndChangesNothing()
+    {
+        var org = await app.CreateOrgAsync();
+        async Task<JsonElement> RefusedAsync(string path, string json, string code = "validation") =>
+            await (await org.Admin.PostAsync(org.Url(path), new StringContent(json, Encoding.UTF8, "application/json"))).AssertProblemAsync(HttpStatusCode.BadRequest, code);
+
+        Assert.Equal("fields[1]", (await RefusedAsync("modules", """{"name":"Projects","fields":[{"name":"Subject","type":"text"},null]}""")).GetProperty("field").GetString());
+        Assert.Equal("permissions.modules.Leads",
+            (await RefusedAsync("users", """{"email":"n@x.test","name":"N","role":"standard","permissions":{"modules":{"Leads":null}}}""")).GetProperty("field").GetString());
+        Assert.Equal("sections[0]", (await RefusedAsync("settings/layouts", """{"module":"Leads","name":"L","sections":[null]}""")).GetProperty("field").GetString());
+        Assert.Equal("conditions[0]",
+            (await RefusedAsync("settings/workflow-rules", """{"name":"R","module":"Leads","trigger":"create","conditions":[null],"actions":[]}""")).GetProperty("field").GetString());
+        Assert.Contains("JSON body", (await RefusedAsync("modules", "null", "malformed-body")).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var modules = await org.GetJsonAsync("modules");
+        Assert.DoesNotContain(modules.EnumerateArray(), m => m.GetProperty("name").GetString() == "Projects");
+        Assert.Single((await org.GetJsonAsync("users")).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ReturningTheLeastIntegerOfAddOnsIsAConflictNotAnOverflow()
+    {
+        var org = await app.CreateOrgAsync();
+        (await org.Admin.PostAsJsonAsync(org.Url("backup/purchases"), new { kind = "one_time", count = 2 })).EnsureSuccessStatusCode();
+        await (await org.Admin.DeleteAsync(org.Url($"backup/purchases?kind=one_time&count={int.MinValue}"))).AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
+        await (await org.Admin.PostAsJsonAsync(org.Url("backup/purchases"), new { kind = "one_time", count = int.MinValue })).AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Equal(2, (await org.GetJsonAsync("backup")).GetProperty("quota").GetProperty("purchased").GetInt32());
+    }
+
     [Theory]
     [InlineData("page=2147483647&perPage=200", "page")]
     [InlineData("page=0", "page")]
