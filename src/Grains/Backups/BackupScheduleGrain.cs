@@ -89,7 +89,7 @@ public sealed partial class BackupScheduleGrain(
             case PurchaseKinds.OneTime when count > 0 && count <= 1000:
                 State = State with { OneTimeAddOns = State.OneTimeAddOns + count };
                 break;
-            case PurchaseKinds.OneTime when count < 0 && -count <= State.OneTimeAddOns:
+            case PurchaseKinds.OneTime when count < 0 && count >= -State.OneTimeAddOns:
                 State = State with { OneTimeAddOns = State.OneTimeAddOns + count };
                 break;
             case PurchaseKinds.OneTime when count < 0:
