@@ -57,7 +57,7 @@ public static class BackupSchedules
     public static ReminderSchedule? ReminderFor(BackupSettings settings) => settings.Frequency switch
     {
         BackupFrequencies.Weekly => ReminderSchedule.Weekly(settings.TimeZone, settings.DayOfWeek!.Value, settings.Time),
-        BackupFrequencies.TwiceAMonth => ReminderSchedule.Weekly(settings.TimeZone, settings.DayOfWeek!.Value, settings.Time, 2, settings.AnchorDate),
+        BackupFrequencies.TwiceAMonth => ReminderSchedule.Weekly(settings.TimeZone, settings.DayOfWeek!.Value, settings.Time, 2, settings.AnchorDate, maxPerMonth: 2),
         BackupFrequencies.Monthly when settings.WeekOfMonth is { } week => ReminderSchedule.MonthlyOnWeekday(settings.TimeZone, week, settings.DayOfWeek!.Value, settings.Time),
         BackupFrequencies.Monthly => ReminderSchedule.MonthlyOnDay(settings.TimeZone, settings.LastDayOfMonth ? null : settings.DayOfMonth, settings.Time),
         _ => null,

@@ -29,6 +29,9 @@ public sealed record ReminderSchedule
 
     public DateOnly? AnchorDate { get; init; }
 
+    /// <summary>At most this many weekly dates in one calendar month (a month's later ones are skipped); null for no cap.</summary>
+    public int? MaxPerMonth { get; init; }
+
     public int? DayOfMonth { get; init; }
 
     public int? WeekOfMonth { get; init; }
@@ -40,12 +43,18 @@ public sealed record ReminderSchedule
 
     /// <summary>
     /// Every <paramref name="intervalWeeks"/> weeks on <paramref name="day"/>, counting weeks from <paramref name="anchorDate"/>
-    /// (from 1970-01-01 when there is none, so give an anchor whenever the interval is more than one week).
+    /// (from 1970-01-01 when there is none, so give an anchor whenever the interval is more than one week), and at most
+    /// <paramref name="maxPerMonth"/> times in a calendar month: every other week is twice a month, and a month with
+    /// a third such date skips it.
     /// </summary>
-    public static ReminderSchedule Weekly(string timeZone, DayOfWeek day, TimeOnly time, int intervalWeeks = 1, DateOnly? anchorDate = null) =>
-        intervalWeeks is >= 1 and <= 52
-            ? new() { Kind = ScheduleKind.Weekly, TimeZone = timeZone, DayOfWeek = day, TimeOfDay = time, IntervalWeeks = intervalWeeks, AnchorDate = anchorDate }
-            : throw new ArgumentOutOfRangeException(nameof(intervalWeeks));
+    public static ReminderSchedule Weekly(string timeZone, DayOfWeek day, TimeOnly time, int intervalWeeks = 1, DateOnly? anchorDate = null, int? maxPerMonth = null) =>
+        intervalWeeks is >= 1 and <= 52 && maxPerMonth is null or >= 1
+            ? new()
+            {
+                Kind = ScheduleKind.Weekly, TimeZone = timeZone, DayOfWeek = day, TimeOfDay = time, IntervalWeeks = intervalWeeks, AnchorDate = anchorDate,
+                MaxPerMonth = maxPerMonth,
+            }
+            : throw new ArgumentOutOfRangeException(intervalWeeks is >= 1 and <= 52 ? nameof(maxPerMonth) : nameof(intervalWeeks));
 
     /// <summary>Monthly on day 1–28, or on the last day when <paramref name="day"/> is null.</summary>
     public static ReminderSchedule MonthlyOnDay(string timeZone, int? day, TimeOnly time) =>
@@ -105,7 +114,9 @@ public sealed record ReminderSchedule
                 for (var date = from.With(DateAdjusters.NextOrSame(weekday)); ; date = date.PlusWeeks(1))
                 {
                     var weeks = NodaTime.Period.Between(anchor.With(DateAdjusters.NextOrSame(weekday)), date, PeriodUnits.Days).Days / 7;
-                    if (((weeks % IntervalWeeks) + IntervalWeeks) % IntervalWeeks == 0)
+                    // The dates of one month lie 7 × IntervalWeeks days apart and the first falls within that many days
+                    // of the 1st, so a date's place in its month is (day − 1) / (7 × IntervalWeeks).
+                    if (((weeks % IntervalWeeks) + IntervalWeeks) % IntervalWeeks == 0 && (MaxPerMonth is null || (date.Day - 1) / (7 * IntervalWeeks) < MaxPerMonth))
                     {
                         yield return date;
                     }

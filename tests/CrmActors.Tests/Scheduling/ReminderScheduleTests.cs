@@ -33,6 +33,32 @@ public sealed class ReminderScheduleTests
     }
 
     [Fact]
+    public void TwiceAMonthSkipsAThirdFortnightlyDateInOneMonthAndKeepsItsPhase()
+    {
+        // 1, 15 and 29 March 2027 are Mondays a fortnight apart: the 29th would be March's third run.
+        var anchor = new DateOnly(2027, 3, 1);
+        var capped = ReminderSchedule.Weekly(Tokyo, DayOfWeek.Monday, new TimeOnly(9, 0), 2, anchor, maxPerMonth: 2);
+        var uncapped = ReminderSchedule.Weekly(Tokyo, DayOfWeek.Monday, new TimeOnly(9, 0), 2, anchor);
+
+        Assert.Equal(Utc("2027-03-01T00:00Z"), capped.NextAfter(Utc("2027-02-26T00:00Z")));
+        Assert.Equal(Utc("2027-03-15T00:00Z"), capped.NextAfter(Utc("2027-03-01T00:00Z")));
+        Assert.Equal(Utc("2027-03-29T00:00Z"), uncapped.NextAfter(Utc("2027-03-15T00:00Z")));
+        Assert.Equal(Utc("2027-04-12T00:00Z"), capped.NextAfter(Utc("2027-03-15T00:00Z")));
+        Assert.Equal(Utc("2027-04-26T00:00Z"), capped.NextAfter(Utc("2027-04-12T00:00Z")));
+
+        // Over two years, never a third run in a month, and every fortnightly date kept in months with two.
+        var runs = new List<DateTimeOffset>();
+        for (var at = capped.NextAfter(Utc("2027-01-01T00:00Z")); at < Utc("2029-01-01T00:00Z"); at = capped.NextAfter(at!.Value))
+        {
+            runs.Add(at!.Value);
+        }
+
+        Assert.All(runs.GroupBy(r => (r.Year, r.Month)), month => Assert.InRange(month.Count(), 1, 2));
+        Assert.All(runs, r => Assert.Equal(0, (r - runs[0]).Days % 14));
+        Assert.Equal(48, runs.Count);
+    }
+
+    [Fact]
     public void EveryOtherWeekWithoutAnAnchorKeepsOnePhaseWhenItIsEvaluated()
     {
         var schedule = ReminderSchedule.Weekly(NewYork, DayOfWeek.Tuesday, new TimeOnly(10, 0), 2);
