@@ -53,11 +53,13 @@ public static class GrainsHostingExtensions
 
         builder.Services.AddSingleton<TokenStore>();
         builder.Services.AddSingleton<OrganizationDirectory>();
+        builder.Services.AddOptions<AuditLogOptions>().BindConfiguration("AuditLog");
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<RecordStore>();
         builder.Services.AddSingleton<RecordService>();
         builder.Services.AddSingleton<BulkInsertService>();
         builder.Services.AddSingleton<AttachmentService>();
+        builder.Services.AddOptions<RecycleBinOptions>().BindConfiguration("RecycleBin");
         builder.Services.AddSingleton<RecycleBinService>();
         builder.Services.AddSingleton<IRunHandler, PurgeJob>();
         builder.Services.AddOptions<ConfigCopyOptions>().BindConfiguration("ConfigCopy");

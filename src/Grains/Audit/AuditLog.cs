@@ -4,14 +4,14 @@ using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Storage;
 using Dapper;
+using Microsoft.Extensions.Options;
 using AuditRow = (string, string, long, string?, string, string, string?, string?, string?, string?);
 
 namespace CrmActors.Grains.Audit;
 
 /// <summary>The <c>audit_log</c> table. Entries are written in the same transaction as the change they describe.</summary>
-public sealed class AuditLog(IDatabase database)
+public sealed class AuditLog(IDatabase database, IOptions<AuditLogOptions> options)
 {
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(60);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -64,6 +64,6 @@ public sealed class AuditLog(IDatabase database)
     public async Task<int> PurgeAsync(DateTimeOffset now)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteAsync("DELETE FROM audit_log WHERE at < @cutoff", new { cutoff = UnixTime.Ms(now - Retention) });
+        return await connection.ExecuteAsync("DELETE FROM audit_log WHERE at < @cutoff", new { cutoff = UnixTime.Ms(now - options.Value.Retention) });
     }
 }

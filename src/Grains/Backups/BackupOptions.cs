@@ -1,3 +1,5 @@
+using CrmActors.Grains.Organizations;
+
 namespace CrmActors.Grains.Backups;
 
 /// <summary>Backup settings (<c>Backups:*</c>); every limit is a setting with the specified default.</summary>
@@ -11,6 +13,15 @@ public sealed class BackupOptions
 
     /// <summary>No ZIP part is larger than this (1 GB); larger backups come as numbered parts.</summary>
     public long MaxPartBytes { get; set; } = 1_000_000_000;
+
+    /// <summary>
+    /// Backups a plan includes per calendar month, by plan (SPEC §1: free 0, ultimate 4, the other paid plans 2);
+    /// set one with <c>Backups__IncludedPerMonth__professional=3</c>.
+    /// </summary>
+    public Dictionary<string, int> IncludedPerMonth { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [Plans.Free] = 0, [Plans.Standard] = 2, [Plans.Professional] = 2, [Plans.Enterprise] = 2, [Plans.Ultimate] = 4,
+    };
 
     /// <summary>How long download links work after a backup is ready.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromDays(7);

@@ -10,12 +10,7 @@ namespace CrmActors.Grains.Backups;
 /// </summary>
 public static class BackupQuota
 {
-    public static int IncludedPerMonth(string plan) => plan switch
-    {
-        Plans.Free => 0,
-        Plans.Ultimate => 4,
-        _ => 2,
-    };
+    public static int IncludedPerMonth(BackupOptions options, string plan) => Math.Max(0, options.IncludedPerMonth.GetValueOrDefault(plan));
 
     public static int Reserved(BackupSettings? schedule, int included) => schedule?.Frequency switch
     {

@@ -188,7 +188,7 @@ public sealed partial class BackupScheduleGrain
         }
 
         var month = BackupSchedules.MonthOf(Now, org.TimeZone);
-        var included = BackupQuota.IncludedPerMonth(org.Plan);
+        var included = BackupQuota.IncludedPerMonth(Options, org.Plan);
         var source = BackupQuota.SourceForImmediate(State, included, State.UsageIn(month))
             ?? throw QuotaExceeded(1, $"The {included} backup(s) included in your plan for {month} are used or reserved by the schedule, and no one-time add-on is left.");
         StartBackup(BackupTriggers.Immediate, month, source, userId);
@@ -218,7 +218,7 @@ public sealed partial class BackupScheduleGrain
             return;
         }
 
-        var source = BackupQuota.SourceForScheduled(State, BackupQuota.IncludedPerMonth(org.Plan), State.UsageIn(month));
+        var source = BackupQuota.SourceForScheduled(State, BackupQuota.IncludedPerMonth(Options, org.Plan), State.UsageIn(month));
         if (source is null)
         {
             var reason = schedule.Frequency == BackupFrequencies.Weekly

@@ -37,7 +37,7 @@ public sealed partial class BackupScheduleGrain(
 
         if (settings.Frequency != BackupFrequencies.Weekly)
         {
-            var included = BackupQuota.IncludedPerMonth(org.Plan);
+            var included = BackupQuota.IncludedPerMonth(Options, org.Plan);
             var (month, occurrences) = BackupSchedules.OccurrencesInNextMonth(reminder, Now, org.TimeZone);
             var needed = occurrences - BackupQuota.AvailableForSchedule(State, included, month);
             if (needed > 0)
@@ -124,7 +124,7 @@ public sealed partial class BackupScheduleGrain(
 
     private BackupSummary Summary(OrganizationState org)
     {
-        var included = BackupQuota.IncludedPerMonth(org.Plan);
+        var included = BackupQuota.IncludedPerMonth(Options, org.Plan);
         var month = BackupSchedules.MonthOf(Now, org.TimeZone);
         var usage = State.UsageIn(month);
         var reserved = BackupQuota.Reserved(State.Schedule, included);

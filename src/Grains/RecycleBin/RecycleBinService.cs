@@ -7,17 +7,18 @@ using CrmActors.Grains.Records;
 using CrmActors.Grains.Blobs;
 using CrmActors.Grains.Storage;
 using Dapper;
+using Microsoft.Extensions.Options;
 
 namespace CrmActors.Grains.RecycleBin;
 
 /// <summary>
 /// Deleting marks a record, its dependents (records whose parent it is, recursively) and their files
 /// with one batch ID; restoring clears the marks, so IDs and links come back unchanged. Batches are
-/// purged for good when emptied or after <see cref="Retention"/>.
+/// purged for good when emptied or after <see cref="RecycleBinOptions.Retention"/>.
 /// </summary>
-public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, TimeProvider clock, IGrainFactory grains)
+public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, TimeProvider clock, IGrainFactory grains, IOptions<RecycleBinOptions> options)
 {
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(60);
+    private TimeSpan Retention => options.Value.Retention;
 
     /// <summary>The longest page of the bin a list answers.</summary>
     public const int MaxPerPage = 500;
