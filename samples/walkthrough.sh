@@ -92,4 +92,51 @@ for _ in $(seq 1 120); do
 done
 call "$B/restores/$RESTORE" -H "$AUTH" -H 'Accept: text/csv' | head -n 3
 
+# Waits for a restore to complete: wait_restore <id>
+wait_restore() {
+  for _ in $(seq 1 120); do
+    STATUS=$(call "$B/restores/$1?limit=0" -H "$AUTH" | json status)
+    [ "$STATUS" = completed ] && return 0
+    [ "$STATUS" = failed ] && { echo "restore $1 failed" >&2; exit 1; }
+    sleep 1
+  done
+  echo "restore $1 did not complete" >&2; exit 1
+}
+
+step "Backups and restores (the README's block): add-ons, schedules, another backup now on the add-on"
+call -X POST "$B/backup/purchases" -H "$AUTH" -H 'content-type: application/json' -d '{"kind":"one_time","count":2}' >/dev/null
+call -X DELETE "$B/backup/purchases?kind=one_time&count=1" -H "$AUTH" >/dev/null
+call -X PUT "$B/backup/schedule" -H "$AUTH" -H 'content-type: application/json' -d '{"frequency":"twice_a_month","dayOfWeek":"monday","time":"02:30"}' >/dev/null
+call -X PUT "$B/backup/schedule" -H "$AUTH" -H 'content-type: application/json' -d '{"frequency":"monthly","weekOfMonth":1,"dayOfWeek":"sunday"}' >/dev/null
+call -X PUT "$B/backup/schedule" -H "$AUTH" -H 'content-type: application/json' -d '{"frequency":"now"}' >/dev/null
+call "$B/backup" -H "$AUTH"
+echo >&2
+for _ in $(seq 1 120); do
+  STATUS=$(call "$B/backups" -H "$AUTH" | json 0.status)
+  [ "$STATUS" = ready ] && break
+  [ "$STATUS" = failed ] && { echo "the backup failed" >&2; exit 1; }
+  sleep 1
+done
+BACKUP=$(call "$B/backups" -H "$AUTH" | json 0.id)
+call -o "$DOWNLOADED" "$(call "$B/backups" -H "$AUTH" | json 0.data.0)"
+call "$B/backup/history" -H "$AUTH" >/dev/null
+STOP=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$B/backup/schedule" -H "$AUTH")
+[ "$STOP" = 204 ] || [ "$STOP" = 409 ] || { echo "stopping the schedule answered $STOP, not 204 or 409" >&2; exit 1; }
+RESTORE=$(call -X POST "$B/restores" -H "$AUTH" -H 'content-type: application/json' -d "{\"backupId\":\"$BACKUP\",\"mode\":\"full\",\"dryRun\":true}" | json id)
+wait_restore "$RESTORE"
+RESTORE=$(call -X POST "$B/restores/upload?mode=module&module=Leads" -H "$AUTH" -H 'content-type: application/zip' --data-binary @"$DOWNLOADED" | json id)
+wait_restore "$RESTORE"
+call "$B/restores" -H "$AUTH" | json 0.id >/dev/null
+call "$B/restores/$RESTORE?limit=500" -H "$AUTH"
+echo >&2
+
+step "A workflow rule: Leads scored over 80 are rated Hot"
+call -X POST "$B/modules/Leads/fields" -H "$AUTH" -H 'content-type: application/json' -d '{"name":"Rating","type":"picklist","values":["Hot","Warm","Cold"]}' >/dev/null
+call -X POST "$B/settings/workflow-rules" -H "$AUTH" -H 'content-type: application/json' \
+  -d '{"name":"Hot leads","module":"Leads","trigger":"on_create_or_edit",
+       "conditions":[{"field":"Score","operator":"greater_than","value":80}],
+       "actions":[{"type":"field_update","field":"Rating","value":"Hot"}]}' >/dev/null
+RATING=$(call -X POST "$B/modules/Leads/records" -H "$AUTH" -H 'content-type: application/json' -d '{"Last_Name":"Kato","Score":95}' | json Rating)
+[ "$RATING" = Hot ] || { echo "the rule rated the lead '$RATING', not Hot" >&2; exit 1; }
+
 printf '\nThe walk-through ran to the end.\n' >&2
