@@ -51,7 +51,18 @@ public sealed class MigrationPassSink(
         var written = rows.Where(r => r.Write is not null).ToList();
         var writes = written.Select(r => r.Write!).ToList();
         var ids = writes.ToDictionary(w => w.Record.SourceId, _ => Ids.New(), StringComparer.Ordinal);
-        var files = module == MigrationModules.Attachments ? await CopyAttachmentsAsync(writes, ids, now, cancellationToken) : null;
+        Dictionary<string, AttachmentRow>? files = null;
+        if (module == MigrationModules.Attachments)
+        {
+            (files, var unreadable) = await CopyAttachmentsAsync(writes, ids, now, cancellationToken);
+            if (unreadable.Count > 0)
+            {
+                // A file the ZIP cannot give is its row's failure, reported like any bad row; the pass goes on.
+                rows = [.. rows.Select(r => r.Write is { } w && unreadable.TryGetValue(w.Record.SourceId, out var error) ? new MigrationBatchRow(r.Row, ReportLine.Failed(w.Record.SourceId, error)) : r)];
+                written = [.. rows.Where(r => r.Write is not null)];
+                writes = [.. written.Select(r => r.Write!)];
+            }
+        }
 
         await using var connection = await database.OpenAsync(cancellationToken);
         var parentOwners = module is MigrationModules.TicketThreads or MigrationModules.TicketComments
@@ -117,16 +128,30 @@ public sealed class MigrationPassSink(
     /// source ID, so a retried batch overwrites rather than duplicates them; a file the ledger already has is left
     /// alone (copying it would change an existing record's file).
     /// </summary>
-    private async Task<Dictionary<string, AttachmentRow>> CopyAttachmentsAsync(List<MigrationWrite> writes, Dictionary<string, string> ids, long now, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A file the ZIP holds but cannot give (encrypted, compressed by a method other than Deflate, or damaged: upload
+    /// reads only the CSVs) is returned with the reason, for its row to fail.
+    /// </remarks>
+    private async Task<(Dictionary<string, AttachmentRow> Files, Dictionary<string, string> Unreadable)> CopyAttachmentsAsync(
+        List<MigrationWrite> writes, Dictionary<string, string> ids, long now, CancellationToken cancellationToken)
     {
         await ledger.LoadAsync([.. writes.Select(w => (MigrationModules.Attachments, w.Record.SourceId))], cancellationToken);
         var files = new Dictionary<string, AttachmentRow>(StringComparer.Ordinal);
+        var unreadable = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var write in writes.Where(w => !ledger.TryResolve(MigrationModules.Attachments, w.Record.SourceId, out _)))
         {
-            files[write.Record.SourceId] = await CopyAttachmentAsync(ids[write.Record.SourceId], write.Record, now, cancellationToken);
+            try
+            {
+                files[write.Record.SourceId] = await CopyAttachmentAsync(ids[write.Record.SourceId], write.Record, now, cancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                unreadable[write.Record.SourceId] = $"{write.Record.Values["Path"]!.GetValue<string>()} in the ZIP cannot be read ({e.Message.TrimEnd('.')}): "
+                    + "save the ZIP without a password and with standard (Deflate) compression, and add it again for the second pass.";
+            }
         }
 
-        return files;
+        return (files, unreadable);
     }
 
     private async Task<Dictionary<string, string>> TicketOwnersAsync(DbConnection connection, IEnumerable<string> ticketIds) =>

@@ -66,7 +66,16 @@ public sealed class MigrationUploads(IBlobStore blobs, IGrainFactory grains, Tim
             await using (var source = await MigrationSource.OpenAsync(fileName, blobs.OpenRead(path), module, mapping.Format, cancellationToken))
             {
                 RequireSelected(state, source);
-                inspection = await MigrationFileCheck.InspectAsync(source, mapping, org.Modules, cancellationToken);
+                try
+                {
+                    inspection = await MigrationFileCheck.InspectAsync(source, mapping, org.Modules, cancellationToken);
+                }
+                catch (InvalidDataException e)
+                {
+                    // An entry the ZIP's directory lists but whose data cannot be read: encrypted, compressed by another method, or damaged.
+                    throw ProblemException.BadRequest(MigrationProblemCodes.InvalidFile,
+                        $"A CSV in {fileName} cannot be read ({e.Message.TrimEnd('.')}); save the ZIP without a password and with standard (Deflate) compression, and upload it again.");
+                }
             }
 
             var file = new MigrationFile(fileName, path, size, allowance.Pass,

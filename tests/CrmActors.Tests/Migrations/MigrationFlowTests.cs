@@ -178,6 +178,31 @@ public abstract class MigrationFlowTests(MigrationApplication app)
         await (await org.Admin.PostAsJsonAsync(org.Url("migrations"), new { sourceSystem = "generic", modules = new[] { "widgets" } }))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "migration-unknown-module");
     }
+
+    /// <summary>A file of the attachments ZIP that cannot be read fails its row, not the pass.</summary>
+    [Fact]
+    public async Task AnAttachmentTheZipCannotGiveFailsItsRowAndThePassGoesOn()
+    {
+        var org = await app.CreateOrgAsync();
+        var job = await org.CreateMigrationAsync("generic", "tickets");
+        await org.UploadOkAsync(job, "tickets.zip", MigrationSteps.WithCompressionMethod(MigrationSteps.Zip(
+            ("tickets.csv", "Source_Id,Subject,Status\nT1,Printer,Open\n"),
+            ("attachments.csv", "Source_Id,Ticket_Id,File_Name,Path\nF1,T1,photo.png,files/photo.png\nF2,T1,scan.pdf,files/scan.pdf\n"),
+            ("files/photo.png", "PNG bytes"),
+            ("files/scan.pdf", "PDF bytes")), "files/scan.pdf", 12));
+        Assert.Equal(HttpStatusCode.OK, (await org.PostAsync(job, "submit")).StatusCode);
+
+        var done = await org.WaitForStatusAsync(job, "first_pass_done");
+        var counts = Assert.Single(done.GetProperty("passes").EnumerateArray()).GetProperty("counts");
+        Assert.Equal((1, 1), (counts.GetProperty("attachments").GetProperty("migrated").GetInt64(), counts.GetProperty("attachments").GetProperty("failed").GetInt64()));
+        Assert.Equal(1, counts.GetProperty("tickets").GetProperty("migrated").GetInt64());
+        var report = await org.ReportAsync(job, 1);
+        Assert.Equal("migrated", report.Line("attachments", "F1")[2]);
+        Assert.Equal("failed", report.Line("attachments", "F2")[2]);
+        Assert.Contains("files/scan.pdf in the ZIP cannot be read", report.Line("attachments", "F2")[3]);
+        var ticket = report.Line("tickets", "T1")[1];
+        Assert.Single((await org.GetJsonAsync($"modules/Tickets/records/{ticket}/attachments")).EnumerateArray());
+    }
 }
 
 public sealed class SqliteMigrationFlowTests(SqliteMigrationApplication app) : MigrationFlowTests(app), IClassFixture<SqliteMigrationApplication>;

@@ -85,6 +85,28 @@ public static class MigrationSteps
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// <paramref name="zip"/> with <paramref name="entry"/>'s compression method set to <paramref name="method"/> in its
+    /// local and central headers (12: BZip2, which .NET cannot read), as an export tool with other settings writes it.
+    /// </summary>
+    public static byte[] WithCompressionMethod(byte[] zip, string entry, ushort method)
+    {
+        var bytes = (byte[])zip.Clone();
+        for (var at = 0; at + 46 <= bytes.Length; at++)
+        {
+            if (BitConverter.ToUInt32(bytes, at) != 0x02014b50 || Encoding.UTF8.GetString(bytes, at + 46, BitConverter.ToUInt16(bytes, at + 28)) != entry)
+            {
+                continue;
+            }
+
+            BitConverter.TryWriteBytes(bytes.AsSpan(at + 10), method);
+            BitConverter.TryWriteBytes(bytes.AsSpan((int)BitConverter.ToUInt32(bytes, at + 42) + 8), method);
+            return bytes;
+        }
+
+        throw new ArgumentException($"{entry} is not in the ZIP.", nameof(entry));
+    }
+
     public static async Task<(string Id, string Email)> AddUserWithEmailAsync(this OrgSession org, string email, bool active = true)
     {
         var response = await org.Admin.PostAsJsonAsync(org.Url("users"), new { email, name = email.Split('@')[0], role = "standard" });

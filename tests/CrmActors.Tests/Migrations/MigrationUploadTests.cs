@@ -79,6 +79,9 @@ public abstract class MigrationUploadTests(MigrationApplication app)
         await (await org.UploadAsync(job, "evil.zip", MigrationSteps.Zip(("accounts.csv", Good), ("../../etc/passwd", "x"))))
             .AssertProblemAsync(HttpStatusCode.BadRequest, "migration-unsafe-entry");
         await (await org.UploadAsync(job, "noid.csv", "Account_Name\nAcme\n", "accounts")).AssertProblemAsync(HttpStatusCode.BadRequest, "migration-invalid-file");
+        var unreadable = await (await org.UploadAsync(job, "bzip2.zip", MigrationSteps.WithCompressionMethod(MigrationSteps.Zip(("accounts.csv", Good)), "accounts.csv", 12)))
+            .AssertProblemAsync(HttpStatusCode.BadRequest, "migration-invalid-file");
+        Assert.Contains("bzip2.zip", unreadable.GetProperty("detail").GetString());
 
         Assert.Empty((await org.GetJsonAsync($"migrations/{job}/files")).EnumerateArray());
         Assert.Empty(BlobFiles(org, job));
