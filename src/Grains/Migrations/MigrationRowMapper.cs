@@ -23,6 +23,9 @@ public sealed class MigrationRowMapper(ModuleColumnPlan plan, Func<string, bool>
             t.Field is { Type: FieldTypes.Lookup } lookup ? LookupModule(lookup) : null))];
     private readonly FieldDefinition? _agentEmailField = plan.Definition.Field("Agent_Email") is { Type: FieldTypes.Email } f ? f : null;
 
+    /// <summary>The longest source ID a row may have.</summary>
+    public const int MaxSourceIdLength = 255;
+
     public ModuleColumnPlan Plan => plan;
 
     public bool TryMap(SourceRow row, [NotNullWhen(true)] out MappedRow? mapped, [NotNullWhen(false)] out RowError? error)
@@ -32,6 +35,14 @@ public sealed class MigrationRowMapper(ModuleColumnPlan plan, Func<string, bool>
         if (string.IsNullOrEmpty(sourceId))
         {
             error = new RowError(row.Row, null, SourceColumns.SourceId, $"The row has no source ID; every row needs its ID from the old system in {plan.Header[plan.SourceIdIndex]}.");
+            return false;
+        }
+
+        if (sourceId.Length > MaxSourceIdLength)
+        {
+            // The ledger keys on it (PostgreSQL's index takes about 2.7 KB at most): a longer one is a bad row, not a failed pass.
+            error = new RowError(row.Row, null, SourceColumns.SourceId,
+                $"The source ID in {plan.Header[plan.SourceIdIndex]} is {sourceId.Length} characters long; an ID from the old system has at most {MaxSourceIdLength}.");
             return false;
         }
 

@@ -76,6 +76,18 @@ public sealed class MigrationPassTests : IDisposable
     }
 
     [Fact]
+    public async Task ASourceIdLongerThanAnIdCanBeIsABadRowAndTheRestMigrate()
+    {
+        var longId = new string('7', MigrationRowMapper.MaxSourceIdLength + 1);
+        var accounts = _files.WriteCsv("accounts.csv", $"Source_Id,Account_Name\nA1,Acme\n{longId},Long\n{longId[1..]},Just fits\n");
+
+        var outcome = await _files.RunAsync(new MigrationMapping("generic"), [accounts], Users);
+
+        Assert.Equal(new ModuleCounts(2, 1, 0), outcome.Counts["accounts"]);
+        Assert.Contains("at most 255", outcome.Report.Lines["accounts"].Single(l => l[2] == "failed")[3]);
+    }
+
+    [Fact]
     public async Task AZendeskStyleExportMigrates()
     {
         // Zendesk's organization, user and ticket CSV exports, named as Zendesk names them.
