@@ -126,6 +126,25 @@ public class CardDavFailureTests
         Assert.Equal((400, "carddav-unreachable", "remote"), (e.ToProblem().Status, e.ToProblem().Code, e.ToProblem().Extensions["field"]));
     }
 
+    [Theory]
+    [InlineData("ftp://example.test/book/")]
+    [InlineData("webcal://example.test/book/")]
+    [InlineData("file:///etc/passwd")]
+    public async Task ARedirectOrHrefToAnotherSchemeIsAnInvalidResponse(string target)
+    {
+        await using var redirecting = FakeHttpServer.Answering(301, "text/plain", "", location: target);
+        var href = $"<multistatus xmlns=\"DAV:\"><response><href>/</href><propstat><prop><current-user-principal><href>{target}</href></current-user-principal></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>";
+        await using var pointing = FakeHttpServer.Answering(207, "application/xml", href);
+        using var client = ClientFor();
+
+        var redirected = await Assert.ThrowsAsync<CardDavException>(() => client.ListCardsAsync(new Uri(redirecting.Url, "/book/")));
+        var pointed = await Assert.ThrowsAsync<CardDavException>(() => client.DiscoverAsync(pointing.Url));
+
+        Assert.All(new[] { redirected, pointed }, e => Assert.Equal(CardDavError.InvalidResponse, e.Error));
+        Assert.Contains("reached over http or https", redirected.Message);
+        Assert.Contains("reached over http or https", pointed.Message);
+    }
+
     [Fact]
     public async Task CredentialsFollowARedirectOnTheSameOriginOnly()
     {

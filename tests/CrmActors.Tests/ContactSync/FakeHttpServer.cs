@@ -37,11 +37,12 @@ public sealed class FakeHttpServer : IAsyncDisposable
     /// <summary>Every request received: request line, headers and body.</summary>
     public ConcurrentQueue<string> Heads { get; } = new();
 
-    public static FakeHttpServer Answering(int status, string contentType, string body, int? declaredLength = null) =>
+    public static FakeHttpServer Answering(int status, string contentType, string body, int? declaredLength = null, string? location = null) =>
         new(async (stream, token) =>
         {
             var bytes = Encoding.UTF8.GetBytes(body);
-            var head = $"HTTP/1.1 {status} Whatever\r\nContent-Type: {contentType}\r\nContent-Length: {declaredLength ?? bytes.Length}\r\nConnection: close\r\n\r\n";
+            var head = $"HTTP/1.1 {status} Whatever\r\nContent-Type: {contentType}\r\nContent-Length: {declaredLength ?? bytes.Length}\r\n"
+                + (location is null ? "" : $"Location: {location}\r\n") + "Connection: close\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head), token);
             await stream.WriteAsync(bytes, token);
         });

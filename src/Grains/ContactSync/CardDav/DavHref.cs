@@ -19,6 +19,13 @@ public static class DavHref
             throw new CardDavException(CardDavError.InvalidResponse, $"The server at {CardDavException.Describe(baseUri)} answered with an unreadable href.");
         }
 
+        // A redirect or a property may name any URI; a CardDAV resource is reached over HTTP(S) only.
+        if (resolved.Scheme is not ("http" or "https"))
+        {
+            throw new CardDavException(CardDavError.InvalidResponse,
+                $"The server at {CardDavException.Describe(baseUri)} pointed to a {resolved.Scheme}: address; a CardDAV server is reached over http or https.");
+        }
+
         return Normalize(resolved);
     }
 
