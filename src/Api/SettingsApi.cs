@@ -109,7 +109,7 @@ public static class SettingsApi
     private static ProfileDefinition ToProfile(ProfileRequest request, string? name) => new(
         name is null ? request.Name ?? "" : RouteName(name, request.Name),
         new Profile(
-            request.Permissions?.Modules?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableList()),
+            request.Permissions?.Modules?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableList(), StringComparer.Ordinal),
             request.Permissions?.Features?.ToImmutableList() ?? []));
 
     /// <summary>A value as settings keep it: text for strings, the JSON literal for numbers and booleans.</summary>

@@ -44,7 +44,7 @@ public static class UsersApi
         var profile = request.Permissions is null
             ? null
             : new Profile(
-                request.Permissions.Modules?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableList()),
+                request.Permissions.Modules?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToImmutableList(), StringComparer.Ordinal),
                 request.Permissions.Features?.ToImmutableList() ?? []);
         var user = await grains.Grain<IOrganizationGrain>(orgId)
             .AddUserAsync(new NewUser(request.Email ?? "", request.Name ?? "", request.Role ?? "", profile), Ids.Sha256(token), http.Actor().User.Id);

@@ -90,6 +90,17 @@ public abstract class BadInputTests(CrmApplication app)
     }
 
     [Fact]
+    public async Task MapKeysThatDifferOnlyByCharactersALanguageIgnoresAreDistinctKeys()
+    {
+        var org = await app.CreateOrgAsync();
+        // A soft hyphen is invisible to a culture's comparison: under it, both keys would be one.
+        var body = new StringContent("""{"email":"s@x.test","name":"S","role":"standard","permissions":{"modules":{"Leads":["view"],"Leads\u00AD":["view"]}}}""", Encoding.UTF8, "application/json");
+        var problem = await (await org.Admin.PostAsync(org.Url("users"), body)).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+        Assert.Contains("Leads\u00AD", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Single((await org.GetJsonAsync("users")).EnumerateArray());
+    }
+
+    [Fact]
     public async Task ReturningTheLeastIntegerOfAddOnsIsAConflictNotAnOverflow()
     {
         var org = await app.CreateOrgAsync();

@@ -94,13 +94,13 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
             throw ProblemException.Validation("frequencyMinutes", $"frequencyMinutes is between {options.Value.MinFrequencyMinutes} and 10080 (a week); use …/run to sync now.");
         }
 
-        var view = request.View?.ToImmutableSortedDictionary() ?? current.View;
+        var view = request.View?.ToImmutableSortedDictionary(StringComparer.Ordinal) ?? current.View;
         foreach (var field in view.Keys.Where(f => module.Field(f) is null))
         {
             throw ProblemException.Validation($"view.{field}", $"{module.Name} has no field {field} to filter on.");
         }
 
-        var fieldMap = request.FieldMap?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value ?? "") ?? current.FieldMap;
+        var fieldMap = request.FieldMap?.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value ?? "", StringComparer.Ordinal) ?? current.FieldMap;
         FieldMapping.For(module, fieldMap);
         var defaults = Defaults(module, direction, request.Defaults ?? current.Defaults);
         return current with { Direction = direction, ConflictPolicy = policy, FrequencyMinutes = frequency, View = view, FieldMap = fieldMap, Defaults = defaults };
@@ -173,7 +173,7 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
                 $"Give a default for {missing.Name}: records created from remote contacts need {string.Join(", ", module.Fields.Where(f => f.Required).Select(f => f.Name))}.");
         }
 
-        return defaults.ToImmutableSortedDictionary();
+        return defaults.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 
     /// <summary>
