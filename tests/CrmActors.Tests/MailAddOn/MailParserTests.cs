@@ -58,6 +58,28 @@ public sealed class MailParserTests
         Assert.Equal("Newsletter <news@vendor.example>", summary.From);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("\r\n")]
+    [InlineData("\0\0\0\0")]
+    public async Task AMessageWithNothingToParseIsAnEmptyMessageNotAnError(string raw)
+    {
+        var mail = await ParseAsync(raw);
+        Assert.Equal((null, "", 0, 0), (mail.MessageId, mail.Subject, mail.From.Count, mail.To.Count));
+
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path, raw);
+            var (messageId, summary, addresses) = MailParser.SummarizeFile("e-1", path, CancellationToken.None);
+            Assert.Equal((null, "e-1", "", "", 0), (messageId, summary.Id, summary.Subject, summary.From, addresses.Count));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public async Task AttachmentsHaveDecodedNamesTypesAndSizes()
     {

@@ -18,10 +18,25 @@ public static partial class MailParser
     /// <summary>A stored message up to this size is read whole and summarized from memory; a larger one from its file.</summary>
     private const int WholeInMemory = 1024 * 1024;
 
+    // A mailbox can hold a message with no header to parse (an empty one): kept as it is, shown as a message with nothing in it.
+    private static readonly ParsedMail Empty = new(null, [], [], [], string.Empty, null, null, null, []);
+
     public static async Task<ParsedMail> ParseAsync(Stream raw, CancellationToken cancellationToken)
     {
-        using var message = await MimeMessage.LoadAsync(ParserOptions.Default, raw, persistent: raw.CanSeek, cancellationToken);
-        return await ToParsedAsync(message, cancellationToken);
+        MimeMessage message;
+        try
+        {
+            message = await MimeMessage.LoadAsync(ParserOptions.Default, raw, persistent: raw.CanSeek, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return Empty;
+        }
+
+        using (message)
+        {
+            return await ToParsedAsync(message, cancellationToken);
+        }
     }
 
     public static async Task<ParsedMail> ParseFileAsync(string path, CancellationToken cancellationToken)
@@ -69,7 +84,17 @@ public static partial class MailParser
 
     private static (string? MessageId, MailSummary Summary, IReadOnlySet<string> LinkAddresses) Summarize(string id, Stream raw, CancellationToken cancellationToken)
     {
-        using var message = MimeMessage.Load(ParserOptions.Default, raw, persistent: true, cancellationToken);
+        MimeMessage loaded;
+        try
+        {
+            loaded = MimeMessage.Load(ParserOptions.Default, raw, persistent: true, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            return (null, Summarize(id, Empty), new HashSet<string>());
+        }
+
+        using var message = loaded;
         var (from, to, cc) = (Parties(message.From), Parties(message.To), Parties(message.Cc));
         var summary = Summary(id, from, to, cc, message.Subject ?? string.Empty, DateOf(message), BodySnippet(message, cancellationToken));
         return (message.MessageId, summary, Linking.MailAddresses.Of(from.Concat(to).Concat(cc).Select(p => p.Address)));
