@@ -14,7 +14,7 @@ var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfig
 // however it is started (dotnet run, the built DLL, a published folder), not only through launchSettings.json.
 if (new[] { "urls", "http_ports", "https_ports" }.All(key => string.IsNullOrWhiteSpace(builder.Configuration[key])))
 {
-    builder.WebHost.UseUrls("http://localhost:5080");
+    builder.Configuration["urls"] = "http://localhost:5080";
 }
 
 builder.AddOperatorKey();
