@@ -53,7 +53,7 @@ public sealed class BulkInsertService(IDatabase database, RecordStore store, Tim
         async Task WriteAsync(List<Pending> pending)
         {
             var lookups = pending.SelectMany(b => RecordJson.Lookups(module, b.Data)).Select(l => l.Id).ToList();
-            var live = lookups.Count == 0 ? [] : await RecordStore.FindLiveAsync(connection, transaction, actor.OrgId, lookups);
+            var live = lookups.Count == 0 ? [] : await RecordStore.FindLiveAsync(connection, transaction, actor.OrgId, lookups, database.ForKeyShare);
             var good = new List<RecordRow>(pending.Count);
             foreach (var (row, data, record) in pending)
             {

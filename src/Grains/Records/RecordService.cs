@@ -31,7 +31,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         RecordAutomation.OnCreate(actor.Org, module, data);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data);
+        await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data, database.ForKeyShare);
         var now = UnixTime.Ms(clock.GetUtcNow());
         var row = RecordJson.ToRow(module, actor.OrgId, Ids.New(), data, actor.User.Id, now, actor.User.Id, now, actor.User.Id);
         await RecordStore.InsertAsync(connection, transaction, row);
@@ -62,7 +62,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         var old = JsonNode.Parse(before.Data)!.AsObject();
         var data = RecordJson.Apply(module, input, old.DeepClone().AsObject());
         RecordAutomation.OnEdit(actor.Org, module, old, data);
-        await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data);
+        await CheckLookupsAsync(connection, transaction, actor.OrgId, module, data, database.ForKeyShare);
         var now = clock.GetUtcNow();
         var after = RecordJson.ToRow(module, actor.OrgId, id, data, before.OwnerId, before.CreatedAt, before.CreatedBy, UnixTime.Ms(now), actor.User.Id);
         var changes = old.Select(kv => kv.Key).Union(data.Select(kv => kv.Key))
@@ -85,7 +85,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         var module = actor.Authorize(moduleName, ModuleAction.Delete);
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var row = await RequireAsync(connection, transaction, actor, module, id);
+        var row = await RequireAsync(connection, transaction, actor, module, id, forDelete: true);
         RequireVersion(row, ifMatch);
         await recycleBin.MoveAsync(connection, transaction, actor, module, row, clock.GetUtcNow());
         await transaction.CommitAsync();
@@ -111,9 +111,9 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         return new RecordPage(items.Select(RecordJson.ToResponse).ToList(), page, perPage, total);
     }
 
-    internal static async Task<RecordRow> RequireAsync(DbConnection connection, DbTransaction? transaction, Actor actor, ModuleDefinition module, string id)
+    internal static async Task<RecordRow> RequireAsync(DbConnection connection, DbTransaction? transaction, Actor actor, ModuleDefinition module, string id, bool forDelete = false)
     {
-        var row = Ids.IsWellFormed(id) ? await RecordStore.GetAsync(connection, transaction, actor.OrgId, id) : null;
+        var row = Ids.IsWellFormed(id) ? await RecordStore.GetAsync(connection, transaction, actor.OrgId, id, forDelete) : null;
         return row is not null && row.Module == module.Name ? row : throw ProblemException.NotFound($"{module.Name} record {id}");
     }
 
@@ -133,8 +133,8 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
         }
     }
 
-    /// <summary>Refuses a lookup to a record that is missing, deleted, in another org or in the wrong module.</summary>
-    public static async Task CheckLookupsAsync(DbConnection connection, DbTransaction transaction, string orgId, ModuleDefinition module, JsonObject data)
+    /// <summary>Refuses a lookup to a record that is missing, deleted, in another org or in the wrong module; the targets stay locked (<paramref name="lockRows"/>) until the write commits.</summary>
+    public static async Task CheckLookupsAsync(DbConnection connection, DbTransaction transaction, string orgId, ModuleDefinition module, JsonObject data, string lockRows)
     {
         var lookups = RecordJson.Lookups(module, data).ToList();
         if (lookups.Count == 0)
@@ -142,7 +142,7 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
             return;
         }
 
-        var live = await RecordStore.FindLiveAsync(connection, transaction, orgId, lookups.Select(l => l.Id));
+        var live = await RecordStore.FindLiveAsync(connection, transaction, orgId, lookups.Select(l => l.Id), lockRows);
         foreach (var (field, id) in lookups)
         {
             if (!live.TryGetValue(id, out var target) || (field.LookupModule != FieldDefinition.AnyModule && target != field.LookupModule))

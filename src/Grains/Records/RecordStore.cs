@@ -34,12 +34,14 @@ public sealed class RecordStore(IDatabase database)
     /// <summary>
     /// The live record. Inside a write transaction on PostgreSQL the row stays locked until the commit, so an edit
     /// reads, merges and writes without another edit or a delete slipping in between (SQLite's write transactions
-    /// are already serial); a record binned meanwhile is then not found.
+    /// are already serial); a record binned meanwhile is then not found. An edit locks it <c>FOR NO KEY UPDATE</c>,
+    /// which writes that only link to it (<see cref="FindLiveAsync"/>'s <c>FOR KEY SHARE</c>) do not wait for; a
+    /// delete (<paramref name="forDelete"/>) locks it <c>FOR UPDATE</c>, which waits for them and they for it.
     /// </summary>
-    public static Task<RecordRow?> GetAsync(DbConnection connection, DbTransaction? transaction, string orgId, string id) =>
+    public static Task<RecordRow?> GetAsync(DbConnection connection, DbTransaction? transaction, string orgId, string id, bool forDelete = false) =>
         connection.QuerySingleOrDefaultAsync<RecordRow>(
             $"SELECT {Columns} FROM records WHERE org_id = @orgId AND id = @id AND deleted_at IS NULL" +
-            (transaction is not null && connection is NpgsqlConnection ? " FOR UPDATE" : ""), new { orgId, id }, transaction);
+            (transaction is not null && connection is NpgsqlConnection ? (forDelete ? " FOR UPDATE" : " FOR NO KEY UPDATE") : ""), new { orgId, id }, transaction);
 
     public static Task UpdateAsync(DbConnection connection, DbTransaction transaction, RecordRow row) =>
         connection.ExecuteAsync(
@@ -65,14 +67,19 @@ public sealed class RecordStore(IDatabase database)
     }
 
     /// <summary>Which of <paramref name="ids"/> are live records of the org, with their module.</summary>
-    public static async Task<Dictionary<string, string>> FindLiveAsync(DbConnection connection, DbTransaction? transaction, string orgId, IEnumerable<string> ids)
+    /// <remarks>
+    /// Inside a write that links to them, pass <see cref="IDatabase.ForKeyShare"/> as <paramref name="lockRows"/>: the
+    /// targets cannot be deleted until the write commits, and one deleted meanwhile is not found (a delete that
+    /// commits first) or sees the new link and bins it along (a delete that waits). Edits of the targets do not wait.
+    /// </remarks>
+    public static async Task<Dictionary<string, string>> FindLiveAsync(DbConnection connection, DbTransaction? transaction, string orgId, IEnumerable<string> ids, string lockRows = "")
     {
         var found = new Dictionary<string, string>();
         foreach (var chunk in ids.Distinct().Chunk(500))
         {
             var parameters = new DynamicParameters(new { orgId });
             var rows = await connection.QueryAsync<(string, string)>(
-                $"SELECT id, module FROM records WHERE org_id = @orgId AND deleted_at IS NULL AND id IN ({SqlList.Add(parameters, "i", chunk)})", parameters, transaction);
+                $"SELECT id, module FROM records WHERE org_id = @orgId AND deleted_at IS NULL AND id IN ({SqlList.Add(parameters, "i", chunk)}) {lockRows}", parameters, transaction);
             foreach (var (id, module) in rows)
             {
                 found[id] = module;

@@ -83,8 +83,10 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
     {
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
+        // The bin row is claimed: an Empty (or the expiry purge) that runs meanwhile waits, then finds it gone; one that
+        // claimed it first makes this restore wait and then answer 404.
         var entry = await connection.QueryFirstOrDefaultAsync<Row>(
-            "SELECT batch_id, record_id, module, display_name, record_count, deleted_at, deleted_by FROM recycle_bin WHERE org_id = @OrgId AND record_id = @recordId ORDER BY deleted_at DESC",
+            $"SELECT batch_id, record_id, module, display_name, record_count, deleted_at, deleted_by FROM recycle_bin WHERE org_id = @OrgId AND record_id = @recordId ORDER BY deleted_at DESC {database.ForUpdate}",
             new { actor.OrgId, recordId }, transaction) ?? throw ProblemException.NotFound($"Record {recordId} in the recycle bin");
         actor.Authorize(entry.module, ModuleAction.Delete);
         // A record whose parent is still in the bin (or gone) would come back an orphan: the parent comes first.
@@ -142,7 +144,9 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
 
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        var batches = (await connection.QueryAsync<(string Batch, string OrgId)>($"SELECT batch_id, org_id FROM recycle_bin WHERE {where}", parameters, transaction)).ToList();
+        // Claimed in one order (two purges never wait on each other in a cycle); a restore holding one makes the purge wait, and skip it.
+        var batches = (await connection.QueryAsync<(string Batch, string OrgId)>(
+            $"SELECT batch_id, org_id FROM recycle_bin WHERE {where} ORDER BY batch_id {database.ForUpdate}", parameters, transaction)).ToList();
         var purged = 0;
         var files = new List<string>();
         foreach (var chunk in batches.Chunk(500))

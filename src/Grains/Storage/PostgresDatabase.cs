@@ -14,6 +14,13 @@ public sealed class PostgresDatabase(NpgsqlDataSource dataSource) : IDatabase, I
 
     public string ForShare => "FOR SHARE";
 
+    public string ForUpdate => "FOR UPDATE";
+
+    public string ForKeyShare => "FOR KEY SHARE";
+
+    public Task LockNameAsync(DbConnection connection, DbTransaction transaction, string name) =>
+        Dapper.SqlMapper.ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtextextended(@name, 0))", new { name }, transaction);
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -40,6 +40,12 @@ public sealed class SqliteDatabase : IDatabase
 
     public string ForShare => "";
 
+    public string ForUpdate => "";
+
+    public string ForKeyShare => "";
+
+    public Task LockNameAsync(DbConnection connection, DbTransaction transaction, string name) => Task.CompletedTask;
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(_connectionString);
