@@ -151,7 +151,7 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
     /// <summary>Moves the record (and its dependents) to the recycle bin; false when it is already gone.</summary>
     public async Task<bool> DeleteAsync(DbConnection connection, DbTransaction transaction, Actor actor, ModuleDefinition module, string id, DateTimeOffset now)
     {
-        if (await RecordStore.GetAsync(connection, transaction, actor.OrgId, id) is not { } row || row.Module != module.Name)
+        if (await RecordStore.GetAsync(connection, transaction, actor.OrgId, id, forDelete: true) is not { } row || row.Module != module.Name)
         {
             return false;
         }
@@ -214,7 +214,8 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
 
         var data = RecordJson.ApplyCells(target, [display], [name]);
         await using var transaction = await database.BeginWriteAsync(connection);
-        // Another run may have created it since the read above.
+        // Another run may have created it since the read above, or be creating it now: the name is held until commit.
+        await database.LockNameAsync(connection, transaction, $"record-name/{actor.OrgId}/{target.Name}/{name}");
         if (await connection.QueryFirstOrDefaultAsync<string>(sql, parameters, transaction) is { } raced)
         {
             return raced;
