@@ -56,12 +56,21 @@ public sealed class OutboundTargets(bool allowPrivateNetworks)
         return addresses[0];
     }
 
-    /// <summary>True for loopback, RFC 1918, CGNAT, link-local, unique-local, multicast and unspecified addresses.</summary>
+    /// <summary>
+    /// True for loopback, RFC 1918, CGNAT, link-local, unique-local, multicast and unspecified addresses, and for an
+    /// IPv6 address that carries one of those IPv4 addresses (mapped, compatible, SIIT-translated, NAT64, 6to4). Local
+    /// NAT64 (64:ff9b:1::/48) and Teredo (2001::/32) are refused outright: what they reach cannot be told from the address.
+    /// </summary>
     public static bool IsPrivate(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && EmbeddedIPv4(address.GetAddressBytes()) is var (embedded, opaque))
         {
-            address = address.MapToIPv4();
+            if (opaque)
+            {
+                return true;
+            }
+
+            address = embedded!;
         }
 
         if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
@@ -86,5 +95,23 @@ public sealed class OutboundTargets(bool allowPrivateNetworks)
         }
 
         return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast;
+    }
+
+    // The IPv4 address an IPv6 address stands for, or opaque when it reaches one the address does not show.
+    private static (IPAddress? IPv4, bool Opaque)? EmbeddedIPv4(byte[] b)
+    {
+        bool Zero(int from, int to) => b.AsSpan(from, to - from).IndexOfAnyExcept((byte)0) < 0;
+        IPAddress Last32() => new(b.AsSpan(12, 4));
+        return b switch
+        {
+            _ when Zero(0, 10) && b[10] == 0xff && b[11] == 0xff => (Last32(), false),                   // ::ffff:a.b.c.d (mapped)
+            _ when Zero(0, 12) && !Zero(12, 16) && !(Zero(12, 15) && b[15] <= 1) => (Last32(), false),   // ::a.b.c.d (compatible), not :: or ::1
+            _ when Zero(0, 8) && b[8] == 0xff && b[9] == 0xff && Zero(10, 12) => (Last32(), false),      // ::ffff:0:a.b.c.d (SIIT)
+            [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ..] => (Last32(), false),                   // 64:ff9b::/96 (NAT64)
+            [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01, ..] => (null, true),                                    // 64:ff9b:1::/48 (local NAT64)
+            [0x20, 0x02, ..] => (new IPAddress(b.AsSpan(2, 4)), false),                                  // 2002:a.b.c.d::/48 (6to4)
+            [0x20, 0x01, 0x00, 0x00, ..] => (null, true),                                                // 2001::/32 (Teredo)
+            _ => null,
+        };
     }
 }
