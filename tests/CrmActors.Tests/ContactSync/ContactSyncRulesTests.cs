@@ -131,6 +131,12 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
             Assert.DoesNotContain(wrong, unauthorized.GetRawText(), StringComparison.Ordinal);
             var moved = await (await org.Admin.PatchAsJsonAsync(url, new { remote = new { url = otherBook.ToString() } })).AssertProblemAsync(HttpStatusCode.BadRequest, "sync-address-book-changed");
             Assert.Equal("remote.url", moved.GetProperty("field").GetString());
+
+            // Another server gets no saved secret: the change must bring its credentials, and nothing is sent meanwhile.
+            await using var elsewhere = FakeHttpServer.Answering(207, "application/xml", "<multistatus xmlns=\"DAV:\"/>");
+            var away = await (await org.Admin.PatchAsJsonAsync(url, new { remote = new { url = elsewhere.Url.ToString() } })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+            Assert.Equal("remote.password", away.GetProperty("field").GetString());
+            Assert.Equal(0, elsewhere.Requests);
         }
         finally
         {

@@ -39,6 +39,20 @@ public abstract class MailAddOnRulesTests(MailApplication app)
         Assert.Equal("share_related", JsonDocument.Parse(body).RootElement.GetProperty("mailbox").GetProperty("accountType").GetString());
         var own = await client.GetStringAsync(steps.Org.Url($"users/{userId}/mailbox"));
         Assert.DoesNotContain("password", own, StringComparison.OrdinalIgnoreCase);
+
+        // The saved password goes only to the server it was given for: another host, port, login or no TLS needs it again.
+        foreach (var moved in new[]
+        {
+            MailSteps.Settings("alice", password: "", host: "pop.elsewhere.test"), MailSteps.Settings("alice", password: "", port: TestDovecot.Port + 1),
+            MailSteps.Settings("bob", password: ""),
+        })
+        {
+            var refused = await steps.SaveAsync(client, userId, moved);
+            Assert.Equal("password", (await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+        }
+
+        var withPassword = await steps.SaveAsync(client, userId, MailSteps.Settings("alice", password: "alice-secret", host: "pop.elsewhere.test"));
+        Assert.True(withPassword.IsSuccessStatusCode, await withPassword.Content.ReadAsStringAsync());
     }
 
     [Pop3Fact]

@@ -201,6 +201,14 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
         }
         else if (current is not null && remote.Username is null && remote.Password is null)
         {
+            // The saved secret goes only to the server it was given for: a new scheme, host or port needs it again.
+            if (!Uri.TryCreate(current.Url, UriKind.Absolute, out var saved)
+                || Uri.Compare(url, saved, UriComponents.SchemeAndServer, UriFormat.UriEscaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                throw ProblemException.Validation("remote.password",
+                    "remote.url is on another server than the pair's: give its credentials with it (remote.username and remote.password, or remote.token); a saved secret is only sent to the server it was given for.");
+            }
+
             (credentials, auth, secret) = (secrets.Credentials(current), current.Auth, "");
         }
         else

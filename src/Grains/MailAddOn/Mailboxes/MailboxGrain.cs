@@ -21,6 +21,13 @@ public sealed class MailboxGrain(
         MailboxSettingsRules.CheckLocked(State, next);
         var password = protectedPassword ?? State.ProtectedPassword
             ?? throw ProblemException.Validation("password", "password is required the first time a mailbox is set up.");
+        if (protectedPassword is null && State.Settings is { } saved && !SameServer(saved, next))
+        {
+            // The saved password is only ever sent to the server, account and encryption it was given for.
+            throw ProblemException.Validation("password",
+                "password is required again when the protocol, host, port, encryption (tls) or login changes: a saved password is only sent to the server it was given for.");
+        }
+
         var before = State.Settings;
         State = State with { Settings = next, ProtectedPassword = password, SavedAt = Now };
         // The password is never audited, not even as ciphertext: only that it was set.
@@ -32,6 +39,9 @@ public sealed class MailboxGrain(
         ]);
         return Task.FromResult(State.AsView());
     }
+
+    private static bool SameServer(MailboxSettingsInput a, MailboxSettingsInput b) =>
+        (a.Protocol, a.Port, a.Tls, a.Login) == (b.Protocol, b.Port, b.Tls, b.Login) && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase);
 
     public Task<MailboxView> GetAsync() => Task.FromResult(State.AsView());
 
