@@ -90,4 +90,7 @@ public sealed class NullItemException(string item)
 
     /// <summary>Where in the body, as a field path: <c>permissions.modules.Leads</c>, <c>fields[0]</c>.</summary>
     public string Field => Path is null or "$" ? item : $"{Path.TrimStart('$').TrimStart('.')}.{item}";
+
+    /// <summary>The problem's sentence, naming <see cref="Field"/> (known once the serializer has set the path).</summary>
+    public string Detail => $"{Field} is null; give it a value or leave it out of the body.";
 }

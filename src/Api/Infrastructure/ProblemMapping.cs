@@ -23,7 +23,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems) : IException
                 Create(413, ProblemCodes.PayloadTooLarge, "The request body is larger than this endpoint accepts; send less (split the data into several requests)."),
             BadHttpRequestException { StatusCode: 415 } => Create(415, ProblemCodes.UnsupportedMediaType,
                 "Send this body as JSON with the header 'Content-Type: application/json'."),
-            BadHttpRequestException { InnerException: NullItemException n } => Create(400, ProblemCodes.Validation, $"{n.Field} is null; give it a value or leave it out of the body.",
+            BadHttpRequestException { InnerException: NullItemException n } => Create(400, ProblemCodes.Validation, n.Detail,
                 new Dictionary<string, object?> { ["field"] = n.Field }),
             BadHttpRequestException { InnerException: JsonException j } => Json(j),
             // An empty body, or the JSON literal null, where the endpoint takes an object (the framework's sentence speaks to developers).

@@ -40,11 +40,4 @@ public abstract class ReadThroughStream(Stream inner) : Stream
 
         base.Dispose(disposing);
     }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync();
-        Dispose(false);
-        GC.SuppressFinalize(this);
-    }
 }
