@@ -120,6 +120,15 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
     /// </summary>
     public async Task<int> EmptyAsync(Actor actor)
     {
+        await using (var read = await database.OpenAsync())
+        {
+            if (await read.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND {RestoreWriting}", new { orgId = actor.OrgId }))
+            {
+                throw ProblemException.Conflict(ProblemCodes.BackupBusy,
+                    "A restore of this organization is running; it reads and writes records the bin holds. Empty the recycle bin once it finishes.");
+            }
+        }
+
         var now = clock.GetUtcNow();
         return await PurgeAsync("org_id = @orgId", new { orgId = actor.OrgId }, actor.User.Id, now, async (connection, transaction, purged) =>
             await AuditLog.WriteAsync(connection, transaction, actor.OrgId, now, actor.User.Id, AuditActions.Purge, AuditTargets.Setting,
@@ -129,6 +138,10 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
     /// <summary>Purges batches deleted longer ago than the retention period, in every organization.</summary>
     public Task<int> PurgeExpiredAsync(DateTimeOffset now) =>
         PurgeAsync("deleted_at < @cutoff", new { cutoff = UnixTime.Ms(now - Retention) }, null, now, null);
+
+    // A restore that writes (not a dry run) and has not finished: its writers decide per row whether a record is here or
+    // binned, so a purge of that organization waits for it (the expiry purge takes it the next day).
+    private const string RestoreWriting = "status IN ('queued', 'running') AND dry_run = 0";
 
     private async Task<int> PurgeAsync(string where, object parameters, string? userId, DateTimeOffset now, Func<DbConnection, DbTransaction, int, Task>? audit)
     {
@@ -146,7 +159,10 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
         await using var transaction = await database.BeginWriteAsync(connection);
         // Claimed in one order (two purges never wait on each other in a cycle); a restore holding one makes the purge wait, and skip it.
         var batches = (await connection.QueryAsync<(string Batch, string OrgId)>(
-            $"SELECT batch_id, org_id FROM recycle_bin WHERE {where} ORDER BY batch_id {database.ForUpdate}", parameters, transaction)).ToList();
+            $"""
+            SELECT batch_id, org_id FROM recycle_bin WHERE {where}
+              AND org_id NOT IN (SELECT org_id FROM backup_restores WHERE {RestoreWriting}) ORDER BY batch_id {database.ForUpdate}
+            """, parameters, transaction)).ToList();
         var purged = 0;
         var files = new List<string>();
         foreach (var chunk in batches.Chunk(500))

@@ -93,6 +93,47 @@ public abstract class RecycleBinAndAuditTests(CrmApplication app)
     }
 
     [Fact]
+    public async Task TheBinIsNotPurgedWhileARestoreOfItsOrganizationWrites()
+    {
+        var org = await app.CreateOrgAsync();
+        var lead = await org.CreateRecordAsync("Leads", new { Last_Name = "Kept" });
+        await org.Admin.DeleteAsync(org.Url($"modules/Leads/records/{lead}"));
+        var restoreId = CrmActors.Grains.Common.Ids.New();
+        await SetRestoreAsync(restoreId, "running", insert: true);
+
+        var refused = await (await org.Admin.DeleteAsync(org.Url("recycle-bin"))).AssertProblemAsync(HttpStatusCode.Conflict, "backup-busy");
+        Assert.Contains("restore", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // The daily purge, long after the retention period, leaves this organization's bin for the next day.
+        var bin = app.Services.GetRequiredService<CrmActors.Grains.RecycleBin.RecycleBinService>();
+        await bin.PurgeExpiredAsync(app.Clock.GetUtcNow().AddDays(400));
+        Assert.Equal(1, (await org.GetJsonAsync("recycle-bin")).GetArrayLength());
+
+        await SetRestoreAsync(restoreId, "completed", insert: false);
+        Assert.Equal(1, (await (await org.Admin.DeleteAsync(org.Url("recycle-bin"))).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("purgedRecords").GetInt32());
+
+        async Task SetRestoreAsync(string id, string status, bool insert)
+        {
+            var database = app.Services.GetRequiredService<CrmActors.Grains.Storage.IDatabase>();
+            await using var connection = await database.OpenAsync();
+            await using var transaction = await database.BeginWriteAsync(connection);
+            if (insert)
+            {
+                await CrmActors.Grains.Backups.RestoreStore.InsertAsync(connection, transaction, new CrmActors.Grains.Backups.RestoreRow(
+                    id, org.OrgId, null, [], [], "full", null, false, status, null, new CrmActors.Grains.Backups.RestoreCounts(), null, org.AdminUserId, DateTimeOffset.UtcNow, null, null));
+            }
+            else
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"UPDATE backup_restores SET status = '{status}' WHERE id = '{id}'";
+                await command.ExecuteNonQueryAsync();
+            }
+
+            await transaction.CommitAsync();
+        }
+    }
+
+    [Fact]
     public async Task TheAuditLogShowsOldAndNewValuesOfAnUpdateAndExportsCsv()
     {
         var org = await app.CreateOrgAsync();
