@@ -17,6 +17,30 @@ print(value)' "$1"; }
 # A request that must succeed; its answer goes to stdout, a failure stops the script with the problem it got.
 call() { curl -sS --fail-with-body "$@"; }
 step() { printf '\n== %s\n' "$*" >&2; }
+# Waits for a backup newer than $1 (the newest backup's ID before the request, "" if none) to be ready; prints its ID.
+wait_backup() {
+  for _ in $(seq 1 120); do
+    LIST=$(call "$B/backups" -H "$AUTH")
+    ID=$(json 0.id <<<"$LIST" 2>/dev/null || true)
+    if [ -n "$ID" ] && [ "$ID" != "$1" ]; then
+      STATUS=$(json 0.status <<<"$LIST")
+      [ "$STATUS" = ready ] && { echo "$ID"; return 0; }
+      [ "$STATUS" = failed ] && { echo "backup $ID failed" >&2; exit 1; }
+    fi
+    sleep 1
+  done
+  echo "the backup did not become ready" >&2; exit 1
+}
+# Waits for restore $1 to complete.
+wait_restore() {
+  for _ in $(seq 1 120); do
+    STATUS=$(call "$B/restores/$1?limit=0" -H "$AUTH" | json status)
+    [ "$STATUS" = completed ] && return 0
+    [ "$STATUS" = failed ] && { echo "restore $1 failed" >&2; exit 1; }
+    sleep 1
+  done
+  echo "restore $1 did not complete" >&2; exit 1
+}
 
 step "Create an organization; the answer holds its ID and its first admin's token"
 ORG_JSON=$(call -X POST "$API/api/orgs" -H "X-Operator-Key: $KEY" -H 'content-type: application/json' \
@@ -72,36 +96,16 @@ call "$B/audit-log" -H "$AUTH" -H 'Accept: text/csv' | head -n 3
 
 step "A backup now; its download links are absolute and need no token"
 call -X PUT "$B/backup/schedule" -H "$AUTH" -H 'content-type: application/json' -d '{"frequency":"now"}' >/dev/null
-for _ in $(seq 1 120); do
-  STATUS=$(call "$B/backups" -H "$AUTH" | json 0.status)
-  [ "$STATUS" = ready ] && break
-  [ "$STATUS" = failed ] && { echo "the backup failed" >&2; exit 1; }
-  sleep 1
-done
-DATA_URL=$(call "$B/backups" -H "$AUTH" | json 0.data.0)
+FIRST_BACKUP=$(wait_backup "")
+DATA_URL=$(call "$B/backups/$FIRST_BACKUP" -H "$AUTH" | json data.0)
 call -o "$DOWNLOADED" "$DATA_URL"
 python3 -c 'import sys, zipfile; names = zipfile.ZipFile(sys.argv[1]).namelist(); assert "manifest.json" in names, names; print(len(names), "entries in the Data ZIP")' "$DOWNLOADED" >&2
 
 step "A dry run of restoring that Data ZIP: its report as JSON, then the whole report as a CSV file"
 RESTORE=$(call -X POST "$B/restores/upload?mode=full&dryRun=true" -H "$AUTH" -H 'content-type: application/zip' --data-binary @"$DOWNLOADED" | json id)
-for _ in $(seq 1 120); do
-  STATUS=$(call "$B/restores/$RESTORE?limit=500" -H "$AUTH" | json status)
-  [ "$STATUS" = completed ] && break
-  [ "$STATUS" = failed ] && { echo "the restore failed" >&2; exit 1; }
-  sleep 1
-done
+wait_restore "$RESTORE"
+call "$B/restores/$RESTORE?limit=500" -H "$AUTH" | json status >/dev/null
 call "$B/restores/$RESTORE" -H "$AUTH" -H 'Accept: text/csv' | head -n 3
-
-# Waits for a restore to complete: wait_restore <id>
-wait_restore() {
-  for _ in $(seq 1 120); do
-    STATUS=$(call "$B/restores/$1?limit=0" -H "$AUTH" | json status)
-    [ "$STATUS" = completed ] && return 0
-    [ "$STATUS" = failed ] && { echo "restore $1 failed" >&2; exit 1; }
-    sleep 1
-  done
-  echo "restore $1 did not complete" >&2; exit 1
-}
 
 step "Backups and restores (the README's block): add-ons, schedules, another backup now on the add-on"
 call -X POST "$B/backup/purchases" -H "$AUTH" -H 'content-type: application/json' -d '{"kind":"one_time","count":2}' >/dev/null
@@ -111,14 +115,8 @@ call -X PUT "$B/backup/schedule" -H "$AUTH" -H 'content-type: application/json' 
 call -X PUT "$B/backup/schedule" -H "$AUTH" -H 'content-type: application/json' -d '{"frequency":"now"}' >/dev/null
 call "$B/backup" -H "$AUTH"
 echo >&2
-for _ in $(seq 1 120); do
-  STATUS=$(call "$B/backups" -H "$AUTH" | json 0.status)
-  [ "$STATUS" = ready ] && break
-  [ "$STATUS" = failed ] && { echo "the backup failed" >&2; exit 1; }
-  sleep 1
-done
-BACKUP=$(call "$B/backups" -H "$AUTH" | json 0.id)
-call -o "$DOWNLOADED" "$(call "$B/backups" -H "$AUTH" | json 0.data.0)"
+BACKUP=$(wait_backup "$FIRST_BACKUP")
+call -o "$DOWNLOADED" "$(call "$B/backups/$BACKUP" -H "$AUTH" | json data.0)"
 call "$B/backup/history" -H "$AUTH" >/dev/null
 STOP=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$B/backup/schedule" -H "$AUTH")
 [ "$STOP" = 204 ] || [ "$STOP" = 409 ] || { echo "stopping the schedule answered $STOP, not 204 or 409" >&2; exit 1; }

@@ -86,8 +86,6 @@ public static class NoNullItems
 public sealed class NullItemException(string item)
     : JsonException($"{item} is null; give it a value or leave it out of the body.")
 {
-    public string Item => item;
-
     /// <summary>Where in the body, as a field path: <c>permissions.modules.Leads</c>, <c>fields[0]</c>.</summary>
     public string Field => Path is null or "$" ? item : $"{Path.TrimStart('$').TrimStart('.')}.{item}";
 

@@ -167,7 +167,7 @@ public sealed partial class BackupScheduleGrain
             attachments = backup.Files.Where(f => f.Kind == BackupFileKinds.Attachments).Select(f => f.Path).ToList();
         }
 
-        if (await restores.HasActiveAsync(org.Id!))
+        if (await restores.HasAsync(org.Id!, RestoreStore.Active))
         {
             throw ProblemException.Conflict(ProblemCodes.BackupBusy, "A restore of this organization is already queued or running; wait until it finishes.");
         }

@@ -36,11 +36,17 @@ public sealed class RestoreStore(IDatabase database)
             },
             transaction);
 
-    public async Task<bool> HasActiveAsync(string orgId)
+    /// <summary>A restore that has not finished (SQL condition on <c>backup_restores</c>).</summary>
+    public const string Active = "status IN ('queued', 'running')";
+
+    /// <summary>An unfinished restore that writes (not a dry run): its writers decide per row whether a record is here or binned.</summary>
+    public const string Writing = Active + " AND dry_run = 0";
+
+    /// <summary>Whether the organization has a restore <paramref name="condition"/> (<see cref="Active"/> or <see cref="Writing"/>).</summary>
+    public async Task<bool> HasAsync(string orgId, string condition)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<bool>(
-            "SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND status IN ('queued', 'running')", new { orgId });
+        return await connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND {condition}", new { orgId });
     }
 
     public async Task<RestoreRow?> GetAsync(string orgId, string id)
@@ -86,7 +92,7 @@ public sealed class RestoreStore(IDatabase database)
     {
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
-            "UPDATE backup_restores SET status = 'running', started_at = COALESCE(started_at, @now) WHERE org_id = @orgId AND id = @id AND status IN ('queued', 'running')",
+            $"UPDATE backup_restores SET status = 'running', started_at = COALESCE(started_at, @now) WHERE org_id = @orgId AND id = @id AND {Active}",
             new { orgId, id, now = UnixTime.Ms(now) });
     }
 
@@ -117,7 +123,7 @@ public sealed class RestoreStore(IDatabase database)
     {
         await using var connection = await database.OpenAsync();
         await connection.ExecuteAsync(
-            "UPDATE backup_restores SET status = @status, error = @error, finished_at = @now WHERE org_id = @orgId AND id = @id AND status IN ('queued', 'running')",
+            $"UPDATE backup_restores SET status = @status, error = @error, finished_at = @now WHERE org_id = @orgId AND id = @id AND {Active}",
             new { orgId, id, status, error, now = UnixTime.Ms(now) });
     }
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using CrmActors.Grains.Audit;
+using CrmActors.Grains.Backups;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
 using CrmActors.Grains.Records;
@@ -16,7 +17,8 @@ namespace CrmActors.Grains.RecycleBin;
 /// with one batch ID; restoring clears the marks, so IDs and links come back unchanged. Batches are
 /// purged for good when emptied or after <see cref="RecycleBinOptions.Retention"/>.
 /// </summary>
-public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, TimeProvider clock, IGrainFactory grains, IOptions<RecycleBinOptions> options)
+public sealed class RecycleBinService(
+    IDatabase database, IBlobStore blobs, TimeProvider clock, IGrainFactory grains, RestoreStore restores, IOptions<RecycleBinOptions> options)
 {
     private TimeSpan Retention => options.Value.Retention;
 
@@ -120,13 +122,10 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
     /// </summary>
     public async Task<int> EmptyAsync(Actor actor)
     {
-        await using (var read = await database.OpenAsync())
+        if (await restores.HasAsync(actor.OrgId, RestoreStore.Writing))
         {
-            if (await read.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND {RestoreWriting}", new { orgId = actor.OrgId }))
-            {
-                throw ProblemException.Conflict(ProblemCodes.BackupBusy,
-                    "A restore of this organization is running; it reads and writes records the bin holds. Empty the recycle bin once it finishes.");
-            }
+            throw ProblemException.Conflict(ProblemCodes.BackupBusy,
+                "A restore of this organization is running; it reads and writes records the bin holds. Empty the recycle bin once it finishes.");
         }
 
         var now = clock.GetUtcNow();
@@ -138,10 +137,6 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
     /// <summary>Purges batches deleted longer ago than the retention period, in every organization.</summary>
     public Task<int> PurgeExpiredAsync(DateTimeOffset now) =>
         PurgeAsync("deleted_at < @cutoff", new { cutoff = UnixTime.Ms(now - Retention) }, null, now, null);
-
-    // A restore that writes (not a dry run) and has not finished: its writers decide per row whether a record is here or
-    // binned, so a purge of that organization waits for it (the expiry purge takes it the next day).
-    private const string RestoreWriting = "status IN ('queued', 'running') AND dry_run = 0";
 
     private async Task<int> PurgeAsync(string where, object parameters, string? userId, DateTimeOffset now, Func<DbConnection, DbTransaction, int, Task>? audit)
     {
@@ -157,11 +152,12 @@ public sealed class RecycleBinService(IDatabase database, IBlobStore blobs, Time
 
         await using var connection = await database.OpenAsync();
         await using var transaction = await database.BeginWriteAsync(connection);
-        // Claimed in one order (two purges never wait on each other in a cycle); a restore holding one makes the purge wait, and skip it.
+        // Claimed in one order (two purges never wait on each other in a cycle); a bin restore holding one makes the purge wait,
+        // and skip it. An organization a backup restore is writing into is left for the next purge.
         var batches = (await connection.QueryAsync<(string Batch, string OrgId)>(
             $"""
             SELECT batch_id, org_id FROM recycle_bin WHERE {where}
-              AND org_id NOT IN (SELECT org_id FROM backup_restores WHERE {RestoreWriting}) ORDER BY batch_id {database.ForUpdate}
+              AND org_id NOT IN (SELECT org_id FROM backup_restores WHERE {RestoreStore.Writing}) ORDER BY batch_id {database.ForUpdate}
             """, parameters, transaction)).ToList();
         var purged = 0;
         var files = new List<string>();
