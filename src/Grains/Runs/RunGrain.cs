@@ -40,7 +40,7 @@ public sealed class RunGrain(
         if (_execution is { } execution)
         {
             // The attempt stops at its next checkpoint or fence; the resume reminder brings the run back.
-            await Task.WhenAny(execution, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None));
+            await Task.WhenAny(execution, Task.Delay(Options.StopTimeout, CancellationToken.None));
         }
     }
 
@@ -51,9 +51,10 @@ public sealed class RunGrain(
             return;
         }
 
+        // The reminder first: a silo that dies after the write leaves a run its reminder brings back.
+        await this.RegisterOrUpdateReminder(ResumeReminder, Options.ResumePeriod, Options.ResumePeriod);
         state.State = new RunState { Request = request, Status = RunStatuses.Queued };
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(ResumeReminder, Options.ResumePeriod, Options.ResumePeriod);
         await SaveRowAsync();
         EnsureExecuting();
     }
@@ -80,6 +81,12 @@ public sealed class RunGrain(
 
         if (!RunStatuses.IsActive(state.State.Status))
         {
+            // The run ended; its silo may have died before the dashboards' row said so.
+            if (state.State.Request is not null)
+            {
+                await SaveRowAsync();
+            }
+
             await ClearResumeReminderAsync();
             return;
         }
@@ -105,6 +112,7 @@ public sealed class RunGrain(
                 await Task.Delay(retryAt - clock.GetUtcNow(), cancellationToken);
             }
 
+            await EnsureResumeReminderAsync();
             await slots.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
@@ -127,9 +135,10 @@ public sealed class RunGrain(
             logger.LogWarning("Run {RunId}: {Reason}", this.GetPrimaryKeyString(), superseded.Message);
             DeactivateOnIdle();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
             // The silo is stopping: the run stays active and resumes on the silo that gets its reminder.
+            await GiveBackAttemptAsync();
         }
         finally
         {
@@ -141,6 +150,10 @@ public sealed class RunGrain(
     private async Task RunAttemptAsync(CancellationToken cancellationToken)
     {
         var request = state.State.Request!;
+        var handler = handlers.FirstOrDefault(h => h.Kind == request.Kind)
+            ?? throw new InvalidOperationException($"No run handler for kind '{request.Kind}'.");
+        // Attempts that neither ended nor failed had their silo die under them; the run may be what kills them.
+        var exhausted = Counted(state.State.Attempts) >= Options.MaxAttempts;
         var attempt = state.State.Attempts + 1;
         await WriteAsync(state.State with { Status = RunStatuses.Running, Attempts = attempt, Silo = silo.Name, StartedAt = state.State.StartedAt ?? clock.GetUtcNow(), RetryAt = null });
         if (!await table.ClaimAsync(request.RunId, attempt))
@@ -148,9 +161,14 @@ public sealed class RunGrain(
             throw new RunSupersededException($"Run {request.RunId} attempt {attempt} lost its fence to a later attempt.");
         }
 
+        if (exhausted)
+        {
+            // The claim above stopped any attempt still running on a silo not yet declared dead.
+            await FailForGoodAsync(handler, attempt, $"The run's silo died during each of its last {Options.MaxAttempts} attempts; it is not tried again.", null);
+            return;
+        }
+
         await SaveRowAsync();
-        var handler = handlers.FirstOrDefault(h => h.Kind == request.Kind)
-            ?? throw new InvalidOperationException($"No run handler for kind '{request.Kind}'.");
         var context = new RunContext(request, attempt, state.State.Checkpoint, this.AsReference<IRunGrain>(), table, cancellationToken);
         _context = context;
         string? result;
@@ -167,15 +185,15 @@ public sealed class RunGrain(
 
         RequireAttempt(attempt);
         await WriteAsync(state.State with { Status = RunStatuses.Completed, Progress = 1, Result = result, FinishedAt = clock.GetUtcNow() });
-        await ClearResumeReminderAsync();
         await SaveRowAsync();
+        await ClearResumeReminderAsync();
     }
 
     private async Task FailAttemptAsync(IRunHandler handler, RunContext context, Exception error)
     {
         RequireAttempt(context.Attempt);
         var reason = error is Common.ProblemException ? error.Message : $"{error.GetType().Name}: {error.Message}";
-        if (context.Attempt < Options.MaxAttempts)
+        if (Counted(context.Attempt) < Options.MaxAttempts)
         {
             logger.LogWarning(error, "Run {RunId} attempt {Attempt} failed; it is retried", context.RunId, context.Attempt);
             await WriteAsync(state.State with { Status = RunStatuses.Queued, Error = reason, RetryAt = clock.GetUtcNow() + Options.RetryDelay });
@@ -185,11 +203,44 @@ public sealed class RunGrain(
             return;
         }
 
-        logger.LogError(error, "Run {RunId} failed for good after {Attempts} attempts", context.RunId, context.Attempt);
+        await FailForGoodAsync(handler, context.Attempt, reason, error);
+    }
+
+    private async Task FailForGoodAsync(IRunHandler handler, int attempts, string reason, Exception? error)
+    {
+        logger.LogError(error, "Run {RunId} failed for good after {Attempts} attempts: {Reason}", this.GetPrimaryKeyString(), attempts, reason);
+        var context = new RunContext(state.State.Request!, attempts, state.State.Checkpoint, this.AsReference<IRunGrain>(), table, CancellationToken.None);
         await handler.OnFailedAsync(context, reason);
         await WriteAsync(state.State with { Status = RunStatuses.Failed, Error = reason, FinishedAt = clock.GetUtcNow() });
-        await ClearResumeReminderAsync();
         await SaveRowAsync();
+        await ClearResumeReminderAsync();
+    }
+
+    /// <summary>Attempts that count towards the limit: all but those whose silo shut down in order.</summary>
+    private int Counted(int attempts) => attempts - state.State.Stopped;
+
+    /// <summary>An attempt stopped by its silo's orderly shutdown is not held against the run.</summary>
+    private async Task GiveBackAttemptAsync()
+    {
+        try
+        {
+            if (state.State.Status == RunStatuses.Running)
+            {
+                await WriteAsync(state.State with { Stopped = state.State.Stopped + 1 });
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogInformation(e, "Run {RunId}: the stopped attempt could not be given back; it counts", this.GetPrimaryKeyString());
+        }
+    }
+
+    private async Task EnsureResumeReminderAsync()
+    {
+        if (await this.GetReminder(ResumeReminder) is null)
+        {
+            await this.RegisterOrUpdateReminder(ResumeReminder, Options.ResumePeriod, Options.ResumePeriod);
+        }
     }
 
     private void RequireAttempt(int attempt)

@@ -9,6 +9,9 @@ public sealed record RunState
     /// <summary>Attempts started so far; the current attempt's number is its fencing token.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>Attempts that ended because their silo shut down in order; they do not count towards <see cref="RunOptions.MaxAttempts"/>.</summary>
+    public int Stopped { get; init; }
+
     public string? Checkpoint { get; init; }
 
     public double Progress { get; init; }

@@ -43,6 +43,9 @@ public sealed class GrainCluster : IAsyncLifetime
             ["Runs:RetryDelay"] = "00:00:00.200",
             ["Runs:HeartbeatInterval"] = "00:00:00.500",
             ["Runs:MaxAttempts"] = "2",
+            ["Runs:StopTimeout"] = "00:00:00.500",
+            // Each attempt of a probe.hang run keeps its slot, as it would on a silo that died; the others need theirs.
+            ["Runs:MaxConcurrentPerSilo"] = "8",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         await new SchemaMigrator(StorageOptions.From(configuration), NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);
@@ -55,7 +58,7 @@ public sealed class GrainCluster : IAsyncLifetime
             host.Services.RemoveAll<TimeProvider>();
             host.Services.AddSingleton<TimeProvider>(Clock);
             host.Services.AddKeyedSingleton(KeyedService.AnyKey, TimeProvider.System);
-            foreach (var kind in new[] { ProbeRuns.Ok, ProbeRuns.Fail, ProbeRuns.Resume })
+            foreach (var kind in ProbeRuns.Kinds)
             {
                 host.Services.AddSingleton<IRunHandler>(new ProbeRuns.Handler(kind));
             }

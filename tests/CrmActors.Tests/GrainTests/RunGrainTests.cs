@@ -76,6 +76,46 @@ public sealed class RunGrainTests(GrainCluster silo)
         Assert.Equal(2, ProbeRuns.Attempts[request.RunId]);
     }
 
+    [Fact]
+    public async Task StopsInOrderDoNotCountAsAttemptsButSilosDyingUnderARunFailItForGood()
+    {
+        // Three orderly stops, against a limit of two attempts: the run still ends.
+        var stopped = Request(ProbeRuns.Stops, new ProbeRuns.Payload("x"));
+        var run = silo.Grains.Grain<IRunGrain>(stopped.RunId);
+        await run.StartAsync(stopped);
+        for (var stop = 1; stop <= 3; stop++)
+        {
+            await Eventually.GetAsync(() => Task.FromResult(ProbeRuns.Waiting.GetValueOrDefault(stopped.RunId)), n => n == stop, Patience, $"attempt {stop} to wait");
+            await silo.Cluster.DeactivateAsync(run);
+        }
+
+        var status = await Eventually.GetAsync(run.GetAsync, s => !RunStatuses.IsActive(s.Status), Patience, "the run to end");
+        Assert.Equal((RunStatuses.Completed, "\"stopped three times\"", 4), (status.Status, status.Result, status.Attempts));
+
+        // An attempt that ignores the stop is one whose silo died: after two, the run fails for good instead of taking a third silo down.
+        var hung = Request(ProbeRuns.Hang, new ProbeRuns.Payload("x"));
+        run = silo.Grains.Grain<IRunGrain>(hung.RunId);
+        try
+        {
+            await run.StartAsync(hung);
+            for (var attempt = 1; attempt <= 2; attempt++)
+            {
+                await Eventually.GetAsync(() => Task.FromResult(ProbeRuns.Waiting.GetValueOrDefault(hung.RunId)), n => n == attempt, Patience, $"attempt {attempt} to hang");
+                await silo.Cluster.DeactivateAsync(run);
+            }
+
+            status = await Eventually.GetAsync(run.GetAsync, s => !RunStatuses.IsActive(s.Status), Patience, "the run to fail");
+            Assert.Equal(RunStatuses.Failed, status.Status);
+            Assert.Contains("died during each of its last 2 attempts", status.Error);
+            Assert.Equal(2, ProbeRuns.Attempts[hung.RunId]);
+            Assert.Contains("died during each", ProbeRuns.Failures[hung.RunId]);
+        }
+        finally
+        {
+            ProbeRuns.Released.TrySetResult();
+        }
+    }
+
     private RunRequest Request(string kind, object payload) =>
         new(Guid.NewGuid().ToString("N"), kind, "probe-owner", System.Text.Json.JsonSerializer.Serialize(payload, System.Text.Json.JsonSerializerOptions.Web), silo.Clock.GetUtcNow());
 }
