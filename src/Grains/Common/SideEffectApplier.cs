@@ -66,7 +66,7 @@ public sealed class SideEffectApplier(IDatabase database, IGrainFactory grains)
             await transaction.CommitAsync();
         }
 
-        // Token grains serve authentication from memory; revoked ones forget (a replay finds none and tells none).
+        // Token grains serve authentication from memory; revoked ones forget (a replay tells the same ones again).
         foreach (var hash in revoked)
         {
             await grains.Grain<ITokenGrain>(hash).ForgetAsync();
@@ -100,8 +100,16 @@ public sealed class SideEffectApplier(IDatabase database, IGrainFactory grains)
         rows.Clear();
     }
 
-    private static async Task RevokeAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, TokensRevokedEffect r, List<string> revoked) =>
+    /// <summary>
+    /// Revokes the tokens and names every token this revocation revoked, now or when it was applied before: a replay after a
+    /// silo died between the commit and the token grains being told must tell them.
+    /// </summary>
+    private static async Task RevokeAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, TokensRevokedEffect r, List<string> revoked)
+    {
+        var parameters = new { r.OrgId, r.UserId, at = UnixTime.Ms(r.At) };
+        await connection.ExecuteAsync(
+            "UPDATE tokens SET revoked_at = @at WHERE org_id = @OrgId AND user_id = @UserId AND revoked_at IS NULL AND created_at <= @at", parameters, transaction);
         revoked.AddRange(await connection.QueryAsync<string>(
-            "UPDATE tokens SET revoked_at = @at WHERE org_id = @OrgId AND user_id = @UserId AND revoked_at IS NULL AND created_at <= @at RETURNING hash",
-            new { r.OrgId, r.UserId, at = UnixTime.Ms(r.At) }, transaction));
+            "SELECT hash FROM tokens WHERE org_id = @OrgId AND user_id = @UserId AND revoked_at = @at", parameters, transaction));
+    }
 }

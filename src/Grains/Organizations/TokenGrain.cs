@@ -1,13 +1,31 @@
 namespace CrmActors.Grains.Organizations;
 
-public sealed class TokenGrain(TokenStore tokens) : Grain, ITokenGrain
+public sealed class TokenGrain(TokenStore tokens, TimeProvider clock) : Grain, ITokenGrain
 {
+    /// <summary>
+    /// How long a loaded owner is served before the table is read again: the bound on how long a revoked token still
+    /// works if its revocation's word never arrived (a silo died between the revocation's commit and telling this grain).
+    /// </summary>
+    public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
+
     private Task<TokenStore.TokenOwner?>? _owner;
+    private DateTimeOffset _loadedAt;
 
     public async Task<TokenStore.TokenOwner?> GetOwnerAsync()
     {
+        if (_owner is not null && clock.GetUtcNow() - _loadedAt > Freshness)
+        {
+            _owner = null;
+        }
+
         // Concurrent reads ([ReadOnly] interleaves) share one load; a failed load is not kept.
-        var load = _owner ??= tokens.FindByHashAsync(this.GetPrimaryKeyString());
+        if (_owner is null)
+        {
+            _loadedAt = clock.GetUtcNow();
+            _owner = tokens.FindByHashAsync(this.GetPrimaryKeyString());
+        }
+
+        var load = _owner;
         TokenStore.TokenOwner? owner;
         try
         {

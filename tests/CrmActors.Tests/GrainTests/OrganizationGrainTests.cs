@@ -74,6 +74,37 @@ public sealed class OrganizationGrainTests(GrainCluster silo)
     }
 
     [Fact]
+    public async Task ARevokedTokenStopsWorkingWhenItsRevocationIsReplayedOrAMinuteAfterItsGrainWasNeverTold()
+    {
+        var (orgId, admin, firstHash) = await Orgs.CreateAsync(silo.Grains);
+        var grain = silo.Grains.Grain<IOrganizationGrain>(orgId);
+        var firstToken = silo.Grains.Grain<ITokenGrain>(firstHash);
+        Assert.NotNull(await firstToken.GetOwnerAsync());
+        await using var connection = await silo.OpenDatabaseAsync();
+
+        // A revocation committed, then its silo died before the token grain was told: the grain still serves the token.
+        var at = silo.Clock.GetUtcNow();
+        await connection.ExecuteAsync("UPDATE tokens SET revoked_at = @at WHERE hash = @firstHash", new { at = UnixTime.Ms(at), firstHash });
+        Assert.NotNull(await firstToken.GetOwnerAsync());
+
+        // The outbox's replay finds nothing left to revoke, but tells the grains of what it revoked before.
+        await silo.Services.GetRequiredService<SideEffectApplier>().ApplyAsync([new TokensRevokedEffect(orgId, admin.Id, at)]);
+        Assert.Null(await firstToken.GetOwnerAsync());
+
+        // With no word at all, a token grain reads the table again after a minute.
+        silo.Clock.Advance(TimeSpan.FromSeconds(1));
+        var secondHash = Ids.Sha256(Ids.NewSecret());
+        await grain.IssueTokenAsync(admin.Id, secondHash, admin.Id);
+        var secondToken = silo.Grains.Grain<ITokenGrain>(secondHash);
+        Assert.NotNull(await secondToken.GetOwnerAsync());
+        await connection.ExecuteAsync("UPDATE tokens SET revoked_at = @at WHERE hash = @secondHash", new { at = UnixTime.Ms(silo.Clock.GetUtcNow()), secondHash });
+        silo.Clock.Advance(TokenGrain.Freshness - TimeSpan.FromSeconds(1));
+        Assert.NotNull(await secondToken.GetOwnerAsync());
+        silo.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Null(await secondToken.GetOwnerAsync());
+    }
+
+    [Fact]
     public async Task ConcurrentChangesShareWritesAndEachAnswersOnceItsOwnChangeIsDurable()
     {
         var (orgId, admin, _) = await Orgs.CreateAsync(silo.Grains);
