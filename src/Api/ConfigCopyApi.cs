@@ -82,6 +82,8 @@ public static class ConfigCopyApi
         transfer.Status == TransferStatus.Pending && ConfigCopyRules.IntegrationsWarning(target) is { } warning ? [warning] : [],
         transfer.Status == TransferStatus.Pending ? ConfigurationPreview.Compute(transfer.Package!, target) : transfer.Preview);
 
+    /// <summary>The sender's view: why the target could not apply the copy names the target's settings, so it stays with the target's admins.</summary>
     private static SentTransferResponse AsSentResponse(ConfigTransferState transfer) =>
-        new(transfer.Id!, transfer.TargetOrgId, transfer.Status, transfer.ReceivedAt, transfer.CompletedAt, transfer.FailureReason);
+        new(transfer.Id!, transfer.TargetOrgId, transfer.Status, transfer.ReceivedAt, transfer.CompletedAt,
+            transfer.FailureReason is null ? null : "The receiving organization could not apply the copy; its administrators see why in their view of the transfer.");
 }

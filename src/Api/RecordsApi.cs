@@ -59,6 +59,11 @@ public static class RecordsApi
     {
         var actor = http.Actor();
         var definition = actor.Authorize(module, ModuleAction.Create);
+        if (!actor.User.HasFeature(FeaturePermissions.Import))
+        {
+            throw ProblemException.Forbidden($"Bulk insert is an import: it needs the '{FeaturePermissions.Import}' feature permission besides create on {module}; an admin grants it in the user's permissions.features.");
+        }
+
         var contentType = http.Request.ContentType ?? "";
         var csv = contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase);
         if (!csv && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))

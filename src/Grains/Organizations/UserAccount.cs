@@ -31,13 +31,26 @@ public sealed record Profile(ImmutableSortedDictionary<string, ImmutableList<str
 {
     public static readonly IReadOnlyList<string> ModuleActions = [ModuleAction.View, ModuleAction.Create, ModuleAction.Edit, ModuleAction.Delete];
 
-    public static readonly IReadOnlyList<string> KnownFeatures = ["contact_sync", "import", "export"];
+    public static readonly IReadOnlyList<string> KnownFeatures = [FeaturePermissions.ContactSync, FeaturePermissions.Import, FeaturePermissions.Export];
 
     public static Profile Default { get; } = new(null, []);
 
     /// <summary>Module names compare ignoring case, as everywhere else (profiles saved before names were normalized included).</summary>
     public bool Allows(string module, string action) =>
         Modules is null || Modules.Any(m => string.Equals(m.Key, module, StringComparison.OrdinalIgnoreCase) && m.Value.Contains(action));
+}
+
+/// <summary>Feature permissions of a profile (admins hold them all).</summary>
+public static class FeaturePermissions
+{
+    /// <summary>Sync pairs with CardDAV address books.</summary>
+    public const string ContactSync = "contact_sync";
+
+    /// <summary>Bulk insert of records (a JSON array or a CSV file).</summary>
+    public const string Import = "import";
+
+    /// <summary>Reserved: no route exports records to a user who is not an admin (backups are admin-only).</summary>
+    public const string Export = "export";
 }
 
 public static class ModuleAction

@@ -226,6 +226,10 @@ public abstract class ConfigCopyApiTests(CrmApplication app)
 
         Assert.Equal("failed", settled.GetProperty("status").GetString());
         Assert.Contains("Flag VIPs", settled.GetProperty("failureReason").GetString());
+        // The sender learns that it failed, not which of the target's rules it broke.
+        var sent = await source.GetJsonAsync($"config-copy/sent/{transferId}");
+        Assert.Equal("failed", sent.GetProperty("status").GetString());
+        Assert.DoesNotContain("Flag VIPs", sent.GetProperty("failureReason").GetString());
         Assert.Equal(before, await target.ExportAsync());
         var audit = await target.AuditAsync();
         Assert.Empty(audit.AppliedBy(transferId));

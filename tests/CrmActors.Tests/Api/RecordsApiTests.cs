@@ -89,6 +89,24 @@ public abstract class RecordsApiTests(CrmApplication app)
     }
 
     [Fact]
+    public async Task BulkInsertNeedsTheImportFeaturePermissionBesidesCreate()
+    {
+        var org = await app.CreateOrgAsync();
+        var (_, plainToken) = await org.AddUserAsync(permissions: new { modules = new { Leads = new[] { "view", "create" } }, features = Array.Empty<string>() });
+        var (_, importerToken) = await org.AddUserAsync(permissions: new { modules = new { Leads = new[] { "view", "create" } }, features = new[] { "import" } });
+        const string csv = "Last_Name\nSato\n";
+
+        var refused = await app.ClientFor(plainToken).PostAsync(org.Url("modules/Leads/records/bulk"), new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Contains("'import' feature permission", (await refused.AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden")).GetProperty("detail").GetString());
+        Assert.Equal(0, (await org.GetJsonAsync("modules/Leads/records")).GetProperty("total").GetInt32());
+
+        // One record at a time stays allowed: create is all it needs.
+        await org.CreateRecordAsync("Leads", new { Last_Name = "Kato" }, app.ClientFor(plainToken));
+        var imported = await app.ClientFor(importerToken).PostAsync(org.Url("modules/Leads/records/bulk"), new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(1, (await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("created").GetInt32());
+    }
+
+    [Fact]
     public async Task AJsonBulkInsertWorksTheSameWay()
     {
         var org = await app.CreateOrgAsync();

@@ -66,7 +66,7 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
     }
 
     [RadicaleFact]
-    public async Task WrongCredentialsAnUnreachableServerAndMissingDefaultsAreClearErrors()
+    public async Task WrongCredentialsAnUnreachableServerAndMissingOrLookupDefaultsAreClearErrors()
     {
         var org = await app.CreateOrgAsync();
         const string wrong = "wrong-password-2718";
@@ -85,6 +85,15 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
         Assert.Equal("defaults.Last_Name", (await noDefaults.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
         var badMap = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new { module = "Contacts", direction = "crm_to_remote", remote = Book.Remote(), fieldMap = new Dictionary<string, string> { ["Nope"] = "X-NOPE" } });
         Assert.Equal("fieldMap.Nope", (await badMap.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+
+        // A lookup default would plant an ID in every record the pair creates, and nothing checks whose record it names.
+        var foreignAccount = await (await app.CreateOrgAsync()).CreateRecordAsync("Accounts", new { Account_Name = "Elsewhere" });
+        var lookupDefault = await org.Admin.PostAsJsonAsync(org.Url("sync-pairs"), new
+        {
+            module = "Contacts", direction = "remote_to_crm", remote = Book.Remote(),
+            defaults = new Dictionary<string, string> { ["Last_Name"] = "Unknown", ["Account_Name"] = foreignAccount },
+        });
+        Assert.Equal("defaults.Account_Name", (await lookupDefault.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
         Assert.Empty((await org.GetJsonAsync("sync-pairs")).EnumerateArray());
     }
 

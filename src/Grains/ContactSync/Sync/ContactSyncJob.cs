@@ -75,7 +75,7 @@ public sealed class ContactSyncJob(
             throw new ProblemException(409, "sync-owner-inactive", "The pair's owner is deactivated; the pair does not sync until they are activated again.");
         }
 
-        if (!user.HasFeature("contact_sync") || !user.Can(pair.Module, ModuleAction.View))
+        if (!user.HasFeature(FeaturePermissions.ContactSync) || !user.Can(pair.Module, ModuleAction.View))
         {
             throw new ProblemException(409, "sync-permission-lost", $"The pair's owner no longer has the contact_sync permission or may not view {pair.Module}.");
         }

@@ -15,8 +15,6 @@ namespace CrmActors.Grains.ContactSync.Sync;
 /// </summary>
 public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links, ContactSyncSecrets secrets, OutboundTargets targets, IOptions<ContactSyncOptions> options)
 {
-    public const string Feature = "contact_sync";
-
     public static readonly IReadOnlyList<string> Modules = ["Contacts", "Leads", "Vendors"];
 
     public async Task<SyncPairState> CreateAsync(Actor actor, SyncPairRequest request)
@@ -55,7 +53,7 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
 
     private static void RequireFeature(Actor actor)
     {
-        if (!actor.User.HasFeature(Feature))
+        if (!actor.User.HasFeature(FeaturePermissions.ContactSync))
         {
             throw ProblemException.Forbidden("Your profile lacks the contact_sync permission; ask an administrator to grant it.");
         }
@@ -157,6 +155,11 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
         foreach (var (name, value) in defaults)
         {
             var field = module.Field(name) ?? throw ProblemException.Validation($"defaults.{name}", $"{module.Name} has no field {name}.");
+            if (field.Type is FieldTypes.Lookup or FieldTypes.FileUpload or FieldTypes.ImageUpload)
+            {
+                throw ProblemException.Validation($"defaults.{name}", $"A default cannot set {module.Name}.{field.Name}: lookups and uploads hold IDs of one organization's records and files.");
+            }
+
             try
             {
                 RecordValidator.NormalizeText(module, field, value);
