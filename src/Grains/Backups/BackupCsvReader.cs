@@ -35,11 +35,13 @@ public static class BackupCsvReader
             {
                 DetectColumnCountChanges = false,
                 MissingFieldFound = null,
-                BadDataFound = context => throw new InvalidBackupException($"{file} is not valid CSV near data row {CsvCells.DataRow(context.Context)} (the header excluded)."),
+                BadDataFound = context => throw Invalid(file, CsvCells.DataRow(context.Context)),
+                MaxFieldSize = CsvCells.MaxCellChars,
             });
-            var header = await csv.ReadAsync() && csv.ReadHeader() ? csv.HeaderRecord ?? [] : [];
+            Exception TooLong(int row) => Invalid(file, row, $": {CsvCells.TooLong}");
+            var header = await CsvCells.ReadAsync(csv, TooLong) && csv.ReadHeader() ? csv.HeaderRecord ?? [] : [];
             long row = 0;
-            while (header.Length > 0 && await csv.ReadAsync())
+            while (header.Length > 0 && await CsvCells.ReadAsync(csv, TooLong))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var record = csv.Parser.Record ?? [];
@@ -58,4 +60,6 @@ public static class BackupCsvReader
             }
         }
     }
+
+    private static InvalidBackupException Invalid(string file, int row, string why = "") => new($"{file} is not valid CSV near data row {row} (the header excluded){why}.");
 }

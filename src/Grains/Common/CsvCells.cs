@@ -14,4 +14,25 @@ public static class CsvCells
     /// (CsvHelper's own row number counts the header.)
     /// </summary>
     public static int DataRow(CsvHelper.CsvContext? context) => Math.Max(0, (context?.Parser?.Row ?? 1) - 1);
+
+    /// <summary>
+    /// The longest cell a CSV we read may hold, in characters (a textarea holds 32,000). Without it a quote opened and never
+    /// closed reads the rest of the file into one cell in memory, several times the file's size.
+    /// </summary>
+    public const int MaxCellChars = 1 << 20;
+
+    public static string TooLong => $"a cell is longer than {MaxCellChars:N0} characters (most likely a quote opened and never closed)";
+
+    /// <summary>Reads the next row; a cell longer than <see cref="MaxCellChars"/> becomes <paramref name="tooLong"/>'s exception, given the data row.</summary>
+    public static async Task<bool> ReadAsync(CsvHelper.CsvReader csv, Func<int, Exception> tooLong)
+    {
+        try
+        {
+            return await csv.ReadAsync();
+        }
+        catch (CsvHelper.MaxFieldSizeException e)
+        {
+            throw tooLong(DataRow(e.Context));
+        }
+    }
 }

@@ -28,6 +28,7 @@ public sealed class MigrationCsvReader : IAsyncDisposable
             DetectColumnCountChanges = false,
             MissingFieldFound = null,
             BadDataFound = context => throw Malformed(CsvCells.DataRow(context.Context), $"a quote is out of place in '{Shorten(context.Field)}'"),
+            MaxFieldSize = CsvCells.MaxCellChars,
         });
     }
 
@@ -94,7 +95,7 @@ public sealed class MigrationCsvReader : IAsyncDisposable
     }
 
     // CsvHelper reports an unclosed quote through BadDataFound too (at the end of the file), so both refusals come from there.
-    private Task<bool> ReadRecordAsync() => _csv.ReadAsync();
+    private Task<bool> ReadRecordAsync() => CsvCells.ReadAsync(_csv, row => Malformed(row, CsvCells.TooLong));
 
     private ProblemException Malformed(long row, string what) => ProblemException.BadRequest(MigrationProblemCodes.MalformedCsv,
         $"{FileName} is not valid CSV at data row {row} (the header excluded): {what}. Quote a cell that holds commas, quotes or line breaks, and double the quotes inside it.");

@@ -23,11 +23,12 @@ public static class CsvRecordReader
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             DetectColumnCountChanges = false,
-            BadDataFound = context => throw new ProblemException(400, ProblemCodes.MalformedBody,
-                $"The CSV is malformed at data row {CsvCells.DataRow(context.Context)} (the header excluded): a quote is out of place in '{Shorten(context.Field)}'."),
+            BadDataFound = context => throw Malformed(CsvCells.DataRow(context.Context), $"a quote is out of place in '{Shorten(context.Field)}'"),
             MissingFieldFound = null,
+            MaxFieldSize = CsvCells.MaxCellChars,
         });
-        if (!await csv.ReadAsync())
+        static Exception TooLong(int row) => Malformed(row, CsvCells.TooLong);
+        if (!await CsvCells.ReadAsync(csv, TooLong))
         {
             yield break;
         }
@@ -47,7 +48,7 @@ public static class CsvRecordReader
             throw ProblemException.Validation("header", "The CSV header names a field twice.");
         }
 
-        while (await csv.ReadAsync())
+        while (await CsvCells.ReadAsync(csv, TooLong))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var cells = new string?[header.Length];
@@ -59,6 +60,9 @@ public static class CsvRecordReader
             yield return BulkRow.FromCells(header, cells);
         }
     }
+
+    private static ProblemException Malformed(int row, string what) =>
+        new(400, ProblemCodes.MalformedBody, $"The CSV is malformed at data row {row} (the header excluded): {what}.");
 
     private static string Shorten(string field) => field.Length > 40 ? field[..40] + "…" : field;
 }

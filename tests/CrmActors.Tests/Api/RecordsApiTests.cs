@@ -89,6 +89,20 @@ public abstract class RecordsApiTests(CrmApplication app)
     }
 
     [Fact]
+    public async Task ACsvBulkInsertWithAQuoteNeverClosedIsRefusedWithoutReadingTheRestAsOneCell()
+    {
+        var org = await app.CreateOrgAsync();
+        var csv = "Last_Name,Company\nSato,\"Acme\n" + string.Concat(Enumerable.Range(0, 60_000).Select(i => $"Name {i},Company number {i:D8}\n"));
+
+        var response = await org.Admin.PostAsync(org.Url("modules/Leads/records/bulk"), new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        var detail = (await response.AssertProblemAsync(HttpStatusCode.BadRequest, "malformed-body")).GetProperty("detail").GetString();
+        Assert.Contains("data row 1", detail);
+        Assert.Contains("longer than 1,048,576 characters", detail);
+        Assert.Equal(0, (await org.GetJsonAsync("modules/Leads/records")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task BulkInsertNeedsTheImportFeaturePermissionBesidesCreate()
     {
         var org = await app.CreateOrgAsync();

@@ -79,6 +79,21 @@ public sealed class MigrationSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task AQuoteNeverClosedInALargeFileIsRefusedOnceItsCellPassesAMebibyteNotAtTheEnd()
+    {
+        // 3 MB after the open quote: read to the end, it would be one cell held in memory several times over.
+        var rest = string.Concat(Enumerable.Range(0, 100_000).Select(i => $"T{i},Subject number {i:D8}\n"));
+        var path = _files.WriteCsv("tickets.csv", "Source_Id,Subject\nT1,Fine\nT2,\"Never closed\n" + rest);
+
+        var problem = await RefusedAsync(path, "tickets");
+
+        Assert.Equal(MigrationProblemCodes.MalformedCsv, problem.Code);
+        Assert.Contains("tickets.csv", problem.Message);
+        Assert.Contains("data row 2", problem.Message);
+        Assert.Contains($"longer than {CsvCells.MaxCellChars:N0} characters", problem.Message);
+    }
+
+    [Fact]
     public async Task AStrayQuoteInsideAnUnquotedCellIsRefused()
     {
         var problem = await RefusedAsync(_files.WriteCsv("tickets.csv", "Source_Id,Subject\nT1,Say \"hi\" now\n"), "tickets");
