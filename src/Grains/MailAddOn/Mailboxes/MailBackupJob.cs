@@ -102,9 +102,13 @@ public sealed class MailBackupJob(
         }
     }
 
+    /// <summary>
+    /// The dashboards' row first, then the mailbox: a silo that dies between the two leaves the backup running in the
+    /// mailbox, so the resumed run finishes it again (the row keeps its first ending). The other order left the row
+    /// "running" for good, as the resumed run found the backup no longer running and stopped.
+    /// </summary>
     private async Task FinishAsync(IMailboxGrain mailbox, MailBackupRow row, MailBackupCounts? counts, string? error)
     {
-        await mailbox.FinishBackupAsync(row.BackupId, counts, error);
         await archive.SaveBackupAsync(row with
         {
             Status = error is null ? MailBackupStatuses.Completed : MailBackupStatuses.Failed,
@@ -112,6 +116,7 @@ public sealed class MailBackupJob(
             Counts = counts ?? row.Counts,
             Error = error,
         }, clock.GetUtcNow());
+        await mailbox.FinishBackupAsync(row.BackupId, counts, error);
     }
 
     private static bool IsPermanent(MailboxFetchFailure failure) =>
