@@ -49,7 +49,7 @@ public static partial class BackupsApi
     /// store; unsafe entry names, a missing manifest or a checksum mismatch are refused before anything is restored.
     /// </summary>
     private static async Task<Accepted<RestoreAccepted>> UploadRestoreAsync(
-        string orgId, HttpContext http, IGrainFactory grains, IBlobStore blobs, IOptions<BackupOptions> options, string? mode, string? module, bool? dryRun)
+        string orgId, HttpContext http, IGrainFactory grains, IBlobStore blobs, RestoreStore restores, IOptions<BackupOptions> options, string? mode, string? module, bool? dryRun)
     {
         var limit = options.Value.MaxRestoreUploadBytes;
         var restoreId = Ids.New();
@@ -70,10 +70,29 @@ public static partial class BackupsApi
             blobs.DeleteFolder(folder);
             throw ProblemException.BadRequest(ProblemCodes.Validation, invalid.Message);
         }
-        catch
+        catch (Exception e)
         {
-            blobs.DeleteFolder(folder);
+            if (e is ProblemException || !await QueuedAsync())
+            {
+                blobs.DeleteFolder(folder);
+            }
+
             throw;
+        }
+
+        // After a failure without a refusal the grain may have queued the restore (its silo died after the write): the upload
+        // stays when the restore exists, or when that cannot be told. Its next activation applies the queued restore first.
+        async Task<bool> QueuedAsync()
+        {
+            try
+            {
+                await Grain(http, grains).GetSummaryAsync();
+                return await restores.GetAsync(orgId, restoreId) is not null;
+            }
+            catch
+            {
+                return true;
+            }
         }
     }
 

@@ -88,10 +88,30 @@ public sealed class MigrationUploads(IBlobStore blobs, IGrainFactory grains, Tim
 
             return file;
         }
+        catch (Exception e)
+        {
+            if (e is ProblemException || !await RecordedAsync(job, orgId, path))
+            {
+                blobs.Delete(path);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Whether the job holds the upload after a call failed without a refusal: its silo may have died after the job's write.
+    /// The blob stays when the job holds it, or when that cannot be told (a file left over is better than one the job misses).
+    /// </summary>
+    private static async Task<bool> RecordedAsync(IMigrationJobGrain job, string orgId, string path)
+    {
+        try
+        {
+            return (await job.GetAsync(orgId)).Files.Any(f => f.BlobPath == path);
+        }
         catch
         {
-            blobs.Delete(path);
-            throw;
+            return true;
         }
     }
 
