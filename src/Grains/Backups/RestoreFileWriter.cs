@@ -10,8 +10,9 @@ namespace CrmActors.Grains.Backups;
 /// <summary>
 /// The files of restored records, written beside the records: the plan already says which records restore, under
 /// which IDs. A file whose ID is absent is copied from the Attachments ZIP into the blob store (checked against its
-/// SHA-256) and recorded; one that is present but in the recycle bin or with other content is updated; an identical
-/// one is skipped.
+/// SHA-256) and recorded; one that is present but in the recycle bin or with other content is updated (its new bytes go
+/// to a blob of their own, which the row points at once the batch commits, so a restore that stops halfway never changes
+/// the bytes of a file the row still describes); an identical one is skipped.
 /// </summary>
 public sealed class RestoreFileWriter(
     IDatabase database, IBlobStore blobs, RestoreSource source, RestorePlan plan, OrganizationState org, RestoreRow restore, RestoreProgress progress, int batchSize)
@@ -66,12 +67,13 @@ public sealed class RestoreFileWriter(
     private async Task FlushAsync(List<Prepared> batch, long ordinal, bool done, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string Sha256, long? DeletedAt)>(
-                connection, null, "SELECT id, sha256, deleted_at FROM attachments WHERE org_id = @org AND id = {ids}", new { org = org.Id },
+        var existing = (await RestoreIds.QueryByIdsAsync<(string Id, string Sha256, long? DeletedAt, string BlobPath)>(
+                connection, null, "SELECT id, sha256, deleted_at, blob_path FROM attachments WHERE org_id = @org AND id = {ids}", new { org = org.Id },
                 batch.Where(p => p.FileId is not null).Select(p => p.FileId!).ToList()))
             .ToDictionary(e => e.Id);
         var inserts = new List<AttachmentRow>();
         var updates = new List<AttachmentRow>();
+        var replacedBlobs = new List<string>();
         var counts = progress.Counts;
         foreach (var prepared in batch)
         {
@@ -82,10 +84,16 @@ public sealed class RestoreFileWriter(
                 var row = new AttachmentRow(fileId, org.Id!, prepared.RecordId!, link.Field, link.FileName, link.ContentType, link.Size, link.Sha256,
                     BackupConstants.FileBlobPath(org.Id!, fileId), link.CreatedAt ?? restore.CreatedAt.ToUnixTimeMilliseconds(), link.CreatedBy ?? restore.RequestedBy);
                 var present = existing.TryGetValue(fileId, out var current);
-                if (present && current.DeletedAt is null && current.Sha256 == link.Sha256 && blobs.Exists(row.BlobPath))
+                if (present && current.DeletedAt is null && current.Sha256 == link.Sha256 && blobs.Exists(current.BlobPath))
                 {
                     counts = counts with { FilesSkipped = counts.FilesSkipped + 1 };
                     continue;
+                }
+
+                if (present)
+                {
+                    // The present file keeps its bytes until the batch commits: the backup's go beside them, and the row switches over.
+                    row = row with { BlobPath = $"{row.BlobPath}.{restore.Id}" };
                 }
 
                 (failure, var copied) = restore.DryRun ? (null, link.Size) : await CopyAsync(link, row.BlobPath, cancellationToken);
@@ -93,6 +101,11 @@ public sealed class RestoreFileWriter(
                 {
                     row = row with { Size = copied };
                     (present ? updates : inserts).Add(row);
+                    if (present && current.BlobPath != row.BlobPath)
+                    {
+                        replacedBlobs.Add(current.BlobPath);
+                    }
+
                     counts = present ? counts with { FilesUpdated = counts.FilesUpdated + 1 } : counts with { FilesCreated = counts.FilesCreated + 1 };
                     if (fileId != link.FileId)
                     {
@@ -127,6 +140,10 @@ public sealed class RestoreFileWriter(
         await progress.SaveAsync(connection, transaction, c => c.WithFiles(done, ordinal));
         await transaction.CommitAsync(cancellationToken);
         progress.Saved();
+        foreach (var path in replacedBlobs)
+        {
+            blobs.Delete(path);
+        }
     }
 
     /// <summary>Copies the file from the Attachments ZIP into its blob; a file whose bytes do not match its SHA-256 is not stored.</summary>
