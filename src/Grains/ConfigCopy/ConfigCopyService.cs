@@ -6,8 +6,10 @@ namespace CrmActors.Grains.ConfigCopy;
 /// <summary>
 /// The configuration-copy steps that involve several grains: generating a key (target), sending with
 /// it (source), and reading transfers. Each grain call is its own transaction. They are ordered so that
-/// an interruption never leaves two usable keys, and a key is spent before its transfer exists (an
-/// interruption in between spends the key without a transfer; the target then generates a new key).
+/// an interruption never leaves two usable keys, and a key is spent and the target's inbox holds the
+/// transfer's ID before the transfer exists (an interruption in between spends the key without a transfer,
+/// and the inbox lists only transfers that exist; the target then generates a new key). A transfer the
+/// target cannot see never exists.
 /// </summary>
 public sealed class ConfigCopyService(IGrainFactory grains)
 {
@@ -56,9 +58,9 @@ public sealed class ConfigCopyService(IGrainFactory grains)
         var transferId = Ids.New();
         var redeemed = await copyKey.RedeemAsync(actor.OrgId, transferId);
         var target = redeemed.TargetOrgId!;
+        await grains.Grain<IConfigCopyInboxGrain>(target).AddTransferAsync(transferId);
         await grains.Grain<IConfigTransferGrain>(transferId)
             .ReceiveAsync(new IncomingTransfer(actor.OrgId, actor.Org.Name, actor.User.Id, target, ConfigurationPackage.Of(actor.Org)));
-        await grains.Grain<IConfigCopyInboxGrain>(target).AddTransferAsync(transferId);
         return transferId;
     }
 
@@ -74,11 +76,15 @@ public sealed class ConfigCopyService(IGrainFactory grains)
         return await grains.Grain<IConfigTransferGrain>(transferId).RejectAsync(actor.OrgId, actor.User.Id);
     }
 
-    /// <summary>The transfers the actor's organization received, newest first.</summary>
+    /// <summary>The most transfers a list shows; older ones stay readable by their ID.</summary>
+    public const int MaxListed = 100;
+
+    /// <summary>The transfers the actor's organization received, newest first (at most <see cref="MaxListed"/>).</summary>
     public async Task<IReadOnlyList<ConfigTransferState>> ListIncomingAsync(Actor actor)
     {
         var inbox = await grains.Grain<IConfigCopyInboxGrain>(actor.OrgId).GetAsync();
-        return await Task.WhenAll(inbox.TransferIds.Reverse().Select(id => grains.Grain<IConfigTransferGrain>(id).GetAsync()));
+        var transfers = await Task.WhenAll(inbox.TransferIds.Reverse().Take(MaxListed).Select(id => grains.Grain<IConfigTransferGrain>(id).GetAsync()));
+        return [.. transfers.Where(t => t.Exists)];
     }
 
     public Task<ConfigTransferState> GetIncomingAsync(Actor actor, string transferId) =>

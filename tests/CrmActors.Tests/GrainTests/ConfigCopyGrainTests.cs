@@ -48,6 +48,23 @@ public sealed class ConfigCopyGrainTests(GrainCluster silo)
     }
 
     [Fact]
+    public async Task TheInboxListsOnlyTransfersThatExistTheNewestFirst()
+    {
+        var (target, admin, _) = await Orgs.CreateAsync(silo.Grains);
+        var inbox = silo.Grains.Grain<IConfigCopyInboxGrain>(target);
+        var received = Ids.New();
+        await inbox.AddTransferAsync(received);
+        await silo.Grains.Grain<IConfigTransferGrain>(received)
+            .ReceiveAsync(new IncomingTransfer("source-org", "Source", "someone", target, new ConfigurationPackage([], [], [], [], [], [])));
+
+        // A send whose silo died after the inbox took the ID and before the transfer was received: the key is spent, nothing shows.
+        await inbox.AddTransferAsync(Ids.New());
+        var org = await silo.Grains.Grain<CrmActors.Grains.Organizations.IOrganizationGrain>(target).GetAsync();
+        var listed = await new ConfigCopyService(silo.Grains).ListIncomingAsync(new CrmActors.Grains.Records.Actor(org, org.User(admin.Id)!));
+        Assert.Equal([received], listed.Select(t => t.Id));
+    }
+
+    [Fact]
     public async Task ATransferIsReceivedOnceAndDecidedOnce()
     {
         var (target, admin, _) = await Orgs.CreateAsync(silo.Grains);
