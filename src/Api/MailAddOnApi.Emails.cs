@@ -30,12 +30,24 @@ public static partial class MailAddOnApi
             .MapGet("{emailId}", GetEmailAsync);
     }
 
-    /// <summary>The e-mails linked to a record, for anyone who may view the record.</summary>
-    private static async Task<Ok<List<MailSummary>>> RecordEmailsAsync(string module, string id, HttpContext http, RecordService records, MailArchive archive)
+    /// <summary>
+    /// The e-mails linked to a record, newest first, for anyone who may view the record: a page of them (<c>?page=</c>,
+    /// <c>?perPage=</c> up to 500, 100 by default), the total in <c>X-Total-Count</c>. A contact that is the mailbox's
+    /// owner is linked to every message of the mailbox.
+    /// </summary>
+    private static async Task<Ok<List<MailSummary>>> RecordEmailsAsync(string module, string id, HttpContext http, RecordService records, MailArchive archive, int? page, int? perPage)
     {
+        var (p, size) = (page ?? 1, perPage ?? 100);
+        if (p is < 1 or > RecordService.MaxPage || size is < 1 or > 500)
+        {
+            throw ProblemException.Validation(p is < 1 or > RecordService.MaxPage ? "page" : "perPage", $"page is between 1 and {RecordService.MaxPage}, and perPage between 1 and 500.");
+        }
+
         var actor = http.Actor();
         await records.GetAsync(actor, module, id);
-        return TypedResults.Ok((await archive.ForRecordAsync(actor.OrgId, id)).Select(e => e.Summary).ToList());
+        var (emails, total) = await archive.ForRecordAsync(actor.OrgId, id, p, size);
+        http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(emails.Select(e => e.Summary).ToList());
     }
 
     /// <summary>

@@ -46,6 +46,19 @@ public abstract class MailBackupApiTests(MailApplication app)
         Assert.Contains("Duplicate Message-ID two", subjects);
         string IdOf(string subject) => emails.EnumerateArray().Single(e => e.GetProperty("subject").GetString() == subject).GetProperty("id").GetString()!;
 
+        // A page at a time, newest first, the total in a header: a contact linked to a whole mailbox is not answered at once.
+        var pages = new List<string>();
+        for (var page = 1; page <= (AliceMessages + 1) / 2; page++)
+        {
+            var response = await org.Admin.GetAsync(org.Url($"modules/Contacts/records/{bob}/emails?page={page}&perPage=2"));
+            Assert.Equal(AliceMessages.ToString(System.Globalization.CultureInfo.InvariantCulture), response.Headers.GetValues("X-Total-Count").Single());
+            pages.AddRange((await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Select(e => e.GetProperty("id").GetString()!));
+        }
+
+        Assert.Equal(emails.EnumerateArray().Select(e => e.GetProperty("id").GetString()!), pages);
+        var tooMany = await org.Admin.GetAsync(org.Url($"modules/Contacts/records/{bob}/emails?perPage=501"));
+        Assert.Equal("perPage", (await tooMany.AssertProblemAsync(HttpStatusCode.BadRequest, "validation")).GetProperty("field").GetString());
+
         var japanese = await org.GetJsonAsync($"emails/{IdOf("見積もりのご案内")}");
         Assert.Equal("山田太郎", japanese.GetProperty("from")[0].GetProperty("name").GetString());
         Assert.Contains("見積書を送付します", japanese.GetProperty("textBody").GetString());

@@ -83,15 +83,15 @@ public sealed class MailArchive(IDatabase database)
         return new MailBackupCounts(onServer, fetched, onServer - (int)(stored + notLinked), (int)stored, (int)notLinked, (int)headersOnly, (int)links, bytes);
     }
 
-    /// <summary>The kept e-mails linked to one record, newest first.</summary>
-    public async Task<IReadOnlyList<EmailRow>> ForRecordAsync(string orgId, string recordId)
+    /// <summary>A page of the kept e-mails linked to one record, newest first, and how many there are.</summary>
+    public async Task<(IReadOnlyList<EmailRow> Emails, long Total)> ForRecordAsync(string orgId, string recordId, int page, int perPage)
     {
+        const string Linked = "FROM mail_links l JOIN mail_messages m ON m.id = l.email_id WHERE l.org_id = @orgId AND l.record_id = @recordId AND m.org_id = @orgId AND m.kept = 1";
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<SummaryRow>(
-            $"SELECT {SummaryColumns} FROM mail_links l JOIN mail_messages m ON m.id = l.email_id " +
-            "WHERE l.org_id = @orgId AND l.record_id = @recordId AND m.org_id = @orgId AND m.kept = 1 ORDER BY m.sent_at DESC, m.id",
-            new { orgId, recordId });
-        return rows.Select(r => r.AsRow()).ToList();
+        var parameters = new { orgId, recordId, limit = perPage, offset = (long)(page - 1) * perPage };
+        var rows = await connection.QueryAsync<SummaryRow>($"SELECT {SummaryColumns} {Linked} ORDER BY m.sent_at DESC, m.id LIMIT @limit OFFSET @offset", parameters);
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) {Linked}", parameters);
+        return (rows.Select(r => r.AsRow()).ToList(), total);
     }
 
     /// <summary>One kept e-mail of the org, with the live records it is linked to (ID and module), or null.</summary>
