@@ -152,6 +152,11 @@ public sealed class MigrationJobGrain(
             throw ProblemException.Validation("text", "text says what to change in the first pass's report (1 to 10,000 characters).");
         }
 
+        if (job.ChangeRequests.Count >= Options.MaxChangeRequests)
+        {
+            throw Limit(409, "MaxChangeRequests", $"The job holds {Options.MaxChangeRequests} change requests, the most it takes ({MigrationOptions.Key("MaxChangeRequests")}); say several things in one request.");
+        }
+
         var closes = job.Passes[0].FinishedAt!.Value + Options.ChangeRequestWindow;
         if (Now > closes)
         {

@@ -22,6 +22,9 @@ public sealed class MigrationOptions
     /// <summary>How long after a first-pass report change requests are accepted.</summary>
     public TimeSpan ChangeRequestWindow { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>Change requests a job takes (each up to 10,000 characters; they are kept in the job's state).</summary>
+    public int MaxChangeRequests { get; set; } = 50;
+
     /// <summary>Time from submission to the first pass; the job can be cancelled (it is pending) until then.</summary>
     public TimeSpan StartDelay { get; set; } = TimeSpan.Zero;
 

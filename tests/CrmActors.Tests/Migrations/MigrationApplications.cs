@@ -2,7 +2,7 @@ using CrmActors.Tests.Support;
 
 namespace CrmActors.Tests.Migrations;
 
-/// <summary>Hosts with small migration limits, a short start delay (a window to cancel in) and a second pass seconds after the first.</summary>
+/// <summary>Hosts with small migration limits (one change request a job), a short start delay (a window to cancel in) and a second pass seconds after the first.</summary>
 public abstract class MigrationApplication : CrmApplication
 {
     public const int MaxFiles = 4;
@@ -20,6 +20,7 @@ public abstract class MigrationApplication : CrmApplication
         Settings["Migration:StartDelay"] = "00:00:02";
         Settings["Migration:SecondPassDelay"] = "00:00:04";
         Settings["Migration:BatchSize"] = "2";
+        Settings["Migration:MaxChangeRequests"] = "1";
     }
 }
 

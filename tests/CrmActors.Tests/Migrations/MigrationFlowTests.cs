@@ -87,6 +87,8 @@ public abstract class MigrationFlowTests(MigrationApplication app)
         var change = await org.Admin.PostAsJsonAsync(org.Url($"migrations/{job}/change-requests"), new { text = "T4 has a subject in the old system; please look." });
         Assert.Equal(HttpStatusCode.Created, change.StatusCode);
         await (await org.Admin.PostAsJsonAsync(org.Url($"migrations/{job}/change-requests"), new { text = " " })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation");
+        var full = await (await org.Admin.PostAsJsonAsync(org.Url($"migrations/{job}/change-requests"), new { text = "And T5 too." })).AssertProblemAsync(HttpStatusCode.Conflict, "migration-limit-exceeded");
+        Assert.Equal("Migration__MaxChangeRequests", full.GetProperty("limit").GetString());
 
         // A delta export between the passes: the ticket the early reply waited for, and a ticket already migrated.
         await org.UploadOkAsync(job, "tickets-delta.csv", "Source_Id,Subject,Status,Agent_Email\nT9,Late ticket,Open,ann@desk.test\nT1,Printer,Open,ann@desk.test\n", "tickets");
