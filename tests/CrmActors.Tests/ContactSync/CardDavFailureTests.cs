@@ -195,6 +195,60 @@ public class CardDavFailureTests
         Assert.Contains("more than 1000 bytes", byCount.Message);
     }
 
+    [Theory]
+    [InlineData(200, "b-from-get")]
+    [InlineData(500, null)]
+    public async Task OnlyACardTheServerSaysIsGoneIsMissingOthersAreReadByGetOrFailTheFetch(int getStatus, string? expectedEtag)
+    {
+        // The report answers a with its card, b with a per-card error (no data), c as gone, and leaves d out.
+        const string report = "<multistatus xmlns=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:carddav\">"
+            + "<response><href>/book/a.vcf</href><propstat><prop><getetag>\"a1\"</getetag><C:address-data>BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a\r\nFN:A\r\nEND:VCARD\r\n</C:address-data></prop><status>HTTP/1.1 200 OK</status></propstat></response>"
+            + "<response><href>/book/b.vcf</href><propstat><prop><getetag/><C:address-data/></prop><status>HTTP/1.1 500 Internal Server Error</status></propstat></response>"
+            + "<response><href>/book/c.vcf</href><status>HTTP/1.1 404 Not Found</status></response>"
+            + "</multistatus>";
+        const string card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x\r\nFN:X\r\nEND:VCARD\r\n";
+        await using var server = new FakeHttpServer(async (head, stream, token) =>
+        {
+            var answer = head.StartsWith("REPORT ", StringComparison.Ordinal)
+                ? $"HTTP/1.1 207 Multi-Status\r\nContent-Type: application/xml\r\nContent-Length: {System.Text.Encoding.UTF8.GetByteCount(report)}\r\n\r\n{report}"
+                : head.StartsWith("GET /book/d.vcf ", StringComparison.Ordinal)
+                    ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+                    : $"HTTP/1.1 {getStatus} Whatever\r\nContent-Type: text/vcard\r\nETag: \"b-from-get\"\r\nContent-Length: {card.Length}\r\n\r\n{card}";
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(answer), token);
+        });
+        using var client = ClientFor();
+        var hrefs = new[] { "a", "b", "c", "d" }.Select(n => new Uri(server.Url, $"/book/{n}.vcf")).ToList();
+
+        if (expectedEtag is null)
+        {
+            // b cannot be read: the fetch fails rather than call it deleted (the sync would bin its record).
+            Assert.Equal(CardDavError.ServerError, (await Assert.ThrowsAsync<CardDavException>(() => client.MultigetAsync(new Uri(server.Url, "/book/"), hrefs))).Error);
+            return;
+        }
+
+        var result = await client.MultigetAsync(new Uri(server.Url, "/book/"), hrefs);
+        Assert.Equal(["/book/a.vcf", "/book/b.vcf"], result.Cards.Select(c => c.Href.AbsolutePath));
+        Assert.Equal("\"b-from-get\"", result.Cards[1].ETag);
+        Assert.Equal(["/book/c.vcf", "/book/d.vcf"], result.Missing.Select(h => h.AbsolutePath));
+        Assert.DoesNotContain(server.Heads, h => h.StartsWith("GET /book/c.vcf ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACardListedWithoutAnETagIsListedNotLeftOut()
+    {
+        const string listing = "<multistatus xmlns=\"DAV:\">"
+            + "<response><href>/book/</href><propstat><prop><resourcetype><collection/></resourcetype></prop><status>HTTP/1.1 200 OK</status></propstat></response>"
+            + "<response><href>/book/a.vcf</href><propstat><prop><getetag>\"a1\"</getetag><resourcetype/></prop><status>HTTP/1.1 200 OK</status></propstat></response>"
+            + "<response><href>/book/b.vcf</href><propstat><prop><resourcetype/></prop><status>HTTP/1.1 200 OK</status></propstat><propstat><prop><getetag/></prop><status>HTTP/1.1 404 Not Found</status></propstat></response>"
+            + "</multistatus>";
+        await using var server = FakeHttpServer.Answering(207, "application/xml", listing);
+        using var client = ClientFor();
+
+        var cards = await client.ListCardsAsync(new Uri(server.Url, "/book/"));
+
+        Assert.Equal([("/book/a.vcf", "\"a1\""), ("/book/b.vcf", "")], cards.Select(c => (c.Href.AbsolutePath, c.ETag)));
+    }
+
     [Fact]
     public void CredentialsNeverShowTheirSecret()
     {

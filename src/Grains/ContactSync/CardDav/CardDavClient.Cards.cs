@@ -7,7 +7,12 @@ public sealed partial class CardDavClient
 {
     private const string VCardContentType = "text/vcard; charset=utf-8";
 
-    /// <summary>Fetches cards by href with addressbook-multiget (RFC 6352 §8.7), in batches of <see cref="CardDavClientOptions.MultigetBatchSize"/>; GET one by one if the server lacks the report.</summary>
+    /// <summary>
+    /// Fetches cards by href with addressbook-multiget (RFC 6352 §8.7), in batches of <see cref="CardDavClientOptions.MultigetBatchSize"/>;
+    /// GET one by one if the server lacks the report. A card is missing only when the server says so (404 or 410): one the
+    /// report leaves out or answers without its data or ETag (a per-card error, another spelling of the href) is read by GET,
+    /// whose failure fails the fetch. The sync deletes the record of a missing card, so a card it cannot read must not count.
+    /// </summary>
     public async Task<MultigetResult> MultigetAsync(Uri addressBook, IEnumerable<Uri> hrefs, CancellationToken cancellationToken = default)
     {
         var book = DavHref.Normalize(addressBook);
@@ -34,18 +39,32 @@ public sealed partial class CardDavClient
             }
 
             var found = new HashSet<Uri>();
+            var gone = new HashSet<Uri>();
             foreach (var response in CardDavTransport.ExpectMultistatus(reply, "fetch cards (addressbook-multiget)").Responses)
             {
                 var data = response.Property(DavXml.CardDav + "address-data")?.Value;
                 var etag = response.Text(DavXml.Dav + "getetag");
-                if (data is not null && etag is not null)
+                if (response.Status is 404 or 410)
+                {
+                    gone.Add(response.Href);
+                }
+                else if (data is not null && etag is { Length: > 0 } && found.Add(response.Href))
                 {
                     cards.Add(new CardResource(response.Href, etag, data));
-                    found.Add(response.Href);
                 }
             }
 
-            missing.AddRange(batch.Where(h => !found.Contains(h)));
+            foreach (var href in batch.Where(h => !found.Contains(h)))
+            {
+                if ((gone.Contains(href) ? null : await GetCardAsync(href, cancellationToken)) is { } card)
+                {
+                    cards.Add(card);
+                }
+                else
+                {
+                    missing.Add(href);
+                }
+            }
         }
 
         return new MultigetResult(cards, missing);

@@ -106,24 +106,27 @@ public sealed partial class CardDavClient
             {
                 deleted.Add(response.Href);
             }
-            else if (response.Text(DavXml.Dav + "getetag") is { Length: > 0 } etag)
+            else
             {
-                changed.Add(new CardRef(response.Href, etag));
+                // A change without its ETag is still a change: the card is fetched, and the fetch brings the ETag.
+                changed.Add(new CardRef(response.Href, response.Text(DavXml.Dav + "getetag") ?? ""));
             }
         }
 
         return new SyncCollectionResult(token, changed, deleted, truncated);
     }
 
-    /// <summary>Every card in the address book with its ETag (PROPFIND Depth 1), sub-collections left out.</summary>
+    /// <summary>
+    /// Every card in the address book with its ETag (PROPFIND Depth 1), sub-collections left out. A card listed without an
+    /// ETag has "" (it differs from any known one, so it is fetched); leaving it out would read as the card being deleted.
+    /// </summary>
     public async Task<IReadOnlyList<CardRef>> ListCardsAsync(Uri addressBook, CancellationToken cancellationToken = default)
     {
         var book = DavHref.Normalize(addressBook);
         var reply = await transport.SendAsync(new HttpMethod("PROPFIND"), book, DavXml.Serialize(DavXml.Propfind(DavXml.Dav + "getetag", DavXml.Dav + "resourcetype")),
             null, Depth("1"), cancellationToken);
         return [.. CardDavTransport.ExpectMultistatus(reply, "list the cards").Responses
-            .Where(r => !DavHref.SameResource(r.Href, book) && !r.HasResourceType(DavXml.Dav + "collection"))
-            .Select(r => r.Text(DavXml.Dav + "getetag") is { Length: > 0 } etag ? new CardRef(r.Href, etag) : null)
-            .OfType<CardRef>()];
+            .Where(r => !DavHref.SameResource(r.Href, book) && r.Status is not (404 or 410) && !r.HasResourceType(DavXml.Dav + "collection"))
+            .Select(r => new CardRef(r.Href, r.Text(DavXml.Dav + "getetag") ?? ""))];
     }
 }
