@@ -52,6 +52,22 @@ public class CardDavFailureTests
     }
 
     [Fact]
+    public async Task XmlNestedDeeperThanAnyWebDavAnswerIsRefusedBeforeATreeIsBuilt()
+    {
+        // 50,000 levels inside an href: reading its text recursed once per level, and building the tree took quadratic time.
+        const int Levels = 50_000;
+        var body = "<multistatus xmlns=\"DAV:\"><response><href>" + string.Concat(Enumerable.Repeat("<x>", Levels)) + "/book/a.vcf"
+            + string.Concat(Enumerable.Repeat("</x>", Levels)) + "</href></response></multistatus>";
+        await using var server = FakeHttpServer.Answering(207, "application/xml", body);
+        using var client = ClientFor();
+
+        var e = await Assert.ThrowsAsync<CardDavException>(() => client.ListCardsAsync(new Uri(server.Url, "/book/")));
+
+        Assert.Equal(CardDavError.InvalidResponse, e.Error);
+        Assert.Contains($"nested more than {DavXml.MaxDepth} elements deep", e.Message);
+    }
+
+    [Fact]
     public async Task AnAnswerThatBreaksOffIsAnInvalidResponse()
     {
         await using var server = FakeHttpServer.Answering(207, "application/xml", "<?xml version=\"1.0\"?><multistatus xmlns=\"DAV:\">", declaredLength: 5000);

@@ -47,11 +47,29 @@ public static class DavXml
         return writer.ToString();
     }
 
-    /// <summary>Parses an answer with DTDs and external entities refused; null when the text is not well-formed XML.</summary>
+    /// <summary>Deeper than any WebDAV answer nests (a multistatus is about 8 deep).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
+    /// Parses an answer with DTDs and external entities refused; null when the text is not well-formed XML. Elements
+    /// nested deeper than <see cref="MaxDepth"/> are refused before a tree is built: reading a deep tree's text recurses
+    /// once per level (tens of thousands of levels overflow the stack and end the process) and building it is quadratic.
+    /// </summary>
     public static XDocument? TryParse(string text)
     {
         try
         {
+            using (var scan = XmlReader.Create(new StringReader(text), ReaderSettings))
+            {
+                while (scan.Read())
+                {
+                    if (scan.Depth > MaxDepth)
+                    {
+                        throw new CardDavException(CardDavError.InvalidResponse, $"The server answered with XML nested more than {MaxDepth} elements deep; no WebDAV answer is.");
+                    }
+                }
+            }
+
             using var reader = XmlReader.Create(new StringReader(text), ReaderSettings);
             return XDocument.Load(reader);
         }
