@@ -48,6 +48,19 @@ public sealed class FakePop3Server : IAsyncDisposable
     /// <summary>Lists one message but answers its RETR with <paramref name="error"/>, as a server with a locked or broken mailbox does.</summary>
     public static FakePop3Server FailingRetr(string error) => new((server, stream, token) => server.ServeAsync(stream, ["Subject: x\r\n\r\ny\r\n"], token, echoPassword: false, retrError: error));
 
+    /// <summary>
+    /// Serves <paramref name="messages"/> with UIDL answering <paramref name="uidls"/> (which may repeat one); RETR of a message whose
+    /// number is in <see cref="Refusing"/> is answered -ERR, and of one in <see cref="Hanging"/> up by closing the connection.
+    /// </summary>
+    public static FakePop3Server WithUidls(IReadOnlyList<string> messages, IReadOnlyList<string> uidls) =>
+        new((server, stream, token) => server.ServeAsync(stream, messages, token, echoPassword: false, uidls: uidls));
+
+    /// <summary>Message numbers whose RETR is answered -ERR (a damaged message).</summary>
+    public ConcurrentDictionary<int, bool> Refusing { get; } = new();
+
+    /// <summary>Message numbers whose RETR closes the connection (a server restarting, a session time limit).</summary>
+    public ConcurrentDictionary<int, bool> Hanging { get; } = new();
+
     public static int UnusedPort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -82,7 +95,8 @@ public sealed class FakePop3Server : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(NetworkStream stream, IReadOnlyList<string> messages, CancellationToken token, bool echoPassword, string? retrError = null)
+    private async Task ServeAsync(NetworkStream stream, IReadOnlyList<string> messages, CancellationToken token, bool echoPassword, string? retrError = null,
+        IReadOnlyList<string>? uidls = null)
     {
         using var reader = new StreamReader(stream, Encoding.ASCII);
         await WriteAsync(stream, "+OK fake POP3 ready\r\n", token);
@@ -99,13 +113,22 @@ public sealed class FakePop3Server : IAsyncDisposable
                 "PASS" => "+OK logged in\r\n",
                 "STAT" => $"+OK {messages.Count} {messages.Sum(m => m.Length)}\r\n",
                 "LIST" => "+OK\r\n" + string.Concat(messages.Select((m, i) => $"{i + 1} {m.Length}\r\n")) + ".\r\n",
+                "UIDL" when uidls is not null && int.TryParse(arg, out var n) => $"+OK {n} {uidls[n - 1]}\r\n",
+                "UIDL" when uidls is not null => "+OK\r\n" + string.Concat(uidls.Select((u, i) => $"{i + 1} {u}\r\n")) + ".\r\n",
                 "RETR" when retrError is not null => $"{retrError}\r\n",
+                "RETR" when int.TryParse(arg, out var n) && Hanging.ContainsKey(n) => null,
+                "RETR" when int.TryParse(arg, out var n) && Refusing.ContainsKey(n) => "-ERR message is damaged\r\n",
                 "RETR" when int.TryParse(arg, out var n) && n >= 1 && n <= messages.Count =>
                     $"+OK {messages[n - 1].Length} octets\r\n" + messages[n - 1].Replace("\r\n.", "\r\n..", StringComparison.Ordinal) + ".\r\n",
                 "NOOP" => "+OK\r\n",
                 "QUIT" => "+OK bye\r\n",
                 _ => "-ERR unknown command\r\n",
             };
+            if (reply is null)
+            {
+                return;
+            }
+
             await WriteAsync(stream, reply, token);
             if (verb == "QUIT")
             {

@@ -88,6 +88,54 @@ public sealed class MailboxFetchFailureTests
     }
 
     [Fact]
+    public async Task AMessageTheServerRefusesIsLeftForTheNextFetchAndTheOthersAreFetched()
+    {
+        string[] messages = ["Subject: one\r\n\r\nfirst\r\n", "Subject: two\r\n\r\nsecond\r\n", "Subject: three\r\n\r\nthird\r\n"];
+        await using var server = FakePop3Server.WithUidls(messages, ["u1", "u2", "u3"]);
+        server.Refusing[2] = true;
+        using var harness = new FetchHarness();
+
+        var first = await harness.FetchAsync(server.Mailbox());
+        Assert.Equal((2, 1), (first.Fetched, first.Refused));
+        Assert.Equal(["uidl:u1", "uidl:u3"], (await harness.StoredKeysAsync("fake")).Select(k => k.Value).Order());
+
+        server.Refusing.Clear();
+        var second = await harness.FetchAsync(server.Mailbox());
+        Assert.Equal((1, 2, 0), (second.Fetched, second.Skipped, second.Refused));
+    }
+
+    [Fact]
+    public async Task RepeatedUidlsAreNotTrustedMessagesAreKeyedByTheirContentInstead()
+    {
+        string[] messages = ["Subject: one\r\n\r\nfirst\r\n", "Subject: two\r\n\r\nsecond\r\n", "Subject: three\r\n\r\nthird\r\n"];
+        await using var server = FakePop3Server.WithUidls(messages, ["same", "same", "other"]);
+        using var harness = new FetchHarness();
+
+        var result = await harness.FetchAsync(server.Mailbox());
+
+        // Keyed by UIDL, the second message would have replaced the first one's blob.
+        Assert.False(result.ServerHasUidl);
+        Assert.Equal(3, result.Fetched);
+        Assert.Equal(3, (await harness.StoredKeysAsync("fake")).Count(k => k.Value.StartsWith("sha256:", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AConnectionTheServerClosesMidSessionIsLostNotANonPop3Server()
+    {
+        string[] messages = ["Subject: one\r\n\r\nfirst\r\n", "Subject: two\r\n\r\nsecond\r\n"];
+        await using var server = FakePop3Server.WithUidls(messages, ["u1", "u2"]);
+        server.Hanging[2] = true;
+        using var harness = new FetchHarness();
+
+        var failure = await Assert.ThrowsAsync<MailboxFetchException>(() => harness.FetchAsync(server.Mailbox()));
+
+        // Unreachable is retried; Protocol was taken for a server that does not speak POP3 and failed the backup for good.
+        Assert.Equal(MailboxFetchFailure.Unreachable, failure.Failure);
+        Assert.Contains("closed the connection in the middle of the session", failure.Message);
+        Assert.Equal(["uidl:u1"], (await harness.StoredKeysAsync("fake")).Select(k => k.Value));
+    }
+
+    [Fact]
     public async Task AClosedPortFailsAsUnreachable()
     {
         var port = FakePop3Server.UnusedPort();

@@ -68,7 +68,7 @@ public sealed class MailArchive(IDatabase database)
     }
 
     /// <summary>What a backup added, counted from the rows it wrote (so an attempt resumed after a crash counts nothing twice).</summary>
-    public async Task<MailBackupCounts> CountAsync(string orgId, string backupId, int onServer, int fetched)
+    public async Task<MailBackupCounts> CountAsync(string orgId, string backupId, int onServer, int fetched, int refused)
     {
         await using var connection = await database.OpenAsync();
         var (stored, notLinked, headersOnly, bytes) = await connection.QuerySingleAsync<(long, long, long, long)>(
@@ -80,7 +80,7 @@ public sealed class MailArchive(IDatabase database)
         var links = await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM mail_links l JOIN mail_messages m ON m.id = l.email_id WHERE l.org_id = @orgId AND m.org_id = @orgId AND m.backup_id = @backupId",
             new { orgId, backupId });
-        return new MailBackupCounts(onServer, fetched, onServer - (int)(stored + notLinked), (int)stored, (int)notLinked, (int)headersOnly, (int)links, bytes);
+        return new MailBackupCounts(onServer, fetched, onServer - (int)(stored + notLinked) - refused, (int)stored, (int)notLinked, (int)headersOnly, (int)links, bytes, refused);
     }
 
     /// <summary>A page of the kept e-mails linked to one record, newest first, and how many there are.</summary>

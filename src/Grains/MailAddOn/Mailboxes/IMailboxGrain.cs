@@ -72,7 +72,8 @@ public sealed record MailboxView(
 }
 
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.mail-backup-counts")]
-public sealed record MailBackupCounts(int OnServer, int Fetched, int AlreadyStored, int Stored, int NotLinked, int HeadersOnly, int Links, long Bytes);
+/// <summary>A backup's counts; <see cref="Refused"/> are messages the server answered RETR for with an error (tried again by the next backup).</summary>
+public sealed record MailBackupCounts(int OnServer, int Fetched, int AlreadyStored, int Stored, int NotLinked, int HeadersOnly, int Links, long Bytes, int Refused = 0);
 
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.mail-backup")]
 public sealed record MailBackup(

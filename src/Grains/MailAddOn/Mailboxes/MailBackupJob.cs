@@ -86,7 +86,7 @@ public sealed class MailBackupJob(
             throw new ProblemException(502, "mail-server-unavailable", failure.Message);
         }
 
-        var counts = await archive.CountAsync(payload.OrgId, payload.BackupId, result.OnServer, result.Fetched);
+        var counts = await archive.CountAsync(payload.OrgId, payload.BackupId, result.OnServer, result.Fetched, result.Refused);
         await FinishAsync(mailbox, row, counts, null);
         return JsonSerializer.Serialize(new { backedUp = true, counts });
     }

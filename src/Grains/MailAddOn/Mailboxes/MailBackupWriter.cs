@@ -148,7 +148,7 @@ internal sealed class MailBackupWriter : IAsyncDisposable
         if (_sinceCounts.Elapsed >= LiveCountsInterval)
         {
             // The dashboard's counts while the backup runs.
-            await _archive.SaveBackupAsync(_row with { Counts = await _archive.CountAsync(_row.OrgId, _row.BackupId, _onServer, 0) }, _clock.GetUtcNow());
+            await _archive.SaveBackupAsync(_row with { Counts = await _archive.CountAsync(_row.OrgId, _row.BackupId, _onServer, 0, 0) }, _clock.GetUtcNow());
             _sinceCounts.Restart();
         }
 

@@ -8,7 +8,9 @@ namespace CrmActors.Grains.MailAddOn.Pop3;
 /// <summary>Turns what MailKit, sockets and the outbound check throw into one <see cref="MailboxFetchException"/>.</summary>
 internal static class FetchFailures
 {
-    public static MailboxFetchException? Translate(Exception exception, Pop3Mailbox mailbox, string? lastServerError, bool connected)
+    /// <param name="connected">Whether the connection is still up.</param>
+    /// <param name="loggedIn">Whether the session got past the login: a connection lost after it is the network's or the server's hiccup, not a server that is not POP3.</param>
+    public static MailboxFetchException? Translate(Exception exception, Pop3Mailbox mailbox, string? lastServerError, bool connected, bool loggedIn)
     {
         var server = $"{mailbox.Host}:{mailbox.Port}";
         var failure = exception switch
@@ -28,6 +30,9 @@ internal static class FetchFailures
                 new MailboxFetchException(MailboxFetchFailure.Tls, $"The POP3 server {server} does not offer STLS; choose implicit TLS or no TLS.", null, exception),
             Pop3CommandException command =>
                 new MailboxFetchException(MailboxFetchFailure.ServerError, $"The POP3 server {server} answered an error: {command.StatusText}", command.StatusText, exception),
+            Pop3ProtocolException or IOException when loggedIn && !connected =>
+                new MailboxFetchException(MailboxFetchFailure.Unreachable,
+                    $"The POP3 server {server} closed the connection in the middle of the session ({exception.Message.TrimEnd('.')}); the next attempt resumes after the last stored message.", null, exception),
             Pop3ProtocolException =>
                 new MailboxFetchException(MailboxFetchFailure.Protocol, $"The server {server} does not speak POP3: {exception.Message}", null, exception),
             SocketException socket =>

@@ -14,7 +14,8 @@ public sealed record FetchedMessage(MessageKey Key, int Position, long ServerSiz
 
 /// <summary>
 /// What one fetch did. <see cref="ServerKeys"/> are the keys of every message on the server, in server
-/// order, so "new since the last backup" can be computed without another connection.
+/// order, so "new since the last backup" can be computed without another connection. <see cref="Refused"/> messages
+/// the server would not send (RETR answered -ERR) were left for the next fetch.
 /// </summary>
 public sealed record MailboxFetchResult(
     int OnServer,
@@ -23,4 +24,5 @@ public sealed record MailboxFetchResult(
     int HeadersOnly,
     long BytesFetched,
     bool ServerHasUidl,
-    IReadOnlyList<MessageKey> ServerKeys);
+    IReadOnlyList<MessageKey> ServerKeys,
+    int Refused = 0);

@@ -42,7 +42,7 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
                 $"Fetching the mailbox from {mailbox.Host}:{mailbox.Port} took longer than {options.TotalTimeout}; run it again to resume."), mailbox);
         }
         catch (Exception e) when (e is not OperationCanceledException
-            && FetchFailures.Translate(e, mailbox, recorder.LastError, client?.IsConnected ?? false) is { } failure)
+            && FetchFailures.Translate(e, mailbox, recorder.LastError, client?.IsConnected ?? false, loggedIn: client is not null) is { } failure)
         {
             throw Logged(failure, mailbox);
         }
@@ -58,9 +58,17 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
     {
         var uidls = await UidlsAsync(client, cancellationToken);
         var sizes = await client.GetMessageSizesAsync(cancellationToken);
+        if (uidls is not null && uidls.Count != sizes.Count)
+        {
+            // UIDL and LIST disagree on how many messages there are: no UIDL can be trusted to name its message.
+            uidls = null;
+        }
+
         var serverKeys = new List<MessageKey>(sizes.Count);
         var seen = new HashSet<MessageKey>();
         var skipped = 0;
+        var refused = 0;
+        Pop3CommandException? lastRefusal = null;
         await using var pipeline = new CommitPipeline(onStored);
 
         for (var i = 0; i < sizes.Count; i++)
@@ -105,6 +113,17 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
                     key = hashed;
                 }
             }
+            catch (Pop3CommandException error)
+            {
+                // The server will not send this message (damaged, or deleted since LIST): the others go on, and the next fetch tries
+                // it again. A server that refuses every message of the mailbox fails the fetch instead (below).
+                await pending.DisposeAsync();
+                refused++;
+                lastRefusal = error;
+                logger.LogWarning("Message {Position} of mailbox {Mailbox} was refused by the server ({Reason}); it is left for the next backup",
+                    i + 1, mailbox.MailboxId, error.StatusText);
+                continue;
+            }
             catch
             {
                 await pending.DisposeAsync();
@@ -121,7 +140,12 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
         }
 
         await pipeline.DrainAsync(cancellationToken);
-        return new MailboxFetchResult(sizes.Count, pipeline.Committed, skipped, pipeline.HeadersOnly, pipeline.Bytes, uidls is not null, serverKeys);
+        if (lastRefusal is not null && pipeline.Committed + skipped == 0)
+        {
+            throw lastRefusal;
+        }
+
+        return new MailboxFetchResult(sizes.Count, pipeline.Committed, skipped, pipeline.HeadersOnly, pipeline.Bytes, uidls is not null, serverKeys, refused);
     }
 
     /// <summary>The UIDL list, or null when the server has no UIDL (optional in RFC 1939) and keys fall back to SHA-256.</summary>
@@ -130,8 +154,9 @@ public sealed class MailboxFetcher(OutboundTargets targets, IMailMessageStore st
         // MailKit sends UIDL even when CAPA did not list it (CAPA itself is optional) and maps -ERR to NotSupportedException.
         try
         {
+            // RFC 1939 makes UIDLs unique; a server that repeats one would have two messages share a key (and a blob).
             var uidls = await client.GetMessageUidsAsync(cancellationToken);
-            return uidls.All(IsValidUidl) ? uidls : null;
+            return uidls.All(IsValidUidl) && uidls.Distinct(StringComparer.Ordinal).Count() == uidls.Count ? uidls : null;
         }
         catch (Exception e) when (e is NotSupportedException or Pop3CommandException)
         {
