@@ -90,6 +90,18 @@ public class VCardCodecTests
         Assert.True(outlook.Emails[0].Preferred);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task AQuotedPrintableValueOfManySoftBreaksIsReadInTimeLinearInItsSize()
+    {
+        // 400,000 soft breaks (1.6 MB): re-reading the growing line after each one copied about 10^11 characters.
+        const int Lines = 400_000;
+        var text = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:Long note\r\nNOTE;ENCODING=QUOTED-PRINTABLE:" + string.Concat(Enumerable.Repeat("a=\r\n", Lines)) + "b\r\nEND:VCARD\r\n";
+
+        var note = await Task.Run(() => VCard.Parse(text).ToFields().Note);
+
+        Assert.Equal(new string('a', Lines) + "b", note);
+    }
+
     [Fact]
     public void ParametersAreReadQuotedRepeatedAndAsCommaLists()
     {

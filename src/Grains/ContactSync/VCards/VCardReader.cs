@@ -45,6 +45,7 @@ public static class VCardReader
         List<string>? original = null;
         var start = 0;
         var softBreak = false;
+        bool? quotedPrintable = null;
         for (var i = 0; i < physical.Length; i++)
         {
             var p = physical[i];
@@ -60,7 +61,7 @@ public static class VCardReader
                 line.Length--; // the '=' of the soft line break
                 line.Append(p);
                 original!.Add(p);
-                softBreak = EndsSoftBreak(line);
+                softBreak = EndsSoftBreak(line, ref quotedPrintable);
                 continue;
             }
 
@@ -78,7 +79,8 @@ public static class VCardReader
             line = new StringBuilder(p);
             original = [p];
             start = i;
-            softBreak = EndsSoftBreak(line);
+            quotedPrintable = null;
+            softBreak = EndsSoftBreak(line, ref quotedPrintable);
         }
 
         if (line is not null)
@@ -87,16 +89,31 @@ public static class VCardReader
         }
     }
 
-    private static bool EndsSoftBreak(StringBuilder line)
+    /// <summary>
+    /// Whether the logical line so far ends in a quoted-printable soft break. Whether the property is quoted-printable is
+    /// decided once, from its name and parameters: looking again at the whole growing line after each physical line made a
+    /// card of many soft breaks take time quadratic in its size.
+    /// </summary>
+    private static bool EndsSoftBreak(StringBuilder line, ref bool? quotedPrintable)
     {
         if (line.Length == 0 || line[^1] != '=')
         {
             return false;
         }
 
-        var text = line.ToString();
-        var colon = ValueStart(text);
-        return colon > 0 && text[..colon].Contains("QUOTED-PRINTABLE", StringComparison.OrdinalIgnoreCase);
+        if (quotedPrintable is null)
+        {
+            var text = line.ToString();
+            var colon = ValueStart(text);
+            if (colon <= 0)
+            {
+                return false;
+            }
+
+            quotedPrintable = text[..colon].Contains("QUOTED-PRINTABLE", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return quotedPrintable.Value;
     }
 
     /// <summary>The index of the ':' that ends name and parameters (colons inside quoted parameter values do not count).</summary>
