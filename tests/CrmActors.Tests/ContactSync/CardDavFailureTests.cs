@@ -250,6 +250,29 @@ public class CardDavFailureTests
     }
 
     [Fact]
+    public async Task AMultigetAnswerOverTheSizeCapIsFetchedInHalvesAndACardOverItAloneIsLeftOut()
+    {
+        // Each card is about 200 bytes, "big" about 2,000; an answer may have 1,000 bytes.
+        string Card(string name) => $"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{name}\r\nFN:{name}\r\nNOTE:{new string('x', name == "big" ? 2000 : 10)}\r\nEND:VCARD\r\n";
+        await using var server = new FakeHttpServer(async (head, stream, token) =>
+        {
+            var names = System.Text.RegularExpressions.Regex.Matches(head, "/book/([a-z]+)\\.vcf<").Select(m => m.Groups[1].Value);
+            var body = "<multistatus xmlns=\"DAV:\" xmlns:C=\"urn:ietf:params:xml:ns:carddav\">" + string.Concat(names.Select(n =>
+                $"<response><href>/book/{n}.vcf</href><propstat><prop><getetag>\"{n}\"</getetag><C:address-data>{Card(n)}</C:address-data></prop><status>HTTP/1.1 200 OK</status></propstat></response>")) + "</multistatus>";
+            var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"HTTP/1.1 207 Multi-Status\r\nContent-Type: application/xml\r\nContent-Length: {bytes.Length}\r\n\r\n"), token);
+            await stream.WriteAsync(bytes, token);
+        });
+        using var client = CardDavClient.Create(new OutboundTargets(true), CardDavCredentials.Basic("someone", Password), Quick with { MaxResponseBytes = 1000 });
+
+        var result = await client.MultigetAsync(new Uri(server.Url, "/book/"), new[] { "a", "b", "big", "c" }.Select(n => new Uri(server.Url, $"/book/{n}.vcf")));
+
+        Assert.Equal(["a", "b", "c"], result.Cards.Select(c => c.ETag.Trim('"')));
+        Assert.Empty(result.Missing);
+        Assert.Equal("/book/big.vcf", Assert.Single(result.TooLarge).AbsolutePath);
+    }
+
+    [Fact]
     public async Task ACardListedWithoutAnETagIsListedNotLeftOut()
     {
         const string listing = "<multistatus xmlns=\"DAV:\">"

@@ -12,34 +12,44 @@ public sealed partial class CardDavClient
     /// GET one by one if the server lacks the report. A card is missing only when the server says so (404 or 410): one the
     /// report leaves out or answers without its data or ETag (a per-card error, another spelling of the href) is read by GET,
     /// whose failure fails the fetch. The sync deletes the record of a missing card, so a card it cannot read must not count.
+    /// A batch whose answer is over <see cref="CardDavClientOptions.MaxResponseBytes"/> (cards with large photos) is fetched in
+    /// halves; a card over it alone is left out, in <see cref="MultigetResult.TooLarge"/>.
     /// </summary>
     public async Task<MultigetResult> MultigetAsync(Uri addressBook, IEnumerable<Uri> hrefs, CancellationToken cancellationToken = default)
     {
         var book = DavHref.Normalize(addressBook);
-        var cards = new List<CardResource>();
-        var missing = new List<Uri>();
+        var result = new MultigetResult([], [], []);
         foreach (var batch in hrefs.Select(DavHref.Normalize).Distinct().Chunk(Math.Max(1, options.MultigetBatchSize)))
         {
-            var reply = await transport.SendAsync(new HttpMethod("REPORT"), book, DavXml.Serialize(DavXml.Multiget(batch)), null, Depth("1"), cancellationToken);
-            if (reply.Status is 501 or 405)
-            {
-                foreach (var href in batch)
-                {
-                    if (await GetCardAsync(href, cancellationToken) is { } card)
-                    {
-                        cards.Add(card);
-                    }
-                    else
-                    {
-                        missing.Add(href);
-                    }
-                }
+            await FetchBatchAsync(book, batch, result, cancellationToken);
+        }
 
-                continue;
-            }
+        return result;
+    }
 
-            var found = new HashSet<Uri>();
-            var gone = new HashSet<Uri>();
+    private async Task FetchBatchAsync(Uri book, Uri[] batch, MultigetResult result, CancellationToken cancellationToken)
+    {
+        DavReply reply;
+        try
+        {
+            reply = await transport.SendAsync(new HttpMethod("REPORT"), book, DavXml.Serialize(DavXml.Multiget(batch)), null, Depth("1"), cancellationToken);
+        }
+        catch (CardDavException e) when (e.Error == CardDavError.ResponseTooLarge && batch.Length > 1)
+        {
+            await FetchBatchAsync(book, batch[..(batch.Length / 2)], result, cancellationToken);
+            await FetchBatchAsync(book, batch[(batch.Length / 2)..], result, cancellationToken);
+            return;
+        }
+        catch (CardDavException e) when (e.Error == CardDavError.ResponseTooLarge)
+        {
+            result.TooLarge.Add(batch[0]);
+            return;
+        }
+
+        var found = new HashSet<Uri>();
+        var gone = new HashSet<Uri>();
+        if (reply.Status is not (501 or 405))
+        {
             foreach (var response in CardDavTransport.ExpectMultistatus(reply, "fetch cards (addressbook-multiget)").Responses)
             {
                 var data = response.Property(DavXml.CardDav + "address-data")?.Value;
@@ -50,24 +60,30 @@ public sealed partial class CardDavClient
                 }
                 else if (data is not null && etag is { Length: > 0 } && found.Add(response.Href))
                 {
-                    cards.Add(new CardResource(response.Href, etag, data));
-                }
-            }
-
-            foreach (var href in batch.Where(h => !found.Contains(h)))
-            {
-                if ((gone.Contains(href) ? null : await GetCardAsync(href, cancellationToken)) is { } card)
-                {
-                    cards.Add(card);
-                }
-                else
-                {
-                    missing.Add(href);
+                    result.Cards.Add(new CardResource(response.Href, etag, data));
                 }
             }
         }
 
-        return new MultigetResult(cards, missing);
+        // Without the report (501, 405) every card, and with it every card it did not give, is read by GET.
+        foreach (var href in batch.Where(h => !found.Contains(h)))
+        {
+            try
+            {
+                if ((gone.Contains(href) ? null : await GetCardAsync(href, cancellationToken)) is { } card)
+                {
+                    result.Cards.Add(card);
+                }
+                else
+                {
+                    result.Missing.Add(href);
+                }
+            }
+            catch (CardDavException e) when (e.Error == CardDavError.ResponseTooLarge)
+            {
+                result.TooLarge.Add(href);
+            }
+        }
     }
 
     /// <summary>One card by GET; null when it is gone.</summary>

@@ -12,8 +12,8 @@ public sealed record CardRef(Uri Href, string ETag);
 /// <summary>A card's href, ETag and vCard text as the server stores it.</summary>
 public sealed record CardResource(Uri Href, string ETag, string Data);
 
-/// <summary>The cards a multiget returned and the hrefs it reported missing (404).</summary>
-public sealed record MultigetResult(IReadOnlyList<CardResource> Cards, IReadOnlyList<Uri> Missing);
+/// <summary>The cards a multiget returned, the hrefs the server said are gone (404, 410), and those of cards too large to fetch.</summary>
+public sealed record MultigetResult(List<CardResource> Cards, List<Uri> Missing, List<Uri> TooLarge);
 
 /// <summary>One RFC 6578 answer: what changed or was removed since the token, and the new token. <see cref="Truncated"/> means more changes wait (507): ask again with <see cref="SyncToken"/>.</summary>
 public sealed record SyncCollectionResult(string SyncToken, IReadOnlyList<CardRef> Changed, IReadOnlyList<Uri> Deleted, bool Truncated);

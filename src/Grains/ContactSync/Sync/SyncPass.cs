@@ -78,6 +78,11 @@ internal sealed partial class SyncPass(
         contacts = await crm.LoadAsync(actor, module, pair.View, mapping, Cancel);
         unlinkedByEmail = contacts.Values.Where(c => c.Email is not null && !byRecord.ContainsKey(c.Id)).GroupBy(c => c.Email!).ToDictionary(g => g.Key, g => g.First());
 
+        foreach (var href in fetched.TooLarge)
+        {
+            Skip($"Card {href} is larger than the server's answers may be (32 MB; a large photo?); it is not synced, and its record is kept.");
+        }
+
         foreach (var href in changes.Deleted.Concat(fetched.Missing))
         {
             if (byHref.TryGetValue(href.ToString(), out var link))
