@@ -28,7 +28,16 @@ public sealed class SqliteSyncApplication() : SyncApplication("sqlite");
 
 public sealed class PostgresSyncApplication() : SyncApplication("postgres");
 
-/// <summary>Small limits: 3 contacts in a first run, 2 in later ones, 6 pushed in total.</summary>
-public sealed class SqliteLimitedSyncApplication() : SyncApplication("sqlite", firstRunLimit: 3, runLimit: 2, pushLimit: 6);
+/// <summary>
+/// Small limits: 3 contacts in a first run, 2 in later ones, 6 pushed in total; remote cards fetched 2 at a time, so a run
+/// stops downloading at its limit between chunks as well as inside one.
+/// </summary>
+public abstract class LimitedSyncApplication : SyncApplication
+{
+    protected LimitedSyncApplication(string provider)
+        : base(provider, firstRunLimit: 3, runLimit: 2, pushLimit: 6) => Settings["ContactSync:FetchChunk"] = "2";
+}
 
-public sealed class PostgresLimitedSyncApplication() : SyncApplication("postgres", firstRunLimit: 3, runLimit: 2, pushLimit: 6);
+public sealed class SqliteLimitedSyncApplication() : LimitedSyncApplication("sqlite");
+
+public sealed class PostgresLimitedSyncApplication() : LimitedSyncApplication("postgres");

@@ -18,6 +18,9 @@ public sealed class ContactSyncOptions
     /// <summary>Changes written per database transaction (and per run checkpoint).</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>Changed remote cards downloaded and applied together: a run holds one chunk's cards, and downloads none past its limit.</summary>
+    public int FetchChunk { get; set; } = 500;
+
     /// <summary>Errors kept in a run's report.</summary>
     public int MaxReportedErrors { get; set; } = 20;
 

@@ -74,30 +74,35 @@ internal sealed partial class SyncPass(
 
         var known = byHref.Values.Where(l => l.ETag is not null).ToDictionary(l => new Uri(l.Href!), l => l.ETag!);
         changes = await client.GetChangesAsync(Book, pair.SyncToken, known, pair.Remote.SupportsSyncCollection, Cancel);
-        var fetched = await client.MultigetAsync(Book, changes.Changed.Select(c => c.Href), Cancel);
         contacts = await crm.LoadAsync(actor, module, pair.View, mapping, Cancel);
         unlinkedByEmail = contacts.Values.Where(c => c.Email is not null && !byRecord.ContainsKey(c.Id)).GroupBy(c => c.Email!).ToDictionary(g => g.Key, g => g.First());
+        await RemoteDeletionsAsync(changes.Deleted);
 
-        foreach (var href in fetched.TooLarge)
+        // The changed cards a chunk at a time: only one chunk's cards are held, and none is downloaded once the run's limit is reached.
+        var chunks = changes.Changed.Chunk(Math.Max(1, options.FetchChunk)).ToList();
+        for (var i = 0; i < chunks.Count; i++)
         {
-            Skip($"Card {href} is larger than the server's answers may be (32 MB; a large photo?); it is not synced, and its record is kept.");
-        }
-
-        foreach (var href in changes.Deleted.Concat(fetched.Missing))
-        {
-            if (byHref.TryGetValue(href.ToString(), out var link))
+            if (moved >= budget)
             {
-                await RemoteDeletedAsync(link);
+                Defer(chunks.Skip(i).Sum(c => c.Length));
+                break;
             }
-        }
 
-        var cards = fetched.Cards.Select(Parse).OfType<(CardResource, VCard)>().ToList();
-        emailsInUse = await crm.EmailsInUseAsync(actor.OrgId, module.Name,
-            cards.Select(c => Email(mapping.Read(c.Item2), c.Item2)).OfType<string>(), Cancel);
-        foreach (var (resource, card) in cards)
-        {
-            await RemoteChangedAsync(resource, card);
-            await FlushIfFullAsync();
+            var fetched = await client.MultigetAsync(Book, chunks[i].Select(c => c.Href), Cancel);
+            foreach (var href in fetched.TooLarge)
+            {
+                Skip($"Card {href} is larger than the server's answers may be (32 MB; a large photo?); it is not synced, and its record is kept.");
+            }
+
+            await RemoteDeletionsAsync(fetched.Missing);
+            var cards = fetched.Cards.Select(Parse).OfType<(CardResource, VCard)>().ToList();
+            emailsInUse = await crm.EmailsInUseAsync(actor.OrgId, module.Name,
+                cards.Select(c => Email(mapping.Read(c.Item2), c.Item2)).OfType<string>(), Cancel);
+            foreach (var (resource, card) in cards)
+            {
+                await RemoteChangedAsync(resource, card);
+                await FlushIfFullAsync();
+            }
         }
 
         await CrmChangesAsync();
@@ -118,6 +123,17 @@ internal sealed partial class SyncPass(
         Limits = [.. limits],
         Errors = [.. errors],
     };
+
+    private async Task RemoteDeletionsAsync(IEnumerable<Uri> hrefs)
+    {
+        foreach (var href in hrefs)
+        {
+            if (byHref.TryGetValue(href.ToString(), out var link))
+            {
+                await RemoteDeletedAsync(link);
+            }
+        }
+    }
 
     private async Task RemoteDeletedAsync(Link link)
     {
@@ -329,13 +345,14 @@ internal sealed partial class SyncPass(
     {
         if (moved >= budget)
         {
-            counts = counts with { Deferred = counts.Deferred + 1 };
-            remoteDeferred |= remote;
-            var limit = pair.CompletedRuns == 0 ? $"The first run moves at most {budget} contacts (ContactSync:FirstRunLimit); the rest follow in later runs."
-                : $"A run moves at most {budget} contacts (ContactSync:RunLimit); the rest follow in later runs.";
-            if (!limits.Contains(limit))
+            if (remote)
             {
-                limits.Add(limit);
+                Defer(1);
+            }
+            else
+            {
+                counts = counts with { Deferred = counts.Deferred + 1 };
+                NoteLimit();
             }
 
             return false;
@@ -343,6 +360,24 @@ internal sealed partial class SyncPass(
 
         moved++;
         return true;
+    }
+
+    /// <summary>Remote changes left for a later run: the sync token stays where it was, so the server reports them again.</summary>
+    private void Defer(int cards)
+    {
+        counts = counts with { Deferred = counts.Deferred + cards };
+        remoteDeferred = true;
+        NoteLimit();
+    }
+
+    private void NoteLimit()
+    {
+        var limit = pair.CompletedRuns == 0 ? $"The first run moves at most {budget} contacts (ContactSync:FirstRunLimit); the rest follow in later runs."
+            : $"A run moves at most {budget} contacts (ContactSync:RunLimit); the rest follow in later runs.";
+        if (!limits.Contains(limit))
+        {
+            limits.Add(limit);
+        }
     }
 
     private void Skip(string why)
