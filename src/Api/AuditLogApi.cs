@@ -18,7 +18,7 @@ public static class AuditLogApi
 
     /// <summary>
     /// Entries as JSON (the first <c>?limit=</c>, default 1,000, at most 100,000), or as a CSV file when the client asks for
-    /// text/csv: every entry matching the filters unless <c>?limit=</c> says fewer.
+    /// text/csv: every entry matching the filters unless <c>?limit=</c> says fewer. Both are written as they are read.
     /// </summary>
     private static async Task<IResult> GetAsync(
         HttpContext http, AuditLog audit, DateTimeOffset? from, DateTimeOffset? to, string? userId, string? module, string? action, int? limit)
@@ -30,6 +30,6 @@ public static class AuditLogApi
             ? await CsvDownload.WriteAsync(http, "audit-log.csv", ["at", "userId", "action", "targetType", "module", "recordId", "setting", "changes"],
                 entries.Select(e => (IReadOnlyList<string?>)[e.At.ToString("O"), e.UserId, e.Action, e.TargetType, e.Module, e.RecordId, e.Setting,
                     JsonSerializer.Serialize(e.Changes, JsonSerializerOptions.Web)]))
-            : TypedResults.Ok(await entries.ToListAsync());
+            : TypedResults.Ok(entries);
     }
 }

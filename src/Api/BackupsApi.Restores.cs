@@ -113,7 +113,7 @@ public static partial class BackupsApi
         }
 
         // ?limit=0: the status and counts alone, what a client polling for the end needs.
-        var max = Math.Clamp(limit ?? 10_000, 0, MaxListedItems);
+        var max = Math.Clamp(limit ?? 1_000, 0, MaxListedItems);
         async Task<IReadOnlyList<RestoreItem>> ItemsAsync(string kind) => max == 0 ? [] : await store.ItemsAsync(orgId, restoreId, kind, max);
         return TypedResults.Ok(restore.AsResponse(
             await ItemsAsync(RestoreItemKinds.Failed), await ItemsAsync(RestoreItemKinds.Remap), await ItemsAsync(RestoreItemKinds.Warning)));
