@@ -73,6 +73,14 @@ public sealed partial class BackupScheduleGrain
             return;
         }
 
+        if (State.Backup(backupId) is { Status: BackupStatuses.Ready } && await restores.HasAsync(this.GetPrimaryKeyString(), RestoreStore.Active, backupId))
+        {
+            // A restore reads the files (and one resumed after its silo died opens them again): they go once it ends. The
+            // backup reads as expired meanwhile, so no new restore or download starts.
+            await SetReminderAsync(reminderName, Now + ExpiryDeferral);
+            return;
+        }
+
         Expire(backupId);
         ClearReminderOnCommit(reminderName);
     }
@@ -247,6 +255,9 @@ public sealed partial class BackupScheduleGrain
         });
         AddHistory(BackupHistoryKinds.BackupRequested, userId, new { backupId = id, trigger, quota = source });
     }
+
+    /// <summary>How long the deletion of an expired backup's files waits for a restore that reads them.</summary>
+    private static readonly TimeSpan ExpiryDeferral = TimeSpan.FromMinutes(10);
 
     private void Expire(string backupId)
     {

@@ -42,11 +42,12 @@ public sealed class RestoreStore(IDatabase database)
     /// <summary>An unfinished restore that writes (not a dry run): its writers decide per row whether a record is here or binned.</summary>
     public const string Writing = Active + " AND dry_run = 0";
 
-    /// <summary>Whether the organization has a restore <paramref name="condition"/> (<see cref="Active"/> or <see cref="Writing"/>).</summary>
-    public async Task<bool> HasAsync(string orgId, string condition)
+    /// <summary>Whether the organization has a restore <paramref name="condition"/> (<see cref="Active"/> or <see cref="Writing"/>), of backup <paramref name="backupId"/> if given.</summary>
+    public async Task<bool> HasAsync(string orgId, string condition, string? backupId = null)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<bool>($"SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND {condition}", new { orgId });
+        return await connection.ExecuteScalarAsync<bool>(
+            $"SELECT COUNT(*) > 0 FROM backup_restores WHERE org_id = @orgId AND {condition}" + (backupId is null ? "" : " AND backup_id = @backupId"), new { orgId, backupId });
     }
 
     public async Task<RestoreRow?> GetAsync(string orgId, string id)
