@@ -134,9 +134,27 @@ public sealed class RecycleBinService(
                 null, null, "recycle-bin", [new FieldChange("records", null, purged)]));
     }
 
-    /// <summary>Purges batches deleted longer ago than the retention period, in every organization.</summary>
-    public Task<int> PurgeExpiredAsync(DateTimeOffset now) =>
-        PurgeAsync("deleted_at < @cutoff", new { cutoff = UnixTime.Ms(now - Retention) }, null, now, null);
+    /// <summary>
+    /// Purges batches deleted longer ago than the retention period, an organization at a time: each in its own transaction,
+    /// with only its own state in memory (on SQLite the write lock is held for one organization's purge, not everyone's).
+    /// </summary>
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now)
+    {
+        var cutoff = UnixTime.Ms(now - Retention);
+        List<string> organizations;
+        await using (var read = await database.OpenAsync())
+        {
+            organizations = [.. await read.QueryAsync<string>("SELECT DISTINCT org_id FROM recycle_bin WHERE deleted_at < @cutoff", new { cutoff })];
+        }
+
+        var purged = 0;
+        foreach (var orgId in organizations)
+        {
+            purged += await PurgeAsync("org_id = @orgId AND deleted_at < @cutoff", new { orgId, cutoff }, null, now, null);
+        }
+
+        return purged;
+    }
 
     private async Task<int> PurgeAsync(string where, object parameters, string? userId, DateTimeOffset now, Func<DbConnection, DbTransaction, int, Task>? audit)
     {
