@@ -10,7 +10,7 @@ namespace CrmActors.Tests.ContactSync;
 /// <summary>
 /// A small HTTP filter in front of Radicale: passes every request on, except that it can answer the
 /// sync-collection REPORT with 501 (a server without RFC 6578) or replace the client's sync token with
-/// one Radicale never issued (Radicale then rejects it, as a server that lost its history does).
+/// one Radicale never issued (Radicale then rejects it, as a server that lost its history does), or answer slowly.
 /// </summary>
 public sealed partial class CardDavProxy : IAsyncDisposable
 {
@@ -23,6 +23,9 @@ public sealed partial class CardDavProxy : IAsyncDisposable
     private CardDavProxy(WebApplication app) => this.app = app;
 
     public bool RefuseSyncCollection { get; set; }
+
+    /// <summary>Held before each request is passed on: a server that answers, but slowly.</summary>
+    public TimeSpan Delay { get; set; }
 
     public bool ReplaceSyncToken { get; set; }
 
@@ -50,6 +53,11 @@ public sealed partial class CardDavProxy : IAsyncDisposable
     private async Task ForwardAsync(HttpContext http)
     {
         var body = await new StreamReader(http.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, http.RequestAborted);
+        }
+
         if (http.Request.Method == "REPORT" && body.Contains("sync-collection", StringComparison.Ordinal))
         {
             if (RefuseSyncCollection)

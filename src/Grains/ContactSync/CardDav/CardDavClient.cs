@@ -44,6 +44,9 @@ public sealed partial class CardDavClient : IDisposable
         return new CardDavClient(http, credentials, options, logger, owned: true);
     }
 
+    /// <summary>Address-book homes discovery lists at most.</summary>
+    public const int MaxHomeSets = 10;
+
     public void Dispose() => owned?.Dispose();
 
     /// <summary>
@@ -103,7 +106,8 @@ public sealed partial class CardDavClient : IDisposable
         }
 
         var books = new List<AddressBookInfo>();
-        foreach (var home in homes)
+        // An account has one home, sometimes a few (shared books); a server naming hundreds would have discovery list them all.
+        foreach (var home in homes.Take(MaxHomeSets))
         {
             books.AddRange(await ListAddressBooksAsync(home, cancellationToken));
         }

@@ -43,15 +43,18 @@ public sealed class ContactSyncJob(
 
         SyncPass? pass = null;
         SyncRunOutcome outcome;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        deadline.CancelAfter(options.Value.RunTimeout);
         try
         {
             var org = await grains.Grain<IOrganizationGrain>(pair.OrgId).GetAsync();
             var actor = OwnerOf(org, pair);
             using var client = CardDavClient.Create(targets, secrets.Credentials(pair.Remote), ClientOptions);
-            pass = new SyncPass(context, pair, actor, client, links, crm, options.Value, clock, async () => (await pairGrain.GetAsync()).Exists);
+            pass = new SyncPass(context, pair, actor, client, links, crm, options.Value, clock, async () => (await pairGrain.GetAsync()).Exists, deadline.Token);
             outcome = await pass.RunAsync();
         }
-        catch (Exception e) when (e is CardDavException or ProblemException or CryptographicException)
+        catch (Exception e) when (e is CardDavException or ProblemException or CryptographicException
+            || (e is OperationCanceledException && deadline.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested))
         {
             logger.LogInformation("Contact sync run {Run} of pair {Pair} failed: {Reason}", context.RunId, pair.Id, e.Message);
             outcome = (pass?.Outcome() ?? new SyncRunOutcome { RunId = context.RunId }) with { Failure = Describe(e) };
@@ -83,8 +86,10 @@ public sealed class ContactSyncJob(
         return new Actor(org, user);
     }
 
-    private static string Describe(Exception e) => e switch
+    private string Describe(Exception e) => e switch
     {
+        OperationCanceledException =>
+            $"sync-run-timeout: The run took longer than {options.Value.RunTimeout.TotalMinutes:0.#} minutes (ContactSync:RunTimeout) and stopped; what it wrote is kept, and the next run goes on from there.",
         CardDavException dav => $"{CardDavProblems.Code(dav.Error)}: {dav.Message}",
         ProblemException problem => $"{problem.Code}: {problem.Message}",
         _ => "The stored credentials cannot be decrypted (the Data Protection key ring changed); enter the password or token again.",

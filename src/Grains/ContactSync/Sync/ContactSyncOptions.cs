@@ -26,4 +26,10 @@ public sealed class ContactSyncOptions
 
     /// <summary>Per CardDAV request, from sending to the last byte of the answer.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Finding and checking a pair's address book when it is created or changed, all requests together.</summary>
+    public TimeSpan DiscoveryTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A whole sync run; a run that takes longer stops with what it wrote kept, and the next run goes on from there.</summary>
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -227,10 +227,17 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
 
         CardDavAccount account;
         using (var client = CardDavClient.Create(targets, credentials, new CardDavClientOptions { RequestTimeout = options.Value.RequestTimeout, MaxRetries = 1 }))
+        using (var deadline = new CancellationTokenSource(options.Value.DiscoveryTimeout))
         {
             try
             {
-                account = await client.DiscoverAsync(url);
+                account = await client.DiscoverAsync(url, deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new CardDavException(CardDavError.Timeout,
+                    $"Finding the address book at {CardDavException.Describe(url)} took longer than {options.Value.DiscoveryTimeout.TotalSeconds:0} s in all; give the address book's own URL, or try again later.")
+                    .ToProblem("remote.url");
             }
             catch (CardDavException e)
             {

@@ -19,7 +19,7 @@ namespace CrmActors.Grains.ContactSync.Sync;
 /// </summary>
 internal sealed partial class SyncPass(
     RunContext context, SyncPairState pair, Actor actor, CardDavClient client, SyncLinkStore store, SyncCrmSide crm, ContactSyncOptions options, TimeProvider clock,
-    Func<Task<bool>> pairExists)
+    Func<Task<bool>> pairExists, CancellationToken cancellationToken)
 {
     public sealed record Checkpoint(SyncCounts Counts, int Moved, long Pushed);
 
@@ -48,7 +48,8 @@ internal sealed partial class SyncPass(
     private bool pushLimitReached;
     private CardChanges? changes;
 
-    private CancellationToken Cancel => context.CancellationToken;
+    /// <summary>The silo stopping, or the run's deadline.</summary>
+    private CancellationToken Cancel => cancellationToken;
 
     private Uri Book => new(pair.Remote.AddressBook);
 
