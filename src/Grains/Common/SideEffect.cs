@@ -18,6 +18,7 @@ namespace CrmActors.Grains.Common;
 [JsonDerivedType(typeof(RunStartedEffect), "run-started")]
 [JsonDerivedType(typeof(OrganizationIndexedEffect), "organization-indexed")]
 [JsonDerivedType(typeof(Migrations.MigrationIndexedEffect), "migration-indexed")]
+[JsonDerivedType(typeof(ContactSync.Sync.SyncLinksDroppedEffect), "sync-links-dropped")]
 public abstract record SideEffect;
 
 /// <summary>One audit entry; <paramref name="Changes"/> is the JSON the audit log stores.</summary>

@@ -46,7 +46,7 @@ public sealed class SideEffectApplier(IDatabase database, IGrainFactory grains)
                     continue;
                 }
 
-                if (effect is not (TokensRevokedEffect or RestoreQueuedEffect or Migrations.MigrationIndexedEffect))
+                if (effect is not (TokensRevokedEffect or RestoreQueuedEffect or Migrations.MigrationIndexedEffect or ContactSync.Sync.SyncLinksDroppedEffect))
                 {
                     continue;
                 }
@@ -58,6 +58,7 @@ public sealed class SideEffectApplier(IDatabase database, IGrainFactory grains)
                     TokensRevokedEffect r => RevokeAsync(connection, transaction, r, revoked),
                     RestoreQueuedEffect q => RestoreStore.InsertAsync(connection, transaction, q.Restore),
                     Migrations.MigrationIndexedEffect m => Migrations.MigrationIndexedEffect.ApplyAsync(connection, transaction, m),
+                    ContactSync.Sync.SyncLinksDroppedEffect d => ContactSync.Sync.SyncLinksDroppedEffect.ApplyAsync(connection, transaction, d),
                     _ => Task.CompletedTask,
                 });
             }

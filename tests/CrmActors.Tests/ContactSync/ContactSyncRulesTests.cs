@@ -120,6 +120,25 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
     }
 
     [RadicaleFact]
+    public async Task ADeletedPairsLinksGoWithItAndItsContactsStayOnBothSides()
+    {
+        var org = await app.CreateOrgAsync();
+        await org.CreateRecordAsync("Contacts", new { Last_Name = "Linked", Email = "linked@example.test" });
+        await Book.AddAsync(SyncBook.Card("linked-remote", "Remote", "Linked", "remote-linked@example.test"));
+        var pair = await org.CreatePairAsync(Pair("two_way"));
+        await using var connection = await app.OpenDatabaseAsync();
+        async Task<long> LinksAsync() => await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "SELECT COUNT(*) FROM contact_sync_links WHERE pair_id = @id", new { id = pair.Id() });
+        Assert.Equal(2, await LinksAsync());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync(org.Url($"sync-pairs/{pair.Id()}"))).StatusCode);
+
+        // Forgotten from the pair grain's outbox, with the deletion; the contacts themselves stay.
+        Assert.Equal(0, await LinksAsync());
+        Assert.Equal(2, (await org.RecordsAsync("Contacts")).Count);
+        Assert.Equal(2, (await Book.CardsAsync()).Count);
+    }
+
+    [RadicaleFact]
     public async Task ThePairsOwnerChangesItsSettingsAndTheNextRunUsesThemWhileBadChangesChangeNothing()
     {
         var org = await app.CreateOrgAsync();

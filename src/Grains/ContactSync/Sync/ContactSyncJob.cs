@@ -38,6 +38,12 @@ public sealed class ContactSyncJob(
         var pairGrain = grains.Grain<ISyncPairGrain>(context.Payload<Payload>().PairId);
         if (await pairGrain.BeginRunAsync(context.RunId) is not { } pair)
         {
+            // A run resumed after its pair was deleted: an earlier attempt may have committed links after the deletion's cleanup.
+            if (await pairGrain.GetAsync() is { Deleted: true, Id: { } deletedId } deleted)
+            {
+                await links.DeletePairAsync(deleted.OrgId, deletedId);
+            }
+
             return JsonSerializer.Serialize(new { stale = true });
         }
 

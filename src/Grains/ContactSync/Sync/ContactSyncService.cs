@@ -13,7 +13,7 @@ namespace CrmActors.Grains.ContactSync.Sync;
 /// remote reached with the given credentials), its secret encrypted before it is stored, and the
 /// owner's actions on it.
 /// </summary>
-public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links, ContactSyncSecrets secrets, OutboundTargets targets, IOptions<ContactSyncOptions> options)
+public sealed class ContactSyncService(IGrainFactory grains, ContactSyncSecrets secrets, OutboundTargets targets, IOptions<ContactSyncOptions> options)
 {
     public static readonly IReadOnlyList<string> Modules = ["Contacts", "Leads", "Vendors"];
 
@@ -127,13 +127,12 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncLinkStore links
 
     public async Task<SyncPairState> EnableAsync(Actor actor, string pairId) => await (await OwnedAsync(actor, pairId)).Grain.EnableAsync();
 
-    /// <summary>Ends the pair and forgets its links; contacts already synced stay on both sides.</summary>
+    /// <summary>Ends the pair and forgets its links (the pair grain's outbox); contacts already synced stay on both sides.</summary>
     public async Task DeleteAsync(Actor actor, string pairId)
     {
-        var (grain, pair) = await OwnedAsync(actor, pairId);
+        var (grain, _) = await OwnedAsync(actor, pairId);
         await grain.DeleteAsync();
         await grains.Grain<ISyncPairDirectoryGrain>(actor.OrgId).RemoveAsync(pairId);
-        await links.DeletePairAsync(pair.OrgId, pairId);
     }
 
     private async Task<(ISyncPairGrain Grain, SyncPairState Pair)> OwnedAsync(Actor actor, string pairId, bool readOnly = false)

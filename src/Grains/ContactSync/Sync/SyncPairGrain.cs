@@ -79,6 +79,7 @@ public sealed class SyncPairGrain(
         if (State.Exists)
         {
             State = State with { Deleted = true, Enabled = false, NextRunAt = null };
+            AddEffect(new SyncLinksDroppedEffect(State.OrgId, State.Id!));
             ClearReminderOnCommit(ScheduleReminder);
         }
 

@@ -490,6 +490,13 @@ internal sealed partial class SyncPass(
             await transaction.CommitAsync(Cancel);
         }
 
+        // Deleted between the check above and the commit: the deletion's own cleanup may have run before these links existed.
+        if (!await pairExists())
+        {
+            await store.DeletePairAsync(actor.OrgId, pair.Id!);
+            throw new ProblemException(409, "sync-pair-deleted", $"Sync pair {pair.Id} was deleted while it ran; the run stopped.");
+        }
+
         crmWrites.Clear();
         upserts.Clear();
         removals.Clear();
