@@ -120,6 +120,26 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
     }
 
     [RadicaleFact]
+    public async Task AChangeCheckedAgainstTheRemoteWhileAnotherChangeLandsIsRefusedNotLaidOverIt()
+    {
+        await using var proxy = await CardDavProxy.StartAsync();
+        var org = await app.CreateOrgAsync();
+        var remote = Book.Remote(url: proxy.For(Book.Url));
+        var pair = await org.CreatePairAsync(Pair("crm_to_remote", remote));
+        var url = org.Url($"sync-pairs/{pair.Id()}");
+
+        // The credentials change is checked on a slow server; the frequency change lands meanwhile.
+        proxy.Delay = TimeSpan.FromSeconds(1);
+        var slow = org.Admin.PatchAsJsonAsync(url, new { remote });
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var quick = await org.Admin.PatchAsJsonAsync(url, new { frequencyMinutes = 30 });
+        Assert.True(quick.IsSuccessStatusCode, await quick.Content.ReadAsStringAsync());
+
+        await (await slow).AssertProblemAsync(HttpStatusCode.Conflict, "conflict");
+        Assert.Equal(30, (await org.GetJsonAsync($"sync-pairs/{pair.Id()}")).GetProperty("frequencyMinutes").GetInt32());
+    }
+
+    [RadicaleFact]
     public async Task ADeletedPairsLinksGoWithItAndItsContactsStayOnBothSides()
     {
         var org = await app.CreateOrgAsync();

@@ -18,6 +18,7 @@ public interface ISyncPairGrain : IGrainWithStringKey
     /// <summary>
     /// Takes <paramref name="settings"/>' direction, policy, frequency, view, mapping, defaults and remote (validated by
     /// the caller); a new frequency moves the next scheduled run. A running run finishes on the settings it began with.
+    /// Refused (409) when <paramref name="settings"/> were built from an earlier <see cref="SyncPairState.Revision"/>.
     /// </summary>
     Task<SyncPairState> UpdateAsync(SyncPairState settings);
 

@@ -37,11 +37,18 @@ public sealed class SyncPairGrain(
     public async Task<SyncPairState> UpdateAsync(SyncPairState settings)
     {
         Require();
+        if (settings.Revision != State.Revision)
+        {
+            // The settings were built from a read (and a remote check that may take a minute) another change overtook.
+            throw ProblemException.Conflict(ProblemCodes.Conflict,
+                $"Sync pair {State.Id} was changed by another request while this change was being checked; read it again and repeat the change.");
+        }
+
         var rescheduled = settings.FrequencyMinutes != State.FrequencyMinutes;
         State = State with
         {
             Direction = settings.Direction, ConflictPolicy = settings.ConflictPolicy, FrequencyMinutes = settings.FrequencyMinutes,
-            View = settings.View, FieldMap = settings.FieldMap, Defaults = settings.Defaults, Remote = settings.Remote,
+            View = settings.View, FieldMap = settings.FieldMap, Defaults = settings.Defaults, Remote = settings.Remote, Revision = State.Revision + 1,
         };
         if (rescheduled && State.Enabled)
         {

@@ -38,6 +38,9 @@ public sealed record SyncPairState
 
     public bool Deleted { get; init; }
 
+    /// <summary>Counts the changes of the settings: a change checked against one revision is refused if another came first.</summary>
+    public int Revision { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? NextRunAt { get; init; }
