@@ -101,8 +101,9 @@ public sealed class RestoreFileWriter(
                 {
                     row = row with { Size = copied };
                     (present ? updates : inserts).Add(row);
-                    if (present && current.BlobPath != row.BlobPath)
+                    if (present && !restore.DryRun && current.BlobPath != row.BlobPath)
                     {
+                        // Deleted once the row points at the new blob; a silo dying in between leaves this one behind, unreferenced.
                         replacedBlobs.Add(current.BlobPath);
                     }
 

@@ -54,12 +54,19 @@ public abstract class BackupRestoreTests(SmallPartsApplication app)
         var before = await SampleData.SnapshotAsync(org);
         var backupId = (await org.BackupNowAsync()).GetProperty("id").GetString()!;
         await DeleteEverythingAsync(org, emptyBin: false);
+        var blobFolder = Path.Combine(app.DataDirectory, "blobs", "orgs", org.OrgId, "files");
+        var binned = Directory.GetFiles(blobFolder).Order().ToList();
+
+        // A dry run writes nothing, and deletes nothing: the binned files keep their blobs.
+        var dryRun = await org.RestoreAsync(new { backupId, mode = "full", dryRun = true });
+        Assert.Equal(sample.Files.Count, dryRun.GetProperty("report").GetProperty("files").GetProperty("updated").GetInt64());
+        Assert.Equal(binned, Directory.GetFiles(blobFolder).Order());
 
         // A binned file is present, so it is updated: the backup's bytes go to a blob of their own until the batch commits.
         var restore = await org.RestoreAsync(new { backupId, mode = "full" });
         Assert.Equal(sample.Files.Count, restore.GetProperty("report").GetProperty("files").GetProperty("updated").GetInt64());
         SampleData.AssertSame(before, await SampleData.SnapshotAsync(org));
-        var blobs = Directory.GetFiles(Path.Combine(app.DataDirectory, "blobs", "orgs", org.OrgId, "files"));
+        var blobs = Directory.GetFiles(blobFolder);
         Assert.Equal(sample.Files.Count, blobs.Length);
         Assert.All(blobs, blob => Assert.EndsWith("." + restore.GetProperty("id").GetString(), blob));
     }
