@@ -32,6 +32,50 @@ public abstract class ContactSyncLimitTests(CrmApplication app) : SyncBookTests
     }
 
     [RadicaleFact]
+    public async Task ACardTooLargeToFetchIsSkippedAndItsRecordKeptWhicheverSideChanged()
+    {
+        var org = await app.CreateOrgAsync();
+        var record = await org.CreateRecordAsync("Contacts", new { Last_Name = "Photographed", Email = "photo@example.test" });
+        var pair = await org.CreatePairAsync(new
+        {
+            module = "Contacts", direction = "two_way", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote(),
+            defaults = new Dictionary<string, string> { ["Last_Name"] = "-" },
+        });
+        Assert.Equal(1, pair.Count("remoteCreated"));
+
+        // The card grows past what an answer may hold (a large photo, here a long note): changed remotely, then in the CRM.
+        await Book.EditAsync("photo@example.test", c => c.WithText("NOTE", new string('x', LimitedSyncApplication.MaxResponseBytes)));
+        var remoteChanged = await org.RunPairAsync(pair.Id());
+        Assert.True(remoteChanged.Count("skipped") == 1, remoteChanged.GetProperty("lastRun").GetRawText());
+        Assert.Contains("larger than an answer may be", remoteChanged.GetProperty("lastRun").GetRawText());
+        await org.Admin.PatchAsync(org.Url($"modules/Contacts/records/{record}"), OrgSession.Fields(new { Phone = "+81 3 1234 5678" }));
+        var crmChanged = await org.RunPairAsync(pair.Id());
+
+        Assert.True((1, 0) == (crmChanged.Count("skipped"), crmChanged.Count("crmDeleted")), crmChanged.GetProperty("lastRun").GetRawText());
+        Assert.Equal("Photographed", (await org.GetJsonAsync($"modules/Contacts/records/{record}")).GetProperty("Last_Name").GetString());
+    }
+
+    [RadicaleFact]
+    public async Task TwoCardsWithOneEMailInDifferentChunksMakeOneRecord()
+    {
+        var org = await app.CreateOrgAsync();
+        await Book.AddAsync(SyncBook.Card("dup-a", "Twice", "Listed", "twice@example.test"));
+        await Book.AddAsync(SyncBook.Card("mid-b", "Once", "Listed", "once@example.test"));
+        await Book.AddAsync(SyncBook.Card("dup-c", "Twice", "Again", "twice@example.test"));
+
+        await org.CreatePairAsync(new
+        {
+            module = "Contacts", direction = "remote_to_crm", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote(),
+            defaults = new Dictionary<string, string> { ["Last_Name"] = "-" },
+        });
+
+        // Fetched two at a time: a record made from the first chunk is not written when the second chunk is read.
+        var records = await org.RecordsAsync("Contacts");
+        Assert.Single(records, r => r.GetProperty("Email").GetString() == "twice@example.test");
+        Assert.Single(records, r => r.GetProperty("Email").GetString() == "once@example.test");
+    }
+
+    [RadicaleFact]
     public async Task RemoteChangesALimitHeldBackArriveInTheNextRun()
     {
         var org = await app.CreateOrgAsync();

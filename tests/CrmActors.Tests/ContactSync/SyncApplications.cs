@@ -30,12 +30,18 @@ public sealed class PostgresSyncApplication() : SyncApplication("postgres");
 
 /// <summary>
 /// Small limits: 3 contacts in a first run, 2 in later ones, 6 pushed in total; remote cards fetched 2 at a time, so a run
-/// stops downloading at its limit between chunks as well as inside one.
+/// stops downloading at its limit between chunks as well as inside one; CardDAV answers of at most 20,000 bytes.
 /// </summary>
 public abstract class LimitedSyncApplication : SyncApplication
 {
+    public const int MaxResponseBytes = 20_000;
+
     protected LimitedSyncApplication(string provider)
-        : base(provider, firstRunLimit: 3, runLimit: 2, pushLimit: 6) => Settings["ContactSync:FetchChunk"] = "2";
+        : base(provider, firstRunLimit: 3, runLimit: 2, pushLimit: 6)
+    {
+        Settings["ContactSync:FetchChunk"] = "2";
+        Settings["ContactSync:MaxResponseBytes"] = MaxResponseBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 public sealed class SqliteLimitedSyncApplication() : LimitedSyncApplication("sqlite");

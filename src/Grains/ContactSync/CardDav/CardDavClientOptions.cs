@@ -14,7 +14,10 @@ public sealed record CardDavClientOptions
     /// <summary>First retry delay; doubles each attempt, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    public long MaxResponseBytes { get; init; } = 32 * 1024 * 1024;
+    /// <summary>The largest answer read (after decompression); a multiget over it is fetched in halves.</summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    public const long DefaultMaxResponseBytes = 32 * 1024 * 1024;
 
     public int MultigetBatchSize { get; init; } = 100;
 

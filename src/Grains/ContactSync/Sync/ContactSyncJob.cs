@@ -73,7 +73,7 @@ public sealed class ContactSyncJob(
     public Task OnFailedAsync(RunContext context, string error) =>
         grains.Grain<ISyncPairGrain>(context.Payload<Payload>().PairId).CompleteRunAsync(new SyncRunOutcome { RunId = context.RunId, Failure = error });
 
-    private CardDavClientOptions ClientOptions => new() { RequestTimeout = options.Value.RequestTimeout };
+    private CardDavClientOptions ClientOptions => new() { RequestTimeout = options.Value.RequestTimeout, MaxResponseBytes = options.Value.MaxResponseBytes };
 
     /// <summary>The pair's owner as they are now: deactivated or without the permission, the pair stops syncing until it is fixed.</summary>
     private static Actor OwnerOf(OrganizationState org, SyncPairState pair)

@@ -27,6 +27,9 @@ public sealed class ContactSyncOptions
     /// <summary>Per CardDAV request, from sending to the last byte of the answer.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The largest CardDAV answer read; a card larger than it alone (a large photo) is skipped and reported.</summary>
+    public long MaxResponseBytes { get; set; } = CardDav.CardDavClientOptions.DefaultMaxResponseBytes;
+
     /// <summary>Finding and checking a pair's address book when it is created or changed, all requests together.</summary>
     public TimeSpan DiscoveryTimeout { get; set; } = TimeSpan.FromMinutes(1);
 

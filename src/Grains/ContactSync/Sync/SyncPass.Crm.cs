@@ -49,15 +49,20 @@ internal sealed partial class SyncPass
         {
             var fetched = await client.MultigetAsync(Book, batch.Select(b => new Uri(b.Link.Href!)), Cancel);
             var cards = fetched.Cards.ToDictionary(c => c.Href.ToString());
+            var gone = fetched.Missing.Select(h => h.ToString()).ToHashSet();
             foreach (var (link, contact) in batch)
             {
                 if (cards.TryGetValue(link.Href!, out var resource) && Parse(resource) is var (_, card))
                 {
                     await MergeAsync(link, contact, resource, card, mapping.Read(card), remoteItem: false);
                 }
-                else if (!cards.ContainsKey(link.Href!))
+                else if (gone.Contains(link.Href!))
                 {
                     await RemoteDeletedAsync(link);
+                }
+                else if (!cards.ContainsKey(link.Href!))
+                {
+                    TooLarge(new Uri(link.Href!));
                 }
 
                 await FlushIfFullAsync();

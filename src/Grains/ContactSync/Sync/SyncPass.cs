@@ -92,13 +92,16 @@ internal sealed partial class SyncPass(
             var fetched = await client.MultigetAsync(Book, chunks[i].Select(c => c.Href), Cancel);
             foreach (var href in fetched.TooLarge)
             {
-                Skip($"Card {href} is larger than the server's answers may be (32 MB; a large photo?); it is not synced, and its record is kept.");
+                TooLarge(href);
             }
 
             await RemoteDeletionsAsync(fetched.Missing);
             var cards = fetched.Cards.Select(Parse).OfType<(CardResource, VCard)>().ToList();
-            emailsInUse = await crm.EmailsInUseAsync(actor.OrgId, module.Name,
-                cards.Select(c => Email(mapping.Read(c.Item2), c.Item2)).OfType<string>(), Cancel);
+            // Added to, not replaced: the records this run created from earlier chunks may not be written yet.
+            foreach (var (email, id) in await crm.EmailsInUseAsync(actor.OrgId, module.Name, cards.Select(c => Email(mapping.Read(c.Item2), c.Item2)).OfType<string>(), Cancel))
+            {
+                emailsInUse.TryAdd(email, id);
+            }
             foreach (var (resource, card) in cards)
             {
                 await RemoteChangedAsync(resource, card);
@@ -124,6 +127,17 @@ internal sealed partial class SyncPass(
         Limits = [.. limits],
         Errors = [.. errors],
     };
+
+    /// <summary>A card too large to fetch is left as it is on both sides, its record included (it is not taken for deleted).</summary>
+    private void TooLarge(Uri href)
+    {
+        if (byHref.GetValueOrDefault(href.ToString())?.RecordId is { } recordId)
+        {
+            handledRecords.Add(recordId);
+        }
+
+        Skip($"Card {href} is larger than an answer may be ({options.MaxResponseBytes:N0} bytes, ContactSync:MaxResponseBytes; a large photo?); it is not synced, and its record is kept.");
+    }
 
     private async Task RemoteDeletionsAsync(IEnumerable<Uri> hrefs)
     {
