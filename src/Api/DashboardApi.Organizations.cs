@@ -39,8 +39,11 @@ public static partial class DashboardApi
             var copies = new List<CopyStatus>();
             foreach (var transferId in inbox.TransferIds.TakeLast(CopiesShown).Reverse())
             {
-                var transfer = await grains.Grain<IConfigTransferGrain>(transferId).GetAsync();
-                copies.Add(new CopyStatus(transferId, transfer.SourceOrgName, transfer.Status, transfer.ReceivedAt, transfer.FailureReason));
+                // The inbox may name a transfer a send did not get to create (its silo died in between): there is none to show.
+                if (await grains.Grain<IConfigTransferGrain>(transferId).GetAsync() is { Exists: true } transfer)
+                {
+                    copies.Add(new CopyStatus(transferId, transfer.SourceOrgName, transfer.Status, transfer.ReceivedAt, transfer.FailureReason));
+                }
             }
 
             organizations.Add(new Organization(org.Id!, org.Name, org.Plan,

@@ -30,6 +30,9 @@ public static partial class MailAddOnApi
             .MapGet("{emailId}", GetEmailAsync);
     }
 
+    private const int EmailsPerPage = 100;
+    private const int MaxEmailsPerPage = 500;
+
     /// <summary>
     /// The e-mails linked to a record, newest first, for anyone who may view the record: a page of them (<c>?page=</c>,
     /// <c>?perPage=</c> up to 500, 100 by default), the total in <c>X-Total-Count</c>. A contact that is the mailbox's
@@ -37,10 +40,10 @@ public static partial class MailAddOnApi
     /// </summary>
     private static async Task<Ok<List<MailSummary>>> RecordEmailsAsync(string module, string id, HttpContext http, RecordService records, MailArchive archive, int? page, int? perPage)
     {
-        var (p, size) = (page ?? 1, perPage ?? 100);
-        if (p is < 1 or > RecordService.MaxPage || size is < 1 or > 500)
+        var (p, size) = (page ?? 1, perPage ?? EmailsPerPage);
+        if (p is < 1 or > RecordService.MaxPage || size is < 1 or > MaxEmailsPerPage)
         {
-            throw ProblemException.Validation(p is < 1 or > RecordService.MaxPage ? "page" : "perPage", $"page is between 1 and {RecordService.MaxPage}, and perPage between 1 and 500.");
+            throw ProblemException.Validation(p is < 1 or > RecordService.MaxPage ? "page" : "perPage", $"page is between 1 and {RecordService.MaxPage}, and perPage between 1 and {MaxEmailsPerPage}.");
         }
 
         var actor = http.Actor();

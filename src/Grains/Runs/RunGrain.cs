@@ -152,7 +152,8 @@ public sealed class RunGrain(
         var request = state.State.Request!;
         var handler = handlers.FirstOrDefault(h => h.Kind == request.Kind)
             ?? throw new InvalidOperationException($"No run handler for kind '{request.Kind}'.");
-        // Attempts that neither ended nor failed had their silo die under them; the run may be what kills them.
+        // A failed attempt either ended the run (the last) or was followed by a retry; so counted attempts are used up here only
+        // when the last of them never ended: its silo died under it. The run may be what kills them.
         var exhausted = Counted(state.State.Attempts) >= Options.MaxAttempts;
         var attempt = state.State.Attempts + 1;
         await WriteAsync(state.State with { Status = RunStatuses.Running, Attempts = attempt, Silo = silo.Name, StartedAt = state.State.StartedAt ?? clock.GetUtcNow(), RetryAt = null });
@@ -164,7 +165,7 @@ public sealed class RunGrain(
         if (exhausted)
         {
             // The claim above stopped any attempt still running on a silo not yet declared dead.
-            await FailForGoodAsync(handler, attempt, $"The run's silo died during each of its last {Options.MaxAttempts} attempts; it is not tried again.", null);
+            await FailForGoodAsync(handler, attempt, $"The run used its {Options.MaxAttempts} attempts, the last ones ended by their silo dying under them; it is not tried again.", null);
             return;
         }
 

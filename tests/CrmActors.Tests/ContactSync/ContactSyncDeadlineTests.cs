@@ -24,8 +24,8 @@ public sealed class ContactSyncDeadlineTests(SqliteDeadlineSyncApplication app) 
         });
         Assert.Equal(1, pair.Count("crmCreated"));
 
-        // Each request now takes 2.5 s: well within the 20 s a request may take, but a run makes more than two.
-        proxy.Delay = TimeSpan.FromSeconds(2.5);
+        // Each request now takes 8 s: within the 20 s a request may take, but a run, and finding the book, make two or more.
+        proxy.Delay = TimeSpan.FromSeconds(8);
         await Book.AddAsync(SyncBook.Card("slow-2", "Later", "Card", "later@example.test"));
         var run = await org.RunPairAsync(pair.Id());
         var last = run.GetProperty("lastRun");
@@ -37,7 +37,7 @@ public sealed class ContactSyncDeadlineTests(SqliteDeadlineSyncApplication app) 
             module = "Leads", direction = "crm_to_remote", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote,
         });
         var problem = await refused.AssertProblemAsync(HttpStatusCode.BadRequest, "carddav-timeout");
-        Assert.Contains("took longer than 4 s in all", problem.GetProperty("detail").GetString());
+        Assert.Contains("took longer than 15 s in all", problem.GetProperty("detail").GetString());
 
         // Answered promptly again, the next run brings what the stopped one did not.
         proxy.Delay = TimeSpan.Zero;

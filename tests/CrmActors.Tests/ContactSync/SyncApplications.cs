@@ -48,13 +48,13 @@ public sealed class SqliteLimitedSyncApplication() : LimitedSyncApplication("sql
 
 public sealed class PostgresLimitedSyncApplication() : LimitedSyncApplication("postgres");
 
-/// <summary>Short overall deadlines: 4 s to find an address book, 4 s for a run (requests themselves may take 20 s).</summary>
+/// <summary>Short overall deadlines: 15 s to find an address book, 15 s for a run (requests themselves may take 20 s).</summary>
 public sealed class SqliteDeadlineSyncApplication : SyncApplication
 {
     public SqliteDeadlineSyncApplication()
         : base("sqlite")
     {
-        Settings["ContactSync:DiscoveryTimeout"] = "00:00:04";
-        Settings["ContactSync:RunTimeout"] = "00:00:04";
+        Settings["ContactSync:DiscoveryTimeout"] = "00:00:15";
+        Settings["ContactSync:RunTimeout"] = "00:00:15";
     }
 }

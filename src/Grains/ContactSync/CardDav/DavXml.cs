@@ -52,8 +52,9 @@ public static class DavXml
 
     /// <summary>
     /// Parses an answer with DTDs and external entities refused; null when the text is not well-formed XML. Elements
-    /// nested deeper than <see cref="MaxDepth"/> are refused before a tree is built: reading a deep tree's text recurses
-    /// once per level (tens of thousands of levels overflow the stack and end the process) and building it is quadratic.
+    /// nested deeper than <see cref="MaxDepth"/> throw <see cref="CardDavError.InvalidResponse"/> before a tree is built:
+    /// reading a deep tree's text recurses once per level (tens of thousands of levels overflow the stack and end the
+    /// process) and building it is quadratic.
     /// </summary>
     public static XDocument? TryParse(string text)
     {

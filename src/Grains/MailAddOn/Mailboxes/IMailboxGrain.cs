@@ -71,8 +71,8 @@ public sealed record MailboxView(
     public MailBackup? LatestBackup => Backups.Count == 0 ? null : Backups[^1];
 }
 
-[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.mail-backup-counts")]
 /// <summary>A backup's counts; <see cref="Refused"/> are messages the server answered RETR for with an error (tried again by the next backup).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.mail-backup-counts")]
 public sealed record MailBackupCounts(int OnServer, int Fetched, int AlreadyStored, int Stored, int NotLinked, int HeadersOnly, int Links, long Bytes, int Refused = 0);
 
 [GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties), Immutable, Alias("crm.mail-backup")]
