@@ -140,6 +140,23 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
     }
 
     [RadicaleFact]
+    public async Task ALookupDefaultNamingTheOrganizationsOwnRecordIsGivenToEveryRecordThePairCreates()
+    {
+        var org = await app.CreateOrgAsync();
+        var account = await org.CreateRecordAsync("Accounts", new { Account_Name = "Synced Ltd" });
+        await Book.AddAsync(SyncBook.Card("with-account", "Has", "Account", "has-account@example.test"));
+
+        var pair = await org.CreatePairAsync(new
+        {
+            module = "Contacts", direction = "remote_to_crm", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote(),
+            defaults = new Dictionary<string, string> { ["Last_Name"] = "-", ["Account_Name"] = account },
+        });
+
+        Assert.Equal(1, pair.Count("crmCreated"));
+        Assert.Equal(account, (await org.RecordWithEmailAsync("Contacts", "has-account@example.test")).GetProperty("Account_Name").GetString());
+    }
+
+    [RadicaleFact]
     public async Task ADeletedPairsLinksGoWithItAndItsContactsStayOnBothSides()
     {
         var org = await app.CreateOrgAsync();

@@ -13,7 +13,7 @@ namespace CrmActors.Grains.ContactSync.Sync;
 /// remote reached with the given credentials), its secret encrypted before it is stored, and the
 /// owner's actions on it.
 /// </summary>
-public sealed class ContactSyncService(IGrainFactory grains, ContactSyncSecrets secrets, OutboundTargets targets, IOptions<ContactSyncOptions> options)
+public sealed class ContactSyncService(IGrainFactory grains, SyncCrmSide crm, ContactSyncSecrets secrets, OutboundTargets targets, IOptions<ContactSyncOptions> options)
 {
     public static readonly IReadOnlyList<string> Modules = ["Contacts", "Leads", "Vendors"];
 
@@ -24,6 +24,7 @@ public sealed class ContactSyncService(IGrainFactory grains, ContactSyncSecrets 
             ? found
             : throw ProblemException.Validation("module", "module must be Contacts, Leads or Vendors.");
         var settings = Settings(actor, module, request, new SyncPairState { FrequencyMinutes = 60 });
+        await RequireLiveDefaultsAsync(actor, module, settings.Defaults);
         var pair = settings with
         {
             Id = Ids.New(), OrgId = actor.OrgId, UserId = actor.User.Id, Module = module.Name, Remote = await ValidateRemoteAsync(request.Remote),
@@ -47,8 +48,19 @@ public sealed class ContactSyncService(IGrainFactory grains, ContactSyncSecrets 
 
         var module = actor.Org.Module(pair.Module) ?? throw ProblemException.NotFound($"Module {pair.Module}");
         var settings = Settings(actor, module, change, pair);
+        await RequireLiveDefaultsAsync(actor, module, settings.Defaults);
         var remote = change.Remote is null ? pair.Remote : await ValidateRemoteAsync(change.Remote, pair.Remote);
         return await grain.UpdateAsync(settings with { Remote = remote });
+    }
+
+    private async Task RequireLiveDefaultsAsync(Actor actor, ModuleDefinition module, IReadOnlyDictionary<string, string> defaults)
+    {
+        if ((await crm.LiveDefaultsAsync(actor.OrgId, module, defaults)).Dead is [var field, ..])
+        {
+            var lookup = module.Field(field)!.LookupModule;
+            throw ProblemException.Validation($"defaults.{field}",
+                $"The default for {field} must be the ID of an existing {(lookup == FieldDefinition.AnyModule ? "" : lookup + " ")}record of this organization; {defaults[field]} is not one.");
+        }
     }
 
     private static void RequireFeature(Actor actor)
@@ -154,9 +166,9 @@ public sealed class ContactSyncService(IGrainFactory grains, ContactSyncSecrets 
         foreach (var (name, value) in defaults)
         {
             var field = module.Field(name) ?? throw ProblemException.Validation($"defaults.{name}", $"{module.Name} has no field {name}.");
-            if (field.Type is FieldTypes.Lookup or FieldTypes.FileUpload or FieldTypes.ImageUpload)
+            if (field.Type is FieldTypes.FileUpload or FieldTypes.ImageUpload)
             {
-                throw ProblemException.Validation($"defaults.{name}", $"A default cannot set {module.Name}.{field.Name}: lookups and uploads hold IDs of one organization's records and files.");
+                throw ProblemException.Validation($"defaults.{name}", $"A default cannot set {module.Name}.{field.Name}: an upload belongs to one record, and the pair creates many.");
             }
 
             try

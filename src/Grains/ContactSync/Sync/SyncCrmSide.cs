@@ -78,6 +78,28 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
     }
 
     /// <summary>
+    /// The pair's defaults whose lookups name a live record of the organization in the lookup's module, and the fields of
+    /// those that do not (another organization's record, or one deleted since): a default may not plant an ID nothing checks.
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<string, string> Live, IReadOnlyList<string> Dead)> LiveDefaultsAsync(
+        string orgId, ModuleDefinition module, IReadOnlyDictionary<string, string> defaults)
+    {
+        var lookups = defaults.Where(d => module.Field(d.Key) is { Type: FieldTypes.Lookup }).ToList();
+        if (lookups.Count == 0)
+        {
+            return (defaults, []);
+        }
+
+        await using var connection = await database.OpenAsync();
+        var live = await RecordStore.FindLiveAsync(connection, null, orgId, lookups.Select(l => l.Value));
+        var dead = lookups
+            .Where(l => !live.TryGetValue(l.Value, out var target) || (module.Field(l.Key)!.LookupModule is var wanted && wanted != FieldDefinition.AnyModule && target != wanted))
+            .Select(l => l.Key)
+            .ToList();
+        return (defaults.Where(d => !dead.Contains(d.Key)).ToDictionary(), dead);
+    }
+
+    /// <summary>
     /// A new record's values: the pair's defaults, then the card's mapped values. Throws the validation
     /// problem (naming the field) when a value does not fit its field or a required field stays empty.
     /// </summary>

@@ -40,6 +40,7 @@ internal sealed partial class SyncPass(
     private Dictionary<string, string> emailsInUse = [];
     private ModuleDefinition module = null!;
     private FieldMapping mapping = null!;
+    private IReadOnlyDictionary<string, string> defaults = new Dictionary<string, string>();
     private SyncCounts counts = new();
     private int moved;
     private long pushed;
@@ -67,6 +68,13 @@ internal sealed partial class SyncPass(
         module = actor.Org.Module(pair.Module)
             ?? throw new ProblemException(409, "sync-module-missing", $"Module {pair.Module} no longer exists; delete the pair.");
         mapping = FieldMapping.For(module, pair.FieldMap);
+        var (liveDefaults, deadDefaults) = await crm.LiveDefaultsAsync(actor.OrgId, module, pair.Defaults);
+        defaults = liveDefaults;
+        foreach (var field in deadDefaults)
+        {
+            errors.Add($"The pair's default for {field} names a record that no longer exists; records are created without it. Change the pair's defaults.");
+        }
+
         budget = pair.CompletedRuns == 0 ? options.FirstRunLimit : options.RunLimit;
         foreach (var link in await store.LoadAsync(actor.OrgId, pair.Id!, Cancel))
         {
@@ -234,7 +242,7 @@ internal sealed partial class SyncPass(
         JsonObject data;
         try
         {
-            data = await crm.NewRecordAsync(actor, module, pair.Defaults, values);
+            data = await crm.NewRecordAsync(actor, module, defaults, values);
         }
         catch (ProblemException problem)
         {
