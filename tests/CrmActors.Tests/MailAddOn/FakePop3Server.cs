@@ -26,6 +26,11 @@ public sealed class FakePop3Server : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    /// <summary>Connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    private int _connections;
+
     /// <summary>Command verbs received, in order (never their arguments).</summary>
     public ConcurrentQueue<string> Commands { get; } = new();
 
@@ -75,6 +80,7 @@ public sealed class FakePop3Server : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                Interlocked.Increment(ref _connections);
                 _ = Task.Run(async () =>
                 {
                     using (client)

@@ -100,6 +100,29 @@ public abstract class MailAddOnRulesTests(MailApplication app)
     }
 
     [Pop3Fact]
+    public async Task AUserReactivatedWhileTheirBackupWaitsIsNotBackedUpAndCannotChangeTheMailboxUnderIt()
+    {
+        var steps = new MailSteps(app, await app.CreateOrgAsync());
+        await using var server = FakePop3Server.Silent();
+        var (userId, client) = await steps.AddMailUserAsync(MailSteps.Settings("alice", host: "127.0.0.1", port: server.Port));
+        await steps.SetActiveAsync(userId, false);
+
+        // The server never greets: the first attempt waits for it until the connect timeout (5 s), then the run is retried.
+        Assert.Equal(HttpStatusCode.Accepted, (await steps.PostAsync(userId, "backup")).StatusCode);
+        await Eventually.GetAsync(() => Task.FromResult(server.Connections), n => n > 0, TimeSpan.FromSeconds(30), "the backup to connect");
+        await steps.SetActiveAsync(userId, true);
+        var save = await steps.SaveAsync(client, userId, MailSteps.Settings("alice"));
+        await save.AssertProblemAsync(HttpStatusCode.Conflict, "mail-backup-running");
+
+        var ended = await Eventually.JsonAsync(steps.Org.Admin, steps.Org.Url($"mail-addon/users/{userId}"),
+            u => u.GetProperty("backups")[0].GetProperty("status").GetString() is "completed" or "failed", TimeSpan.FromSeconds(90), "the backup to end");
+        var backup = ended.GetProperty("backups")[0];
+        Assert.Equal("failed", backup.GetProperty("status").GetString());
+        Assert.Contains("reactivated", backup.GetProperty("error").GetString());
+        Assert.True((await steps.SaveAsync(client, userId, MailSteps.Settings("alice"))).IsSuccessStatusCode);
+    }
+
+    [Pop3Fact]
     public async Task EveryBackupRefusalNamesItsRule()
     {
         var steps = new MailSteps(app, await app.CreateOrgAsync());

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.MailAddOn.Archive;
 using CrmActors.Grains.MailAddOn.Linking;
+using CrmActors.Grains.Organizations;
 using CrmActors.Grains.MailAddOn.Pop3;
 using CrmActors.Grains.MailAddOn.Store;
 using CrmActors.Grains.Outbound;
@@ -41,6 +42,14 @@ public sealed class MailBackupJob(
         var started = (await mailbox.GetAsync()).Backups.First(b => b.Id == payload.BackupId).StartedAt;
         var row = new MailBackupRow(payload.BackupId, payload.OrgId, payload.UserId, source.Kind, MailBackupStatuses.Running, started, null,
             new MailBackupCounts(0, 0, 0, 0, 0, 0, 0, 0), null);
+        if ((await grains.Grain<IOrganizationGrain>(payload.OrgId).GetAsync()).User(payload.UserId) is { Active: true })
+        {
+            // Reactivated while the backup waited for its run (or between attempts): only a deactivated user's mailbox is backed up.
+            const string Reactivated = "The user was reactivated before the backup ran; only a deactivated user's mailbox is backed up.";
+            await FinishAsync(mailbox, row, null, Reactivated);
+            return JsonSerializer.Serialize(new { backedUp = false, reason = Reactivated });
+        }
+
         await archive.SaveBackupAsync(row, clock.GetUtcNow());
 
         var o = options.Value;

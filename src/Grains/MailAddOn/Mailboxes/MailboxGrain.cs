@@ -1,6 +1,7 @@
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.MailAddOn.Linking;
+using CrmActors.Grains.Organizations;
 
 namespace CrmActors.Grains.MailAddOn.Mailboxes;
 
@@ -19,6 +20,12 @@ public sealed class MailboxGrain(
     {
         var next = MailboxSettingsRules.Validate(input);
         MailboxSettingsRules.CheckLocked(State, next);
+        if (State.Backups.FirstOrDefault(b => b.Status == MailBackupStatuses.Running) is { } running)
+        {
+            // A running backup reads the settings at each attempt: they may not become another mailbox's under it.
+            throw MailProblems.Refused(MailProblems.BackupRunning, $"Backup {running.Id} of this mailbox is running; save the settings once it completes.");
+        }
+
         var password = protectedPassword ?? State.ProtectedPassword
             ?? throw ProblemException.Validation("password", "password is required the first time a mailbox is set up.");
         if (protectedPassword is null && State.Settings is { } saved && !SameServer(saved, next))
@@ -57,8 +64,11 @@ public sealed class MailboxGrain(
         return Task.FromResult(State.AsView());
     }
 
-    public Task<MailBackup> StartBackupAsync(string kind, MailAdminContext admin)
+    public async Task<MailBackup> StartBackupAsync(string kind, MailAdminContext admin)
     {
+        // The user as they are now, not as the request found them: a reactivation may have come in between.
+        var user = (await GrainFactory.Grain<IOrganizationGrain>(OrgId).GetAsync()).User(UserId);
+        admin = admin with { TargetActive = user?.Active ?? false, TargetReactivatedAt = user?.ReactivatedAt };
         if (admin.TargetActive)
         {
             throw MailProblems.Refused(MailProblems.UserActive, "Only a deactivated user's mailbox can be backed up; deactivate the user first.");
@@ -96,7 +106,7 @@ public sealed class MailboxGrain(
         var backup = new MailBackup(backupId, kind, MailBackupStatuses.Running, admin.AdminId, runId, Now, null, null, null);
         State = State with { Backups = State.Backups.Add(backup) };
         Audit(OrgId, admin.AdminId, AuditActions.Create, $"users/{UserId}/mailbox/backups/{backupId}", [new("kind", null, kind)]);
-        return Task.FromResult(backup);
+        return backup;
     }
 
     public Task<MailBackupSource?> GetBackupSourceAsync(string backupId) =>
