@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Data.Common;
 using CrmActors.Grains.Audit;
 using CrmActors.Grains.Common;
 using CrmActors.Grains.Organizations;
@@ -109,7 +110,13 @@ public sealed class MigrationJobGrain(
 
         var replaced = State.Files.FirstOrDefault(f => f.Name == file.Name);
         var added = file with { Pass = allowance.Pass, UploadedAt = Now };
-        State = State with { Files = replaced is null ? State.Files.Add(added) : State.Files.Replace(replaced, added) };
+        var next = State with { Files = replaced is null ? State.Files.Add(added) : State.Files.Replace(replaced, added) };
+        if ((await GrainFactory.Grain<IOrganizationGrain>(orgId).GetAsync()).Trial)
+        {
+            await ReserveTrialBytesAsync(next);
+        }
+
+        State = next;
         Audit(orgId, actorId, AuditActions.Update, Setting, [new FieldChange("file", replaced?.Name, $"{file.Name} ({file.Size} bytes, {added.Module})")]);
         Index();
         return replaced?.BlobPath;
@@ -262,15 +269,41 @@ public sealed class MigrationJobGrain(
         Index();
     }
 
-    private void Index() => AddEffect(new MigrationIndexedEffect(State.Id!, State.OrgId, State.Status, State.SourceSystem, State.TotalBytes,
-        State.CurrentPass?.RunId, State.CreatedAt, Now));
+    private void Index() => AddEffect(Indexed(State));
+
+    private MigrationIndexedEffect Indexed(MigrationJobState job) =>
+        new(job.Id!, job.OrgId, job.Status, job.SourceSystem, job.TotalBytes, job.CurrentPass?.RunId, job.CreatedAt, Now);
 
     private async Task<long> OtherJobsBytesAsync(string orgId)
     {
         await using var connection = await database.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>(
+        return await OtherJobsBytesAsync(connection, null, orgId);
+    }
+
+    private Task<long> OtherJobsBytesAsync(DbConnection connection, DbTransaction? transaction, string orgId) =>
+        connection.ExecuteScalarAsync<long>(
             "SELECT COALESCE(SUM(total_bytes), 0) FROM migration_jobs WHERE org_id = @orgId AND id <> @id AND status <> @cancelled",
-            new { orgId, id = this.GetPrimaryKeyString(), cancelled = MigrationJobStatus.Cancelled });
+            new { orgId, id = this.GetPrimaryKeyString(), cancelled = MigrationJobStatus.Cancelled }, transaction);
+
+    /// <summary>
+    /// A trial organization's bytes are over all its jobs, which are other grains: the check and this job's new total go into
+    /// <c>migration_jobs</c> together, under a lock on the organization's name, so two uploads to two jobs at once cannot both
+    /// pass. The row is written ahead of the job's own write; if that write fails the row over-counts until the next change.
+    /// </summary>
+    private async Task ReserveTrialBytesAsync(MigrationJobState next)
+    {
+        await using var connection = await database.OpenAsync();
+        await using var transaction = await database.BeginWriteAsync(connection);
+        await database.LockNameAsync(connection, transaction, $"migration-trial-bytes:{next.OrgId}");
+        var elsewhere = await OtherJobsBytesAsync(connection, transaction, next.OrgId);
+        if (elsewhere + next.TotalBytes > Options.TrialMaxTotalBytes)
+        {
+            throw Limit(413, "TrialMaxTotalBytes",
+                $"A trial organization may migrate at most {Options.TrialMaxTotalBytes:N0} bytes in total ({MigrationOptions.Key("TrialMaxTotalBytes")}); its other jobs hold {elsewhere:N0} and this one would hold {next.TotalBytes:N0}. Upgrade to a paid plan to migrate more.");
+        }
+
+        await MigrationIndexedEffect.ApplyAsync(connection, transaction, Indexed(next));
+        await transaction.CommitAsync();
     }
 
     private MigrationJobState Require(string orgId) =>

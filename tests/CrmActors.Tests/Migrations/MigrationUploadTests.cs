@@ -60,6 +60,22 @@ public abstract class MigrationUploadTests(MigrationApplication app)
     }
 
     [Fact]
+    public async Task TwoUploadsAtOnceToTwoJobsOfATrialOrganizationCannotBothPassItsTotal()
+    {
+        // Each round: two jobs, one 2,000-byte file each at the same moment, against a 3,000-byte trial total.
+        for (var round = 0; round < 5; round++)
+        {
+            var org = await CreateTrialOrgAsync();
+            var jobs = new[] { await org.CreateMigrationAsync("generic", "accounts"), await org.CreateMigrationAsync("generic", "accounts") };
+            var answers = await Task.WhenAll(jobs.Select(job => org.UploadAsync(job, "a.csv", Csv(2000), "accounts")));
+
+            Assert.Single(answers, a => a.IsSuccessStatusCode);
+            var refused = await answers.Single(a => !a.IsSuccessStatusCode).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge, "migration-limit-exceeded");
+            Assert.Equal("Migration__TrialMaxTotalBytes", refused.GetProperty("limit").GetString());
+        }
+    }
+
+    [Fact]
     public async Task BadNamesModulesEncodingsAndCsvAreRefusedAndStoreNothing()
     {
         var org = await app.CreateOrgAsync();
