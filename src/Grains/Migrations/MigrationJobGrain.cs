@@ -221,11 +221,27 @@ public sealed class MigrationJobGrain(
         }
 
         var job = State;
-        if (job.Status == MigrationJobStatus.Pending && Now >= job.SubmittedAt + Options.StartDelay)
+        var due = (job.Status == MigrationJobStatus.Pending && Now >= job.SubmittedAt + Options.StartDelay) ? 1
+            : (job.Status == MigrationJobStatus.FirstPassDone && Now >= job.SecondPassAt) ? 2
+            : 0;
+        if (due > 0 && await IntegrationsInTheWayAsync(due) is { } blocked)
+        {
+            // SPEC §3: the integrations are off before the job starts; one enabled since the submission holds the pass back.
+            if (!job.WaitingForIntegrations)
+            {
+                Notify(due, $"The {(due == 1 ? "first" : "second")} pass of migration {job.Id} waits: {blocked}. Disable them and the pass starts within {Options.IntegrationsRecheck.TotalMinutes:0.#} minutes.");
+                State = State with { WaitingForIntegrations = true };
+            }
+
+            await DueAtAsync(Now + Options.IntegrationsRecheck);
+            return;
+        }
+
+        if (due == 1)
         {
             StartPass(1, MigrationJobStatus.FirstPassRunning);
         }
-        else if (job.Status == MigrationJobStatus.FirstPassDone && Now >= job.SecondPassAt)
+        else if (due == 2)
         {
             StartPass(2, MigrationJobStatus.SecondPassRunning);
         }
@@ -242,6 +258,20 @@ public sealed class MigrationJobGrain(
     /// <summary>The pass reminder at <paramref name="at"/>; Orleans fires one registered with no due time only after its first period, so it always gets one.</summary>
     private Task DueAtAsync(DateTimeOffset at) => SetReminderAsync(PassReminder, at < Now + MinimumDue ? Now + MinimumDue : at);
 
+    /// <summary>The conflicting integrations the organization has enabled, said as a sentence; null when none is.</summary>
+    private async Task<string?> IntegrationsInTheWayAsync(int pass)
+    {
+        try
+        {
+            MigrationRules.RequireNoIntegrations(await GrainFactory.Grain<IOrganizationGrain>(State.OrgId).GetAsync());
+            return null;
+        }
+        catch (ProblemException enabled) when (enabled.Code == ProblemCodes.IntegrationsEnabled)
+        {
+            return string.Join(", ", (IEnumerable<string>)enabled.Extensions["integrations"]!) + " enabled again since the job was submitted";
+        }
+    }
+
     private void StartPass(int pass, string status)
     {
         var runId = StartRun(MigrationPassJob.JobKind, State.OrgId, new MigrationPassJob.Payload(State.OrgId, State.Id!, pass));
@@ -249,6 +279,7 @@ public sealed class MigrationJobGrain(
         State = State with
         {
             Status = status,
+            WaitingForIntegrations = false,
             Passes = State.Passes.Add(new MigrationPass(pass, runId, Now, null, ImmutableDictionary<string, ModuleCounts>.Empty, null, null)),
         };
         Changed(null, AuditActions.Update, before);

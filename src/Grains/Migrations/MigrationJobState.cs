@@ -39,6 +39,9 @@ public sealed record MigrationJobState
 
     public ImmutableList<MigrationNotification> Notifications { get; init; } = [];
 
+    /// <summary>A due pass is held back because the organization enabled a conflicting integration (the requester was told once).</summary>
+    public bool WaitingForIntegrations { get; init; }
+
     public ImmutableList<MigrationChangeRequest> ChangeRequests { get; init; } = [];
 
     public string? Error { get; init; }

@@ -28,6 +28,9 @@ public sealed class MigrationOptions
     /// <summary>Time from submission to the first pass; the job can be cancelled (it is pending) until then.</summary>
     public TimeSpan StartDelay { get; set; } = TimeSpan.Zero;
 
+    /// <summary>How often a due pass held back by an enabled CRM or Salesforce integration looks again.</summary>
+    public TimeSpan IntegrationsRecheck { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Source rows written per transaction.</summary>
     public int BatchSize { get; set; } = 1000;
 

@@ -165,7 +165,8 @@ public sealed class RunGrain(
         if (exhausted)
         {
             // The claim above stopped any attempt still running on a silo not yet declared dead.
-            await FailForGoodAsync(handler, attempt, $"The run used its {Options.MaxAttempts} attempts, the last ones ended by their silo dying under them; it is not tried again.", null);
+            var earlier = state.State.Error is { } error ? $" An earlier attempt failed: {error}" : "";
+            await FailForGoodAsync(handler, attempt, $"The run used its {Options.MaxAttempts} attempts; the last one's silo died under it, and it is not tried again.{earlier}", null);
             return;
         }
 

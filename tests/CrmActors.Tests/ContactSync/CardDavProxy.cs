@@ -27,6 +27,11 @@ public sealed partial class CardDavProxy : IAsyncDisposable
     /// <summary>Held before each request is passed on: a server that answers, but slowly.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>Requests received so far.</summary>
+    public int Received => Volatile.Read(ref received);
+
+    private int received;
+
     public bool ReplaceSyncToken { get; set; }
 
     public int RefusedReports => Volatile.Read(ref refused);
@@ -53,6 +58,7 @@ public sealed partial class CardDavProxy : IAsyncDisposable
     private async Task ForwardAsync(HttpContext http)
     {
         var body = await new StreamReader(http.Request.Body, Encoding.UTF8).ReadToEndAsync();
+        Interlocked.Increment(ref received);
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, http.RequestAborted);

@@ -130,8 +130,9 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
 
         // The credentials change is checked on a slow server; the frequency change lands meanwhile.
         proxy.Delay = TimeSpan.FromSeconds(1);
+        var before = proxy.Received;
         var slow = org.Admin.PatchAsJsonAsync(url, new { remote });
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        await Eventually.GetAsync(() => Task.FromResult(proxy.Received), n => n > before, TimeSpan.FromSeconds(30), "the slow change to reach the server");
         var quick = await org.Admin.PatchAsJsonAsync(url, new { frequencyMinutes = 30 });
         Assert.True(quick.IsSuccessStatusCode, await quick.Content.ReadAsStringAsync());
 

@@ -21,6 +21,7 @@ public abstract class MigrationApplication : CrmApplication
         Settings["Migration:SecondPassDelay"] = "00:00:04";
         Settings["Migration:BatchSize"] = "2";
         Settings["Migration:MaxChangeRequests"] = "1";
+        Settings["Migration:IntegrationsRecheck"] = "00:00:02";
     }
 }
 

@@ -60,6 +60,28 @@ public abstract class MigrationUploadTests(MigrationApplication app)
     }
 
     [Fact]
+    public async Task AnIntegrationEnabledAfterTheSubmissionHoldsThePassBackUntilItIsDisabledAgain()
+    {
+        var org = await app.CreateOrgAsync(plan: "professional");
+        var job = await org.CreateMigrationAsync("generic", "accounts");
+        await org.UploadOkAsync(job, "accounts.csv", "Source_Id,Account_Name\nA1,Acme\n", "accounts");
+        Assert.Equal(HttpStatusCode.OK, (await org.PostAsync(job, "submit")).StatusCode);
+        Assert.True((await org.Admin.PatchAsJsonAsync(org.Url(""), new { integrations = new[] { "salesforce" } })).IsSuccessStatusCode);
+
+        // Due after 2 s; it waits, and says why once, however often it looks again.
+        var waiting = await Eventually.JsonAsync(org.Admin, org.Url($"migrations/{job}"), j => j.GetProperty("notifications").GetArrayLength() > 0, TimeSpan.FromSeconds(60), "the pass to say it waits");
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var still = await org.StatusAsync(job);
+        Assert.Equal("pending", still.GetProperty("status").GetString());
+        Assert.Contains("salesforce", Assert.Single(still.GetProperty("notifications").EnumerateArray()).GetProperty("message").GetString());
+        Assert.Equal(0, await org.TotalAsync("Accounts"));
+
+        Assert.True((await org.Admin.PatchAsJsonAsync(org.Url(""), new { integrations = Array.Empty<string>() })).IsSuccessStatusCode);
+        await org.WaitForStatusAsync(job, "first_pass_done");
+        Assert.Equal(1, await org.TotalAsync("Accounts"));
+    }
+
+    [Fact]
     public async Task TwoUploadsAtOnceToTwoJobsOfATrialOrganizationCannotBothPassItsTotal()
     {
         // Each round: two jobs, one 2,000-byte file each at the same moment, against a 3,000-byte trial total.

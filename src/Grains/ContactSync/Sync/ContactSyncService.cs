@@ -48,7 +48,12 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncCrmSide crm, Co
 
         var module = actor.Org.Module(pair.Module) ?? throw ProblemException.NotFound($"Module {pair.Module}");
         var settings = Settings(actor, module, change, pair);
-        await RequireLiveDefaultsAsync(actor, module, settings.Defaults);
+        if (change.Defaults is not null)
+        {
+            // Defaults the change leaves as they are stay (a run drops, and reports, one whose record has gone since).
+            await RequireLiveDefaultsAsync(actor, module, settings.Defaults);
+        }
+
         var remote = change.Remote is null ? pair.Remote : await ValidateRemoteAsync(change.Remote, pair.Remote);
         return await grain.UpdateAsync(settings with { Remote = remote });
     }
@@ -237,7 +242,8 @@ public sealed class ContactSyncService(IGrainFactory grains, SyncCrmSide crm, Co
         }
 
         CardDavAccount account;
-        using (var client = CardDavClient.Create(targets, credentials, new CardDavClientOptions { RequestTimeout = options.Value.RequestTimeout, MaxRetries = 1 }))
+        using (var client = CardDavClient.Create(targets, credentials,
+            new CardDavClientOptions { RequestTimeout = options.Value.RequestTimeout, MaxResponseBytes = options.Value.MaxResponseBytes, MaxRetries = 1 }))
         using (var deadline = new CancellationTokenSource(options.Value.DiscoveryTimeout))
         {
             try

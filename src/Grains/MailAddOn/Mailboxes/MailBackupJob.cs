@@ -42,7 +42,8 @@ public sealed class MailBackupJob(
         var started = (await mailbox.GetAsync()).Backups.First(b => b.Id == payload.BackupId).StartedAt;
         var row = new MailBackupRow(payload.BackupId, payload.OrgId, payload.UserId, source.Kind, MailBackupStatuses.Running, started, null,
             new MailBackupCounts(0, 0, 0, 0, 0, 0, 0, 0), null);
-        if ((await grains.Grain<IOrganizationGrain>(payload.OrgId).GetAsync()).User(payload.UserId) is { Active: true })
+        async Task<bool> UserActiveAsync() => (await grains.Grain<IOrganizationGrain>(payload.OrgId).GetAsync()).User(payload.UserId) is { Active: true };
+        if (await UserActiveAsync())
         {
             // Reactivated while the backup waited for its run (or between attempts): only a deactivated user's mailbox is backed up.
             const string Reactivated = "The user was reactivated before the backup ran; only a deactivated user's mailbox is backed up.";
@@ -68,7 +69,7 @@ public sealed class MailBackupJob(
             File.Delete(store.PathOf(payload.UserId, MessageKey.Parse(key)));
         }
 
-        await using var writer = new MailBackupWriter(context, archive, store, row, accountType, storage.ResolvedBlobRoot, o, clock, loggers.CreateLogger<MailBackupJob>());
+        await using var writer = new MailBackupWriter(context, archive, store, row, accountType, storage.ResolvedBlobRoot, o, clock, loggers.CreateLogger<MailBackupJob>(), UserActiveAsync);
         MailboxFetchResult result;
         try
         {

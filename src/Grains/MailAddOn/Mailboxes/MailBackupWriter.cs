@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using CrmActors.Grains.Common;
 using CrmActors.Grains.MailAddOn.Archive;
 using CrmActors.Grains.MailAddOn.Linking;
 using CrmActors.Grains.MailAddOn.Parsing;
@@ -40,11 +41,15 @@ internal sealed class MailBackupWriter : IAsyncDisposable
     private volatile bool _failed;
     private int _onServer;
 
+    private readonly Func<Task<bool>> _userActive;
+
+    /// <param name="userActive">Asked before each batch is written: a user reactivated mid-backup stops it (the next attempt ends it as failed).</param>
     public MailBackupWriter(
         RunContext run, MailArchive archive, MailFolderStore store, MailBackupRow row, MailAccountType accountType, string blobRoot, MailAddOnOptions options,
-        TimeProvider clock, ILogger logger)
+        TimeProvider clock, ILogger logger, Func<Task<bool>> userActive)
     {
         (_run, _archive, _store, _row, _accountType, _blobRoot, _options, _clock, _logger) = (run, archive, store, row, accountType, blobRoot, options, clock, logger);
+        _userActive = userActive;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(run.CancellationToken);
         _consumer = Task.Run(ConsumeAsync);
     }
@@ -134,6 +139,11 @@ internal sealed class MailBackupWriter : IAsyncDisposable
 
     private async Task FlushAsync(List<ArchivedMail> batch)
     {
+        if (await _userActive())
+        {
+            throw new ProblemException(409, MailProblems.UserActive, "The user was reactivated during the backup; it stops, and ends as failed.");
+        }
+
         // The rows say the blobs are stored, so the blobs are on disk before the rows commit.
         var syncing = Stopwatch.StartNew();
         await _store.FlushToDiskAsync(_row.UserId, [.. batch.Select(m => MessageKey.Parse(m.MessageKey))], _stop.Token);
