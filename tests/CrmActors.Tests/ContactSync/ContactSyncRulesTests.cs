@@ -158,6 +158,33 @@ public abstract class ContactSyncRulesTests(CrmApplication app) : SyncBookTests
     }
 
     [RadicaleFact]
+    public async Task ALookupDefaultWhoseRecordIsDeletedDuringARunIsLeftEmptyNotPointedAtTheBin()
+    {
+        await using var proxy = await CardDavProxy.StartAsync();
+        var org = await app.CreateOrgAsync();
+        var account = await org.CreateRecordAsync("Accounts", new { Account_Name = "Going Ltd" });
+        var pair = await org.CreatePairAsync(new
+        {
+            module = "Contacts", direction = "remote_to_crm", conflictPolicy = "crm_wins", frequencyMinutes = 60, remote = Book.Remote(url: proxy.For(Book.Url)),
+            defaults = new Dictionary<string, string> { ["Last_Name"] = "-", ["Account_Name"] = account },
+        });
+        await Book.AddAsync(SyncBook.Card("after-delete", "Arrives", "Late", "late@example.test"));
+
+        // The run checks its defaults, then reads the book (slowly); the account is deleted in between.
+        proxy.Delay = TimeSpan.FromSeconds(1);
+        var before = proxy.Received;
+        var started = await org.Admin.PostAsync(org.Url($"sync-pairs/{pair.Id()}/run"), null);
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        await Eventually.GetAsync(() => Task.FromResult(proxy.Received), n => n > before, TimeSpan.FromSeconds(30), "the run to reach the book");
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Admin.DeleteAsync(org.Url($"modules/Accounts/records/{account}"))).StatusCode);
+        var run = await org.WaitForRunAsync(pair.Id(), runId);
+
+        Assert.Equal(1, run.Count("crmCreated"));
+        Assert.False((await org.RecordWithEmailAsync("Contacts", "late@example.test")).TryGetProperty("Account_Name", out var kept) && kept.ValueKind == JsonValueKind.String,
+            "the record points at the binned account");
+    }
+
+    [RadicaleFact]
     public async Task ADeletedPairsLinksGoWithItAndItsContactsStayOnBothSides()
     {
         var org = await app.CreateOrgAsync();

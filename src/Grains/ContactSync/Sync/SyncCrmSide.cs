@@ -145,8 +145,27 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
         return data;
     }
 
-    public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, Actor actor, ModuleDefinition module, string id, JsonObject data, DateTimeOffset now)
+    /// <summary>
+    /// Writes a record the pair creates. Its lookups (a pair's default) are checked where it is written, as every record write's
+    /// are, and lock their targets against a delete until the commit (<paramref name="lockRows"/>): one whose record went since
+    /// the run began is left empty, or, for a required field, fails the batch (the next run drops that default and says so).
+    /// </summary>
+    public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, Actor actor, ModuleDefinition module, string id, JsonObject data, DateTimeOffset now, string lockRows)
     {
+        var lookups = RecordJson.Lookups(module, data).ToList();
+        if (lookups.Count > 0)
+        {
+            var live = await RecordStore.FindLiveAsync(connection, transaction, actor.OrgId, lookups.Select(l => l.Id), lockRows);
+            foreach (var (field, target) in lookups.Where(l => !live.TryGetValue(l.Id, out var m) || (l.Field.LookupModule != FieldDefinition.AnyModule && m != l.Field.LookupModule)))
+            {
+                data.Remove(field.Name);
+                if (field.Required)
+                {
+                    throw RecordValidator.Invalid(field, $"the ID of an existing {field.LookupModule} record; {target}, the pair's default, is not one any more");
+                }
+            }
+        }
+
         var at = UnixTime.Ms(now);
         await RecordStore.InsertAsync(connection, transaction, RecordJson.ToRow(module, actor.OrgId, id, data, actor.User.Id, at, actor.User.Id, at, actor.User.Id));
         await AuditLog.WriteAsync(connection, transaction, actor.OrgId, now, actor.User.Id, AuditActions.Create, AuditTargets.Record, module.Name, id, null,
@@ -244,7 +263,7 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
         }
 
         var id = Ids.New();
-        await InsertAsync(connection, transaction, actor, target, id, data, clock.GetUtcNow());
+        await InsertAsync(connection, transaction, actor, target, id, data, clock.GetUtcNow(), database.ForKeyShare);
         await transaction.CommitAsync();
         return id;
     }

@@ -259,7 +259,7 @@ internal sealed partial class SyncPass(
         var id = Ids.New();
         handledRecords.Add(id);
         created.Add(id);
-        crmWrites.Add((connection, transaction) => SyncCrmSide.InsertAsync(connection, transaction, actor, module, id, data, clock.GetUtcNow()));
+        crmWrites.Add((connection, transaction) => SyncCrmSide.InsertAsync(connection, transaction, actor, module, id, data, clock.GetUtcNow(), store.Database.ForKeyShare));
         counts = counts with { CrmCreated = counts.CrmCreated + 1 };
         if (email is not null)
         {
