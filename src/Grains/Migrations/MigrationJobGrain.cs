@@ -60,7 +60,10 @@ public sealed class MigrationJobGrain(
 
     public Task<MigrationJobState> GetAsync(string orgId) => Task.FromResult(Require(orgId));
 
-    public async Task<UploadAllowance> AllowUploadAsync(string orgId, string fileName)
+    public async Task<UploadAllowance> AllowUploadAsync(string orgId, string fileName) => (await AllowanceAsync(orgId, fileName)).Allowance;
+
+    /// <summary>The upload's allowance, with the organization it was reckoned against.</summary>
+    private async Task<(UploadAllowance Allowance, OrganizationState Org)> AllowanceAsync(string orgId, string fileName)
     {
         var job = Require(orgId);
         RequireTakesFiles(job, "take files");
@@ -97,12 +100,12 @@ public sealed class MigrationJobGrain(
             throw Limit(413, bound.Limit, bound.Detail);
         }
 
-        return new UploadAllowance(bound.Bytes, bound.Limit, bound.Detail, pass);
+        return (new UploadAllowance(bound.Bytes, bound.Limit, bound.Detail, pass), org);
     }
 
     public async Task<string?> AddFileAsync(string orgId, MigrationFile file, string actorId)
     {
-        var allowance = await AllowUploadAsync(orgId, file.Name);
+        var (allowance, org) = await AllowanceAsync(orgId, file.Name);
         if (file.Size > allowance.MaxBytes)
         {
             throw Limit(413, allowance.Limit, allowance.Detail);
@@ -111,7 +114,7 @@ public sealed class MigrationJobGrain(
         var replaced = State.Files.FirstOrDefault(f => f.Name == file.Name);
         var added = file with { Pass = allowance.Pass, UploadedAt = Now };
         var next = State with { Files = replaced is null ? State.Files.Add(added) : State.Files.Replace(replaced, added) };
-        if ((await GrainFactory.Grain<IOrganizationGrain>(orgId).GetAsync()).Trial)
+        if (org.Trial)
         {
             await ReserveTrialBytesAsync(next);
         }
@@ -224,7 +227,7 @@ public sealed class MigrationJobGrain(
         var due = (job.Status == MigrationJobStatus.Pending && Now >= job.SubmittedAt + Options.StartDelay) ? 1
             : (job.Status == MigrationJobStatus.FirstPassDone && Now >= job.SecondPassAt) ? 2
             : 0;
-        if (due > 0 && await IntegrationsInTheWayAsync(due) is { } blocked)
+        if (due > 0 && await IntegrationsInTheWayAsync() is { } blocked)
         {
             // SPEC §3: the integrations are off before the job starts; one enabled since the submission holds the pass back.
             if (!job.WaitingForIntegrations)
@@ -259,18 +262,10 @@ public sealed class MigrationJobGrain(
     private Task DueAtAsync(DateTimeOffset at) => SetReminderAsync(PassReminder, at < Now + MinimumDue ? Now + MinimumDue : at);
 
     /// <summary>The conflicting integrations the organization has enabled, said as a sentence; null when none is.</summary>
-    private async Task<string?> IntegrationsInTheWayAsync(int pass)
-    {
-        try
-        {
-            MigrationRules.RequireNoIntegrations(await GrainFactory.Grain<IOrganizationGrain>(State.OrgId).GetAsync());
-            return null;
-        }
-        catch (ProblemException enabled) when (enabled.Code == ProblemCodes.IntegrationsEnabled)
-        {
-            return string.Join(", ", (IEnumerable<string>)enabled.Extensions["integrations"]!) + " enabled again since the job was submitted";
-        }
-    }
+    private async Task<string?> IntegrationsInTheWayAsync() =>
+        MigrationRules.EnabledConflicting(await GrainFactory.Grain<IOrganizationGrain>(State.OrgId).GetAsync()) is { Count: > 0 } enabled
+            ? string.Join(", ", enabled) + " enabled again since the job was submitted"
+            : null;
 
     private void StartPass(int pass, string status)
     {

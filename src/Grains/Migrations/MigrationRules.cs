@@ -21,9 +21,13 @@ public static class MigrationRules
         }
     }
 
+    /// <summary>The <see cref="ConflictingIntegrations"/> the organization has enabled.</summary>
+    public static List<string> EnabledConflicting(OrganizationState org) =>
+        [.. org.Integrations.Where(i => ConflictingIntegrations.Contains(i, StringComparer.OrdinalIgnoreCase))];
+
     public static void RequireNoIntegrations(OrganizationState org)
     {
-        var enabled = org.Integrations.Where(i => ConflictingIntegrations.Contains(i, StringComparer.OrdinalIgnoreCase)).ToList();
+        var enabled = EnabledConflicting(org);
         if (enabled.Count > 0)
         {
             throw new ProblemException(409, ProblemCodes.IntegrationsEnabled,

@@ -136,20 +136,27 @@ public sealed class RecordService(IDatabase database, RecordStore store, Recycle
     /// <summary>Refuses a lookup to a record that is missing, deleted, in another org or in the wrong module; the targets stay locked (<paramref name="lockRows"/>) until the write commits.</summary>
     public static async Task CheckLookupsAsync(DbConnection connection, DbTransaction transaction, string orgId, ModuleDefinition module, JsonObject data, string lockRows)
     {
-        var lookups = RecordJson.Lookups(module, data).ToList();
-        if (lookups.Count == 0)
+        if ((await DeadLookupsAsync(connection, transaction, orgId, RecordJson.Lookups(module, data), lockRows)) is [var (field, id), ..])
         {
-            return;
+            throw RecordValidator.Invalid(field, $"the ID of an existing {(field.LookupModule == FieldDefinition.AnyModule ? "" : field.LookupModule + " ")}record; {id} is not one");
+        }
+    }
+
+    /// <summary>
+    /// The lookups naming no live record of the organization in the lookup's module (missing, deleted, another org's, another
+    /// module's); the live targets stay locked (<paramref name="lockRows"/>) until the transaction ends.
+    /// </summary>
+    public static async Task<List<(FieldDefinition Field, string Id)>> DeadLookupsAsync(
+        DbConnection connection, DbTransaction? transaction, string orgId, IEnumerable<(FieldDefinition Field, string Id)> lookups, string lockRows = "")
+    {
+        var list = lookups.ToList();
+        if (list.Count == 0)
+        {
+            return [];
         }
 
-        var live = await RecordStore.FindLiveAsync(connection, transaction, orgId, lookups.Select(l => l.Id), lockRows);
-        foreach (var (field, id) in lookups)
-        {
-            if (!live.TryGetValue(id, out var target) || (field.LookupModule != FieldDefinition.AnyModule && target != field.LookupModule))
-            {
-                throw RecordValidator.Invalid(field, $"the ID of an existing {(field.LookupModule == FieldDefinition.AnyModule ? "" : field.LookupModule + " ")}record; {id} is not one");
-            }
-        }
+        var live = await RecordStore.FindLiveAsync(connection, transaction, orgId, list.Select(l => l.Id), lockRows);
+        return [.. list.Where(l => !live.TryGetValue(l.Id, out var target) || (l.Field.LookupModule != FieldDefinition.AnyModule && target != l.Field.LookupModule))];
     }
 
     internal static object? Plain(JsonNode? node) => node?.GetValueKind() switch

@@ -84,18 +84,14 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
     public async Task<(IReadOnlyDictionary<string, string> Live, IReadOnlyList<string> Dead)> LiveDefaultsAsync(
         string orgId, ModuleDefinition module, IReadOnlyDictionary<string, string> defaults)
     {
-        var lookups = defaults.Where(d => module.Field(d.Key) is { Type: FieldTypes.Lookup }).ToList();
+        var lookups = defaults.Select(d => (Field: module.Field(d.Key)!, Id: d.Value)).Where(d => d.Field is { Type: FieldTypes.Lookup }).ToList();
         if (lookups.Count == 0)
         {
             return (defaults, []);
         }
 
         await using var connection = await database.OpenAsync();
-        var live = await RecordStore.FindLiveAsync(connection, null, orgId, lookups.Select(l => l.Value));
-        var dead = lookups
-            .Where(l => !live.TryGetValue(l.Value, out var target) || (module.Field(l.Key)!.LookupModule is var wanted && wanted != FieldDefinition.AnyModule && target != wanted))
-            .Select(l => l.Key)
-            .ToList();
+        var dead = (await RecordService.DeadLookupsAsync(connection, null, orgId, lookups)).Select(l => l.Field.Name).ToList();
         return (defaults.Where(d => !dead.Contains(d.Key)).ToDictionary(), dead);
     }
 
@@ -152,17 +148,12 @@ public sealed class SyncCrmSide(IDatabase database, RecycleBinService recycleBin
     /// </summary>
     public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, Actor actor, ModuleDefinition module, string id, JsonObject data, DateTimeOffset now, string lockRows)
     {
-        var lookups = RecordJson.Lookups(module, data).ToList();
-        if (lookups.Count > 0)
+        foreach (var (field, target) in await RecordService.DeadLookupsAsync(connection, transaction, actor.OrgId, RecordJson.Lookups(module, data), lockRows))
         {
-            var live = await RecordStore.FindLiveAsync(connection, transaction, actor.OrgId, lookups.Select(l => l.Id), lockRows);
-            foreach (var (field, target) in lookups.Where(l => !live.TryGetValue(l.Id, out var m) || (l.Field.LookupModule != FieldDefinition.AnyModule && m != l.Field.LookupModule)))
+            data.Remove(field.Name);
+            if (field.Required)
             {
-                data.Remove(field.Name);
-                if (field.Required)
-                {
-                    throw RecordValidator.Invalid(field, $"the ID of an existing {field.LookupModule} record; {target}, the pair's default, is not one any more");
-                }
+                throw RecordValidator.Invalid(field, $"the ID of an existing {field.LookupModule} record; {target}, the pair's default, is not one any more");
             }
         }
 
